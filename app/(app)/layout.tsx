@@ -1,0 +1,44 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { signOutAction } from "@/app/login/actions";
+import { NavLink } from "@/components/nav-link";
+import { Button } from "@/components/ui/button";
+import { WorkspaceSwitcher } from "@/components/workspace-switcher";
+import { isAdmin, requireViewer } from "@/lib/auth/viewer";
+import { switchWorkspaceAction } from "./workspace-actions";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const viewer = await requireViewer();
+  return (
+    <div className="min-h-screen bg-neutral-50">
+      <header className="border-b border-border bg-white">
+        <div className="mx-auto flex h-14 max-w-5xl items-center gap-6 px-4">
+          <Link href="/tasks" className="font-semibold">
+            activity-kit
+          </Link>
+          <WorkspaceSwitcher
+            action={switchWorkspaceAction}
+            current={viewer.workspace.id}
+            workspaces={viewer.memberships}
+          />
+          <nav aria-label="Main" className="flex gap-1 text-sm">
+            <NavLink href="/tasks">Tasks</NavLink>
+            <NavLink href="/projects">Projects</NavLink>
+            {isAdmin(viewer) ? <NavLink href="/admin">Admin</NavLink> : null}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="text-muted-foreground">
+              {viewer.user.name} · {viewer.workspace.role}
+            </span>
+            <form action={signOutAction}>
+              <Button variant="outline" size="sm">
+                Sign out
+              </Button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
+import { TaskStatusBadge } from "@/components/task-status-badge";
+import { Card } from "@/components/ui/card";
+import { requireViewer } from "@/lib/auth/viewer";
+import { getDb } from "@/lib/db";
+import { parseRouteId } from "@/lib/demo/fields";
+import { getProject } from "@/lib/demo/projects";
+import { listTasks } from "@/lib/demo/tasks";
+import { deleteProjectAction } from "../actions";
+import { ProjectForm } from "../project-form";
+
+export const metadata: Metadata = { title: "Project · activity-kit" };
+
+export default async function ProjectPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = parseRouteId((await params).id);
+  const viewer = await requireViewer();
+  const db = await getDb();
+  const project = id ? await getProject(db, viewer.workspace.id, id) : null;
+  if (!project) notFound();
+  const taskRows = await listTasks(db, viewer.workspace.id, { projectId: project.id });
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/projects" className="text-sm text-muted-foreground hover:underline">
+          ← Projects
+        </Link>
+        <h1 className="mt-1 text-2xl font-semibold">{project.name}</h1>
+      </div>
+      <Card aria-label="Edit project">
+        <ProjectForm project={project} />
+      </Card>
+      <Card aria-label="Project tasks">
+        <h2 className="mb-3 font-medium">Tasks</h2>
+        {taskRows.length === 0 ? (
+          <p className="text-sm text-muted-foreground">No tasks in this project.</p>
+        ) : (
+          <ul className="space-y-2">
+            {taskRows.map((t) => (
+              <li key={t.id} className="flex items-center gap-3">
+                <TaskStatusBadge status={t.status} />
+                <Link href={`/tasks/${t.id}`} className="hover:underline">
+                  {t.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card aria-label="Danger zone" className="flex items-center justify-between">
+        <p className="text-sm text-muted-foreground">Deleting a project also deletes its tasks and their comments.</p>
+        <ConfirmDeleteButton action={deleteProjectAction} id={project.id} label="Delete project" />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
+import { TaskStatusBadge } from "@/components/task-status-badge";
+import { Card } from "@/components/ui/card";
+import { isAdmin, requireViewer } from "@/lib/auth/viewer";
+import { getDb } from "@/lib/db";
+import { listComments } from "@/lib/demo/comments";
+import { parseRouteId } from "@/lib/demo/fields";
+import { listProjects } from "@/lib/demo/projects";
+import { getTask, listAssignees } from "@/lib/demo/tasks";
+import { deleteTaskAction } from "../actions";
+import { Comments } from "./comments";
+import { EditTaskForm } from "./edit-task-form";
+
+export const metadata: Metadata = { title: "Task · activity-kit" };
+
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = parseRouteId((await params).id);
+  const viewer = await requireViewer();
+  const db = await getDb();
+  const task = id ? await getTask(db, viewer.workspace.id, id) : null;
+  if (!task) notFound();
+  const [projectRows, assignees, commentRows] = await Promise.all([
+    listProjects(db, viewer.workspace.id),
+    listAssignees(db, viewer.workspace.id),
+    listComments(db, viewer.workspace.id, task.id),
+  ]);
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/tasks" className="text-sm text-muted-foreground hover:underline">
+          ← Tasks
+        </Link>
+        <div className="mt-1 flex items-center gap-3">
+          <h1 className="text-2xl font-semibold">{task.title}</h1>
+          <TaskStatusBadge status={task.status} />
+        </div>
+      </div>
+      <Card aria-label="Edit task">
+        <EditTaskForm task={task} projects={projectRows} assignees={assignees} />
+      </Card>
+      <Card aria-label="Comments">
+        <h2 className="mb-3 font-medium">Comments</h2>
+        <Comments
+          taskId={task.id}
+          comments={commentRows.map((c) => ({
+            id: c.id,
+            body: c.body,
+            authorName: c.authorName,
+            createdAt: c.createdAt.toISOString(),
+            canDelete: c.authorId === viewer.user.id || isAdmin(viewer),
+          }))}
+        />
+      </Card>
+      <Card aria-label="Danger zone" className="flex items-center justify-between">
+        <p className="text-sm text-muted-foreground">Deleting a task also deletes its comments.</p>
+        <ConfirmDeleteButton action={deleteTaskAction} id={task.id} label="Delete task" />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth";
+import { credentialsSchema } from "@/lib/auth/credentials";
+import { safeRedirect } from "@/lib/auth/redirect";
+import { fail, type Result } from "@/lib/result";
+
+export async function signInAction(_previous: Result | null, formData: FormData): Promise<Result> {
+  const parsed = credentialsSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
+  if (!parsed.success) {
+    return fail("validation", "Enter your email and password.", {
+      email: parsed.error.issues.some((i) => i.path[0] === "email") ? ["Enter a valid email address."] : undefined,
+      password: parsed.error.issues.some((i) => i.path[0] === "password") ? ["Enter your password."] : undefined,
+    });
+  }
+  try {
+    await signIn("credentials", { ...parsed.data, redirectTo: safeRedirect(formData.get("callbackUrl"), "/tasks") });
+  } catch (error) {
+    if (error instanceof AuthError) return fail("unauthorized", "Wrong email or password.");
+    throw error; // the redirect after a successful sign-in is thrown
+  }
+  return { ok: true, data: undefined };
+}
+
+export async function signOutAction() {
+  const { signOut } = await import("@/lib/auth");
+  await signOut({ redirectTo: "/login" });
+}

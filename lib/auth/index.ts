@@ -1,0 +1,61 @@
+import { eq, sql } from "drizzle-orm";
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import { getDb } from "@/lib/db";
+import { users } from "@/lib/db/schema";
+import { authConfig } from "./config";
+import { credentialsSchema } from "./credentials";
+import { verifyPassword } from "./password";
+
+async function findUserByEmail(email: string) {
+  const db = await getDb();
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+    .limit(1);
+  return user;
+}
+
+const credentials = Credentials({
+  credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+  async authorize(raw) {
+    const parsed = credentialsSchema.safeParse(raw);
+    if (!parsed.success) return null;
+    const user = await findUserByEmail(parsed.data.email);
+    if (!user || !(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
+    return { id: String(user.id), name: user.name, email: user.email };
+  },
+});
+
+/** GitHub sign-in is offered only when both of its variables are set. */
+export const githubEnabled = Boolean(process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET);
+
+const config: NextAuthConfig = {
+  ...authConfig,
+  providers: githubEnabled ? [credentials, GitHub] : [credentials],
+  callbacks: {
+    ...authConfig.callbacks,
+    async jwt({ token, user, account }) {
+      if (account?.provider === "github" && user?.email) {
+        // GitHub accounts map to a local user by email, created on first sign-in (with no workspace).
+        const db = await getDb();
+        const existing = await findUserByEmail(user.email);
+        const local =
+          existing ??
+          (await db
+            .insert(users)
+            .values({ email: user.email, name: user.name ?? user.email, image: user.image ?? null })
+            .returning()
+            .then((rows) => rows[0]));
+        if (local) token.uid = String(local.id);
+        return token;
+      }
+      if (user?.id) token.uid = user.id;
+      return token;
+    },
+  },
+};
+
+export const { handlers, auth, signIn, signOut } = NextAuth(config);

@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DbHandle {
+  db: Database;
+  kind: "pglite" | "postgres";
+  /** Runs the committed migrations in `drizzle/`. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** PGlite only: a tarball of the data folder, to start other instances from. */
+  dumpDataDir?(): Promise<Blob>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
+
+export function embeddedDataDir(): string {
+  return path.resolve(process.env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+}
+
+/** A PostgreSQL server through the `postgres` driver. */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "postgres",
+    async migrate() {
+      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+      await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * The embedded PostgreSQL (PGlite). One process per data folder: PGlite takes no lock, and a second
+ * process on the same folder silently loses writes.
+ */
+export async function openPglite(
+  source: { dataDir: string } | { loadDataDir: Blob } | { memory: true },
+): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let client: InstanceType<typeof PGlite>;
+  let release = () => {};
+  if ("dataDir" in source) {
+    mkdirSync(path.dirname(source.dataDir), { recursive: true });
+    release = lockDataDir(source.dataDir);
+    client = await PGlite.create(source.dataDir);
+  } else if ("loadDataDir" in source) {
+    client = await PGlite.create({ loadDataDir: source.loadDataDir });
+  } else {
+    client = await PGlite.create();
+  }
+  const db = drizzle(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    async migrate() {
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    async close() {
+      await client.close();
+      release();
+    },
+    dumpDataDir: () => client.dumpDataDir("none"),
+  };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite takes no lock of its own, and two processes on one folder silently lose writes: a pid file
+ * beside the folder makes the second one (a seed script while the app runs, say) fail with a reason.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = `${dataDir}.lock`;
+  let holder = Number.NaN;
+  try {
+    holder = Number(readFileSync(lockFile, "utf8"));
+  } catch {}
+  if (Number.isSafeInteger(holder) && holder !== process.pid && processAlive(holder)) {
+    throw new Error(
+      `The embedded database ${dataDir} is open in process ${holder} (is the app running?). Stop that process first.`,
+    );
+  }
+  writeFileSync(lockFile, String(process.pid));
+  const release = () => rmSync(lockFile, { force: true });
+  process.once("exit", release);
+  return release;
+}
+
+/** `DATABASE_URL` when set, otherwise the embedded database under `.data/`. */
+export function openConfigured(): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL;
+  return url ? openPostgres(url) : openPglite({ dataDir: embeddedDataDir() });
+}
+
+/** The rows of `db.execute(...)`: postgres-js returns an array, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

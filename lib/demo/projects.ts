@@ -1,0 +1,71 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { projects, tasks } from "@/lib/db/schema";
+import type { Executor } from "@/lib/db/types";
+import { AppError } from "@/lib/result";
+import { requiredId, title } from "./fields";
+
+export const projectInputSchema = z.object({
+  name: title("Name", 120),
+  description: z.string().trim().max(2000, "Description must be at most 2000 characters.").default(""),
+});
+export const updateProjectSchema = projectInputSchema.extend({ id: requiredId });
+export type ProjectInput = z.output<typeof projectInputSchema>;
+
+export function listProjects(db: Executor, workspaceId: number) {
+  return db
+    .select({
+      id: projects.id,
+      name: projects.name,
+      description: projects.description,
+      updatedAt: projects.updatedAt,
+      openTasks: sql<number>`(select count(*)::int from ${tasks} where ${tasks.projectId} = ${projects.id} and ${tasks.status} in ('todo', 'doing'))`,
+    })
+    .from(projects)
+    .where(eq(projects.workspaceId, workspaceId))
+    .orderBy(asc(projects.name), asc(projects.id));
+}
+
+export async function getProject(db: Executor, workspaceId: number, id: number) {
+  const [project] = await db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)));
+  return project ?? null;
+}
+
+/** Reads the project for a change, locked, or fails with not_found (also for another workspace's). */
+async function lockProject(db: Executor, workspaceId: number, id: number) {
+  const [project] = await db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.workspaceId, workspaceId), eq(projects.id, id)))
+    .for("update");
+  if (!project) throw new AppError("not_found", "That project does not exist (it may have been deleted).");
+  return project;
+}
+
+export async function createProject(db: Executor, workspaceId: number, input: ProjectInput) {
+  const [project] = await db
+    .insert(projects)
+    .values({ workspaceId, name: input.name, description: input.description })
+    .returning();
+  return project!;
+}
+
+export async function updateProject(db: Executor, workspaceId: number, id: number, input: ProjectInput) {
+  await lockProject(db, workspaceId, id);
+  const [project] = await db
+    .update(projects)
+    .set({ name: input.name, description: input.description, updatedAt: sql`now()` })
+    .where(eq(projects.id, id))
+    .returning();
+  return project!;
+}
+
+/** Deletes the project; its tasks and their comments go with it (ON DELETE CASCADE). */
+export async function deleteProject(db: Executor, workspaceId: number, id: number) {
+  const project = await lockProject(db, workspaceId, id);
+  await db.delete(projects).where(eq(projects.id, id));
+  return project;
+}

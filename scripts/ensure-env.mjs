@@ -1,0 +1,12 @@
+// Runs before `next dev`, `next build` and `next start`: the first run writes an AUTH_SECRET to
+// .env.local (never committed), so the quick start needs no secret to invent.
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+
+const file = ".env.local";
+const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+if (!process.env.AUTH_SECRET && !/^AUTH_SECRET=/m.test(current)) {
+  const separator = current && !current.endsWith("\n") ? "\n" : "";
+  appendFileSync(file, `${separator}AUTH_SECRET=${randomBytes(32).toString("base64url")}\n`);
+  console.log("activity-kit: wrote a new AUTH_SECRET to .env.local");
+}

@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, inject } from "vitest";
+import { type Database, type DbHandle, openPglite, openPostgres, rowsOf } from "@/lib/db/client";
+import { workerDatabaseUrl } from "./worker-databases";
+
+/** A migrated database of this worker's own: PGlite from the global dump, or a server database. */
+export async function openTestDb(): Promise<DbHandle> {
+  const target = inject("testDatabase");
+  if (target.kind === "postgres") {
+    const poolId = Number(process.env.VITEST_POOL_ID ?? 1);
+    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20 });
+  }
+  const dump = await readFile(target.dump);
+  return openPglite({ loadDataDir: new Blob([dump]) });
+}
+
+/** Empties every table of the app (keeps the migrations' bookkeeping). */
+export async function truncateAll(db: Database): Promise<void> {
+  const rows = await db.execute<{ name: string }>(
+    sql`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
+  );
+  const names = rowsOf<{ name: string }>(rows);
+  if (names.length === 0) return;
+  await db.execute(sql.raw(`TRUNCATE ${names.map((r) => r.name).join(", ")} RESTART IDENTITY CASCADE`));
+}
+
+/**
+ * Opens the worker's database for a test file and empties it before each test. Read `.db` inside tests
+ * and hooks, not at module level.
+ */
+export function useTestDb() {
+  let handle: DbHandle | undefined;
+  beforeAll(async () => {
+    handle = await openTestDb();
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(context.db);
+  });
+  const context = {
+    get handle(): DbHandle {
+      if (!handle) throw new Error("the test database is opened in beforeAll");
+      return handle;
+    },
+    get db(): Database {
+      return context.handle.db;
+    },
+  };
+  return context;
+}
