@@ -29,7 +29,7 @@ export async function truncateAll(db: Database): Promise<void> {
  * Opens the worker's database for a test file and empties it before each test. Read `.db` inside tests
  * and hooks, not at module level.
  */
-export function useTestDb() {
+export function setupTestDb() {
   let handle: DbHandle | undefined;
   beforeAll(async () => {
     handle = await openTestDb();

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
-import { useTestDb } from "@/test/db";
+import { setupTestDb } from "@/test/db";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 import { memberships, tasks, users, workspaces } from "./schema";
 import { seedDemo, seedIfEmpty } from "./seed";
 
-const t = useTestDb();
+const t = setupTestDb();
 
 describe("demo seed", () => {
   it("creates the three demo accounts with their roles and the shared password", async () => {

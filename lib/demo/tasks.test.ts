@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/result";
-import { useTestDb } from "@/test/db";
+import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
 import { createComment, listComments } from "./comments";
 import { createProject, deleteProject } from "./projects";
 import { createTask, createTaskSchema, deleteTask, getTask, listTasks, updateTask, updateTaskSchema } from "./tasks";
 
-const t = useTestDb();
+const t = setupTestDb();
 
 describe("task input", () => {
   it("trims the title and turns empty selects into null", () => {
