@@ -34,7 +34,7 @@ export default defineConfig({
   testDir: "./e2e",
   fullyParallel: false,
   workers: 1,
-  retries: isCI ? 1 : 0,
+  retries: 0,
   reporter: "list",
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -1,7 +1,9 @@
 import NextAuth from "next-auth";
 import { authConfig } from "@/lib/auth/config";
 
-export const { auth: proxy } = NextAuth(authConfig);
+// Signed-out visitors go to /login before any page renders (see `authorized` in the config).
+const { auth } = NextAuth(authConfig);
+export default auth;
 
 export const config = {
   // API routes answer 401 themselves; static assets need no session.

@@ -35,6 +35,12 @@ export const githubEnabled = Boolean(process.env.AUTH_GITHUB_ID && process.env.A
 const config: NextAuthConfig = {
   ...authConfig,
   providers: githubEnabled ? [credentials, GitHub] : [credentials],
+  logger: {
+    // A wrong password is an expected outcome, answered on the form; not a server error to log.
+    error(error) {
+      if (error.name !== "CredentialsSignin") console.error(error);
+    },
+  },
   callbacks: {
     ...authConfig.callbacks,
     async jwt({ token, user, account }) {
