@@ -19,7 +19,9 @@ export interface DbHandle {
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
 export function embeddedDataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data", "pglite"),
+  );
 }
 
 /** A PostgreSQL server through the `postgres` driver. */

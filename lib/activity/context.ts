@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Actor } from "./actor";
+
+/** What is known about the current request, available to withTracking without threading it through. */
+export interface ActivityContext {
+  actor?: Actor;
+  requestId?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+const storage = new AsyncLocalStorage<ActivityContext>();
+
+/** Runs `fn` with this context (merged over any outer one); explicit withTracking arguments still win. */
+export function runWithActivityContext<T>(context: ActivityContext, fn: () => T): T {
+  return storage.run({ ...storage.getStore(), ...context }, fn);
+}
+
+export function currentActivityContext(): ActivityContext {
+  return storage.getStore() ?? {};
+}

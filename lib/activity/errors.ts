@@ -1,0 +1,12 @@
+/** The kit's one error type: a machine code and a message a developer (or a user) can act on. */
+export type ActivityErrorCode = "invalid_event" | "no_actor" | "invalid_record" | "not_registered";
+
+export class ActivityError extends Error {
+  constructor(
+    readonly code: ActivityErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ActivityError";
+  }
+}

@@ -1,0 +1,108 @@
+import { getTableColumns, getTableName } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { ActivityError } from "./errors";
+import type { RecordRef } from "./types";
+
+export const CAPTURED_OPERATIONS = ["insert", "update", "delete"] as const;
+export type CapturedOperation = (typeof CAPTURED_OPERATIONS)[number];
+
+export interface TrackOptions<T extends PgTable> {
+  /** The record type name in the log and in record keys: `task` gives `task:42`. */
+  type: string;
+  /** The column holding the workspace the row belongs to: every event is scoped by it. */
+  workspace: PgColumn;
+  /** A column that names the row for people ("task Fix login"). Defaults to the id. */
+  label?: PgColumn;
+  /** Columns whose values never enter the log (password hashes, tokens): stored as "[redacted]". */
+  redact?: PgColumn[];
+  /** Columns whose changes alone are not worth an entry (an `updated_at` bumped on every save). */
+  ignore?: PgColumn[];
+  /** Which operations to capture; all three by default. */
+  operations?: readonly CapturedOperation[];
+  /** How a row reads in the feed; defaults to `<type> <label>`. */
+  describe?: (row: T["$inferSelect"]) => string;
+}
+
+/** A table's registration, with the database names the capture trigger needs. */
+export interface TrackedTable<T extends PgTable = PgTable> {
+  table: T;
+  type: string;
+  tableName: string;
+  primaryKey: string;
+  workspaceColumn: string;
+  labelColumn: string | null;
+  redactColumns: string[];
+  ignoreColumns: string[];
+  operations: readonly CapturedOperation[];
+  describe: (row: T["$inferSelect"]) => string;
+  /** The reference to a row of this table. */
+  ref: (row: T["$inferSelect"]) => RecordRef;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a list of registrations mixes tables of every row type
+export type AnyTrackedTable = TrackedTable<any>;
+
+const TYPE_NAME = /^[a-z][a-z0-9_]*$/;
+
+function columnName(table: PgTable, column: PgColumn, what: string): string {
+  const found = Object.values(getTableColumns(table)).find((c) => c === column);
+  if (!found)
+    throw new ActivityError("not_registered", `The ${what} column is not a column of ${getTableName(table)}.`);
+  return found.name;
+}
+
+/** Registers a table for tracking (the kit's Trackable): capture triggers are generated from this. */
+export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>): TrackedTable<T> {
+  if (!TYPE_NAME.test(options.type)) {
+    throw new ActivityError("not_registered", `Record type "${options.type}" must be lower_snake_case.`);
+  }
+  const columns = Object.entries(getTableColumns(table));
+  const primary = columns.filter(([, c]) => c.primary);
+  if (primary.length !== 1) {
+    throw new ActivityError(
+      "not_registered",
+      `${getTableName(table)} needs a single-column primary key to be tracked.`,
+    );
+  }
+  const [primaryProperty, primaryColumn] = primary[0]!;
+  const labelProperty = options.label ? columns.find(([, c]) => c === options.label)?.[0] : undefined;
+  const labelColumn = options.label ? columnName(table, options.label, "label") : null;
+  const ref = (row: T["$inferSelect"]): RecordRef => ({
+    type: options.type,
+    id: String((row as Record<string, unknown>)[primaryProperty]),
+  });
+  return {
+    table,
+    type: options.type,
+    tableName: getTableName(table),
+    primaryKey: primaryColumn.name,
+    workspaceColumn: columnName(table, options.workspace, "workspace"),
+    labelColumn,
+    redactColumns: (options.redact ?? []).map((c) => columnName(table, c, "redacted")),
+    ignoreColumns: (options.ignore ?? []).map((c) => columnName(table, c, "ignored")),
+    operations: options.operations ?? CAPTURED_OPERATIONS,
+    describe:
+      options.describe ??
+      ((row) => {
+        const label = labelProperty ? (row as Record<string, unknown>)[labelProperty] : undefined;
+        return `${options.type} ${label ?? ref(row).id}`;
+      }),
+    ref,
+  };
+}
+
+/** `task:42`: how a record is written in URLs and filters. */
+export function formatRecordKey(ref: RecordRef): string {
+  return `${ref.type}:${ref.id}`;
+}
+
+const RECORD_KEY = /^([a-z][a-z0-9_]*):([A-Za-z0-9_-]{1,64})$/;
+
+/** Parses `task:42`; throws a clear error for anything else. */
+export function parseRecordKey(key: string): RecordRef {
+  const match = RECORD_KEY.exec(key);
+  if (!match) {
+    throw new ActivityError("invalid_record", `"${key.slice(0, 80)}" is not a record reference like "task:42".`);
+  }
+  return { type: match[1]!, id: match[2]! };
+}

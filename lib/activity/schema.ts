@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { RecordRef, RowChange } from "./types";
+
+/**
+ * One row per event. Append-only: a trigger refuses UPDATE and DELETE outside the retention and erasure
+ * routines. Record ids, actor ids and workspace ids are text so the kit fits any host's key type, and there
+ * is no foreign key to the records: history outlives them.
+ */
+export const activityEvents = pgTable(
+  "activity_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text("workspace_id").notNull(),
+    // Milliseconds, like a JavaScript Date, so a cursor built from a Date finds the row again.
+    occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    subject: text("subject").notNull(),
+    recordType: text("record_type"),
+    recordId: text("record_id"),
+    related: jsonb("related").$type<RecordRef[]>().notNull().default([]),
+    /** Keys (`type:id`) of every record the event touched other than its own: related and cascaded. */
+    refs: text("refs").array().notNull().default(sql`'{}'::text[]`),
+    changes: jsonb("changes").$type<RowChange[]>().notNull().default([]),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    requestId: text("request_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    txId: bigint("tx_id", { mode: "number" }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
+    /** Written by a trigger for a change made outside withTracking (raw SQL, a script, another service). */
+    unattributed: boolean("unattributed").notNull().default(false),
+  },
+  (t) => [
+    index("activity_events_feed_idx").on(t.workspaceId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("activity_events_actor_idx").on(
+      t.workspaceId,
+      t.actorId,
+      t.occurredAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("activity_events_record_idx").on(t.recordType, t.recordId, t.occurredAt, t.id),
+    index("activity_events_refs_idx").using("gin", t.refs),
+  ],
+);
+
+export type ActivityEventRow = typeof activityEvents.$inferSelect;

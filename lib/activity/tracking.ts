@@ -1,0 +1,174 @@
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Actor } from "./actor";
+import { storedActor } from "./actor";
+import {
+  type ActionOf,
+  BASE_ACTIONS,
+  type BaseMetadata,
+  type Catalogue,
+  type MetadataOf,
+  type RequiresMetadata,
+} from "./catalogue";
+import { currentActivityContext } from "./context";
+import { ActivityError } from "./errors";
+import type { RecordRef } from "./types";
+
+// biome-ignore lint/suspicious/noExplicitAny: the kit accepts any host schema
+export type AnyDatabase = PgDatabase<PgQueryResultHKT, any>;
+export type TransactionOf<Db extends AnyDatabase> = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** A result that says the mutation failed: withTracking rolls back and returns it unchanged. */
+export interface FailureResult {
+  ok: false;
+}
+
+function isFailure(value: unknown): value is FailureResult {
+  return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
+}
+
+export type Subject<R> = string | ((result: R) => string);
+
+export interface TrackingOptions<R, M> {
+  /** Metadata of the event: for a catalogue verb, what its schema requires. */
+  metadata?: M;
+  /** The record the event is about, when it cannot be derived from the captured changes. */
+  record?: RecordRef | ((result: R) => RecordRef);
+  /** Other records the event also belongs to (it then shows in their history too). */
+  related?: RecordRef[] | ((result: R) => RecordRef[]);
+  /** `false` runs `fn` in a transaction with neither an event nor capture. */
+  track?: boolean;
+  /** When it happened, for imports and seeding; defaults to the transaction's time. */
+  occurredAt?: Date;
+}
+
+type OptionsArgs<C extends Catalogue, A, R> =
+  RequiresMetadata<C, A> extends true
+    ? [options: TrackingOptions<R, MetadataOf<C, A>> & { metadata: MetadataOf<C, A> }]
+    : [options?: TrackingOptions<R, MetadataOf<C, A>>];
+
+class Rollback<R> extends Error {
+  constructor(readonly result: R) {
+    super("withTracking: rolled back a failed result");
+  }
+}
+
+const resolve = <R, T>(value: T | ((result: R) => T) | undefined, result: R): T | undefined =>
+  typeof value === "function" ? (value as (result: R) => T)(result) : value;
+
+export interface TrackerConfig<Db extends AnyDatabase, C extends Catalogue> {
+  db: () => Db | Promise<Db>;
+  catalogue: C;
+}
+
+export function createTracker<Db extends AnyDatabase, C extends Catalogue>(config: TrackerConfig<Db, C>) {
+  function parseMetadata(action: string, metadata: unknown): Record<string, unknown> {
+    const schema = config.catalogue[action];
+    if (schema) {
+      const parsed = schema.safeParse(metadata ?? {});
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "metadata"}: ${i.message}`).join("; ");
+        throw new ActivityError("invalid_event", `Metadata of "${action}" is invalid (${detail}).`);
+      }
+      return parsed.data;
+    }
+    if (!(BASE_ACTIONS as readonly string[]).includes(action)) {
+      throw new ActivityError("invalid_event", `"${action}" is neither a base action nor a verb of the catalogue.`);
+    }
+    if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) {
+      throw new ActivityError("invalid_event", `Metadata of "${action}" must be an object.`);
+    }
+    return (metadata ?? {}) as BaseMetadata;
+  }
+
+  /**
+   * Runs `fn(tx)` in one transaction and stores the event in it when `fn` succeeds: never a change without
+   * its event, nor an event without its change. A thrown error rolls back and propagates; a returned
+   * `{ ok: false }` rolls back and is returned unchanged.
+   */
+  async function withTracking<A extends ActionOf<C>, R>(
+    user: Actor | null | undefined,
+    action: A,
+    subject: Subject<Exclude<R, FailureResult>>,
+    fn: (tx: TransactionOf<Db>) => Promise<R>,
+    ...[options]: OptionsArgs<C, A, Exclude<R, FailureResult>>
+  ): Promise<R> {
+    const opts = (options ?? {}) as TrackingOptions<Exclude<R, FailureResult>, unknown>;
+    const db = await config.db();
+    if (opts.track === false) {
+      return runInTransaction(db, async (tx) => {
+        await tx.execute(sql`select set_config('activity.mode', 'skip', true)`);
+        return fn(tx);
+      });
+    }
+    const metadata = parseMetadata(action, opts.metadata);
+    const context = currentActivityContext();
+    const actorInput = user ?? context.actor;
+    if (!actorInput)
+      throw new ActivityError("no_actor", "withTracking needs an actor: pass one or set it in the context.");
+    const actor = storedActor(actorInput);
+
+    return runInTransaction(db, async (tx) => {
+      await tx.execute(sql`select
+        set_config('activity.mode', 'tracking', true),
+        set_config('activity.changes', '', true),
+        set_config('activity.actor_type', ${actor.type}, true),
+        set_config('activity.actor_id', ${actor.id ?? ""}, true),
+        set_config('activity.actor_label', ${actor.label}, true),
+        set_config('activity.request_id', ${context.requestId ?? ""}, true),
+        set_config('activity.ip', ${context.ip ?? ""}, true),
+        set_config('activity.user_agent', ${context.userAgent ?? ""}, true)`);
+      const result = await fn(tx);
+      if (isFailure(result)) throw new Rollback(result);
+      const success = result as Exclude<R, FailureResult>;
+      const record = resolve(opts.record, success);
+      const related = (resolve(opts.related, success) ?? []).map((r) => ({ type: r.type, id: String(r.id) }));
+      const relatedJson = JSON.stringify(related);
+      const hintId =
+        typeof success === "object" && success !== null && "id" in success
+          ? String((success as { id: unknown }).id)
+          : null;
+      await tx.execute(sql`
+        WITH captured AS (
+          SELECT coalesce(nullif(current_setting('activity.changes', true), ''), '[]')::jsonb AS changes,
+                 set_config('activity.mode', '', true) AS reset
+        ), primary_change AS (
+          SELECT e FROM captured, jsonb_array_elements(captured.changes) WITH ORDINALITY AS x(e, n)
+          ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM ${hintId} DESC, n
+          LIMIT 1
+        ), rec AS (
+          SELECT coalesce(${record?.type ?? null}::text, (SELECT e ->> 'type' FROM primary_change)) AS type,
+                 coalesce(${record ? String(record.id) : null}::text, (SELECT e ->> 'id' FROM primary_change)) AS id
+        )
+        INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
+          record_type, record_id, related, refs, changes, metadata, request_id, ip, user_agent)
+        SELECT ${actor.workspaceId}, coalesce(${opts.occurredAt?.toISOString() ?? null}::timestamptz, now()),
+          ${actor.type}, ${actor.id}, ${actor.label}, ${action}, ${resolve(subject, success) ?? ""},
+          rec.type, rec.id, ${relatedJson}::jsonb,
+          ARRAY(
+            SELECT DISTINCT k FROM (
+              SELECT (e ->> 'type') || ':' || (e ->> 'id') AS k FROM jsonb_array_elements(captured.changes) AS e
+              UNION ALL SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(${relatedJson}::jsonb) AS r
+            ) AS keys
+            WHERE k IS DISTINCT FROM rec.type || ':' || rec.id ORDER BY k),
+          (SELECT coalesce(jsonb_agg(e - 'workspace' - 'label' - 'depth' ORDER BY n), '[]'::jsonb)
+             FROM jsonb_array_elements(captured.changes) WITH ORDINALITY AS x(e, n)),
+          ${JSON.stringify(metadata)}::jsonb,
+          ${context.requestId ?? null}, ${context.ip ?? null}, ${context.userAgent ?? null}
+        FROM captured, rec
+        WHERE ${action} <> 'update' OR jsonb_array_length(captured.changes) > 0`);
+      return result;
+    });
+  }
+
+  async function runInTransaction<R>(db: Db, fn: (tx: TransactionOf<Db>) => Promise<R>): Promise<R> {
+    try {
+      return (await db.transaction((tx) => fn(tx as TransactionOf<Db>))) as R;
+    } catch (error) {
+      if (error instanceof Rollback) return error.result as R;
+      throw error;
+    }
+  }
+
+  return { withTracking };
+}

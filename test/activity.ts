@@ -1,0 +1,18 @@
+import { asc, eq } from "drizzle-orm";
+import { createActivityKit } from "@/lib/activity";
+import { activityEvents } from "@/lib/activity/schema";
+import { catalogue, trackedTables } from "@/lib/activity-kit";
+import type { Database } from "@/lib/db/client";
+
+/** The app's activity kit, bound to a test database. */
+export function testKit(db: () => Database) {
+  return createActivityKit({ db, catalogue, tables: trackedTables });
+}
+
+export function allEvents(db: Database) {
+  return db.select().from(activityEvents).orderBy(asc(activityEvents.id));
+}
+
+export function unattributedEvents(db: Database) {
+  return db.select().from(activityEvents).where(eq(activityEvents.unattributed, true)).orderBy(asc(activityEvents.id));
+}
