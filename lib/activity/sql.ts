@@ -1,4 +1,4 @@
-import type { TrackedTable } from "./registry";
+import type { AnyTrackedTable } from "./registry";
 
 /**
  * The database side of the kit. Capture is done by statement-level AFTER triggers with transition tables:
@@ -159,12 +159,12 @@ const pgArray = (values: string[]) =>
   `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 
 /** The trigger names of a tracked table, one per captured operation. */
-export function triggerName(table: Pick<TrackedTable, "tableName">, operation: string): string {
+export function triggerName(table: Pick<AnyTrackedTable, "tableName">, operation: string): string {
   return `activity_capture_${operation}_${table.tableName}`.slice(0, 63);
 }
 
 /** The arguments a table's triggers are created with (compared by the coverage check). */
-export function triggerArguments(table: TrackedTable, operation: string): string[] {
+export function triggerArguments(table: AnyTrackedTable, operation: string): string[] {
   const base = [
     table.type,
     table.primaryKey,
@@ -176,7 +176,7 @@ export function triggerArguments(table: TrackedTable, operation: string): string
 }
 
 /** CREATE TRIGGER statements for one tracked table (dropping older versions first). */
-export function tableTriggerStatements(table: TrackedTable): string[] {
+export function tableTriggerStatements(table: AnyTrackedTable): string[] {
   const lines: string[] = [];
   for (const operation of ["insert", "update", "delete"] as const) {
     const name = quoteIdent(triggerName(table, operation));

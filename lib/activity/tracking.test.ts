@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { comments, projects, tasks, users } from "@/lib/db/schema";
+import { projects, type Task, tasks } from "@/lib/db/schema";
 import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
@@ -25,7 +25,7 @@ const insertTask = (title: string, extra: Partial<typeof tasks.$inferInsert> = {
   kit.withTracking(
     alice,
     "insert",
-    (task) => `task ${task.title}`,
+    (task: Task) => `task ${task.title}`,
     async (tx) => {
       const [task] = await tx
         .insert(tasks)

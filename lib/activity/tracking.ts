@@ -42,10 +42,33 @@ export interface TrackingOptions<R, M> {
   occurredAt?: Date;
 }
 
-type OptionsArgs<C extends Catalogue, A, R> =
-  RequiresMetadata<C, A> extends true
-    ? [options: TrackingOptions<R, MetadataOf<C, A>> & { metadata: MetadataOf<C, A> }]
-    : [options?: TrackingOptions<R, MetadataOf<C, A>>];
+/** The verbs whose metadata has a required key: for them the options argument is required. */
+type VerbsRequiringMetadata<C extends Catalogue> = {
+  [K in keyof C & string]: RequiresMetadata<C, K> extends true ? K : never;
+}[keyof C & string];
+
+type Success<R> = Exclude<R, FailureResult>;
+
+/**
+ * Two call signatures rather than a conditional rest parameter: TypeScript then infers `R` from `fn`
+ * even when `subject` and the options are functions of the result.
+ */
+export interface WithTracking<Tx, C extends Catalogue> {
+  <A extends VerbsRequiringMetadata<C>, R>(
+    user: Actor | null | undefined,
+    action: A,
+    subject: Subject<Success<R>>,
+    fn: (tx: Tx) => Promise<R>,
+    options: TrackingOptions<NoInfer<Success<R>>, MetadataOf<C, A>> & { metadata: MetadataOf<C, A> },
+  ): Promise<R>;
+  <A extends Exclude<ActionOf<C>, VerbsRequiringMetadata<C>>, R>(
+    user: Actor | null | undefined,
+    action: A,
+    subject: Subject<Success<R>>,
+    fn: (tx: Tx) => Promise<R>,
+    options?: TrackingOptions<NoInfer<Success<R>>, MetadataOf<C, A>>,
+  ): Promise<R>;
+}
 
 class Rollback<R> extends Error {
   constructor(readonly result: R) {
@@ -86,14 +109,14 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
    * its event, nor an event without its change. A thrown error rolls back and propagates; a returned
    * `{ ok: false }` rolls back and is returned unchanged.
    */
-  async function withTracking<A extends ActionOf<C>, R>(
+  async function withTracking<R>(
     user: Actor | null | undefined,
-    action: A,
-    subject: Subject<Exclude<R, FailureResult>>,
+    action: string,
+    subject: Subject<Success<R>>,
     fn: (tx: TransactionOf<Db>) => Promise<R>,
-    ...[options]: OptionsArgs<C, A, Exclude<R, FailureResult>>
+    options?: TrackingOptions<Success<R>, unknown>,
   ): Promise<R> {
-    const opts = (options ?? {}) as TrackingOptions<Exclude<R, FailureResult>, unknown>;
+    const opts = options ?? {};
     const db = await config.db();
     if (opts.track === false) {
       return runInTransaction(db, async (tx) => {
@@ -120,7 +143,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
         set_config('activity.user_agent', ${context.userAgent ?? ""}, true)`);
       const result = await fn(tx);
       if (isFailure(result)) throw new Rollback(result);
-      const success = result as Exclude<R, FailureResult>;
+      const success = result as Success<R>;
       const record = resolve(opts.record, success);
       const related = (resolve(opts.related, success) ?? []).map((r) => ({ type: r.type, id: String(r.id) }));
       const relatedJson = JSON.stringify(related);
@@ -170,5 +193,5 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     }
   }
 
-  return { withTracking };
+  return { withTracking: withTracking as WithTracking<TransactionOf<Db>, C> };
 }
