@@ -47,7 +47,9 @@ export default defineConfig({
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"], launchOptions },
+      teardown: "database checks",
     },
+    { name: "database checks", testMatch: /\.teardown\.ts$/ },
   ],
   webServer: {
     command: `npm run start -- -p ${PORT} -H 127.0.0.1`,

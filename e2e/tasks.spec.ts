@@ -57,3 +57,18 @@ test("a Globex user cannot see Acme's tasks", async ({ browser }) => {
   await acme.close();
   await globex.close();
 });
+
+test("cancelling a task asks for a reason", async ({ page }) => {
+  await new LoginPage(page).signInAs(DEMO.bob);
+  const tasks = new TasksPage(page);
+  const title = unique("Order more coffee");
+  await tasks.addTask(title);
+  await tasks.open(title);
+  const cancel = page.getByRole("region", { name: "Cancel task" });
+  await cancel.getByRole("button", { name: "Cancel task" }).click();
+  await expect(cancel.getByText("Say why the task is cancelled.")).toBeVisible();
+  await cancel.getByLabel("Reason").fill("The office switched to tea");
+  await cancel.getByRole("button", { name: "Cancel task" }).click();
+  await expect(page.getByRole("heading", { name: title, level: 1 }).locator("..").getByText("Cancelled")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Cancel task" })).toHaveCount(0);
+});

@@ -1,6 +1,8 @@
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
+import { ActivityError, runWithActivityContext } from "@/lib/activity";
 import { isAdmin, requireViewer, type Viewer } from "@/lib/auth/viewer";
+import { requestActivityContext } from "@/lib/request-context";
 import { AppError, type Failure, fail, type Result } from "@/lib/result";
 
 export type ActionState<T = undefined> = Result<T> | null;
@@ -8,6 +10,7 @@ export type ActionState<T = undefined> = Result<T> | null;
 function toFailure(error: unknown): Failure {
   unstable_rethrow(error);
   if (error instanceof AppError) return fail(error.code, error.message, error.fieldErrors);
+  if (error instanceof ActivityError) return fail("bad_request", error.message);
   console.error(error);
   return fail("internal", "Something went wrong on our side. Nothing was saved; please try again.");
 }
@@ -15,6 +18,7 @@ function toFailure(error: unknown): Failure {
 /**
  * A server action that reads the session and workspace, parses its form with zod, and returns a typed
  * result (for `useActionState`). Validation errors come back per field; nothing is written on failure.
+ * The handler runs with the viewer and the request (id, IP, user agent) as the activity context.
  */
 export function formAction<S extends z.ZodType, T>(
   schema: S,
@@ -34,7 +38,14 @@ export function formAction<S extends z.ZodType, T>(
         }
         return fail("validation", "Please correct the highlighted fields.", fieldErrors);
       }
-      return await handler(parsed.data, viewer);
+      const actor = {
+        type: "user",
+        id: viewer.user.id,
+        name: viewer.user.name,
+        workspaceId: viewer.workspace.id,
+      } as const;
+      const context = { ...(await requestActivityContext()), actor };
+      return await runWithActivityContext(context, () => handler(parsed.data, viewer));
     } catch (error) {
       return toFailure(error);
     }

@@ -41,6 +41,6 @@ export const trackedTables = [
 /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
 export const actorsTable = { table: users, id: users.id };
 
-export const activity = createActivityKit({ db: getDb, catalogue, tables: trackedTables });
+export const activity = createActivityKit({ db: () => getDb(), catalogue, tables: trackedTables });
 
 export const { withTracking, history, isTracked, isTrackedBy, recordKey } = activity;

@@ -1,6 +1,6 @@
 // (Re)creates the demo data: removes every workspace, user and record, then seeds the demo accounts.
 import { openConfigured } from "@/lib/db/client";
-import { seedDemo } from "@/lib/db/seed";
+import { seedDemo } from "@/lib/demo/seed";
 
 const handle = await openConfigured();
 try {

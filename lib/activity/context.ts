@@ -7,6 +7,8 @@ export interface ActivityContext {
   requestId?: string;
   ip?: string;
   userAgent?: string;
+  /** When the events of this context happened: for imports and seeding. Defaults to the transaction's time. */
+  occurredAt?: Date;
 }
 
 const storage = new AsyncLocalStorage<ActivityContext>();

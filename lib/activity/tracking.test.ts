@@ -5,7 +5,6 @@ import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
-import { runWithActivityContext } from "./context";
 import { ActivityError } from "./errors";
 import { activityEvents } from "./schema";
 

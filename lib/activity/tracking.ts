@@ -38,7 +38,7 @@ export interface TrackingOptions<R, M> {
   related?: RecordRef[] | ((result: R) => RecordRef[]);
   /** `false` runs `fn` in a transaction with neither an event nor capture. */
   track?: boolean;
-  /** When it happened, for imports and seeding; defaults to the transaction's time. */
+  /** When it happened, for imports and seeding; defaults to the context's, then the transaction's time. */
   occurredAt?: Date;
 }
 
@@ -165,7 +165,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
         )
         INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
           record_type, record_id, related, refs, changes, metadata, request_id, ip, user_agent)
-        SELECT ${actor.workspaceId}, coalesce(${opts.occurredAt?.toISOString() ?? null}::timestamptz, now()),
+        SELECT ${actor.workspaceId}, coalesce(${(opts.occurredAt ?? context.occurredAt)?.toISOString() ?? null}::timestamptz, now()),
           ${actor.type}, ${actor.id}, ${actor.label}, ${action}, ${resolve(subject, success) ?? ""},
           rec.type, rec.id, ${relatedJson}::jsonb,
           ARRAY(

@@ -1,5 +1,4 @@
 import { type DbHandle, openConfigured } from "./client";
-import { seedIfEmpty } from "./seed";
 
 export type { Database } from "./client";
 
@@ -11,6 +10,8 @@ async function start(): Promise<DbHandle> {
   const handle = await openConfigured();
   if (handle.kind === "pglite") {
     await handle.migrate();
+    // Imported here: the seed goes through the activity kit, which itself reads the database from here.
+    const { seedIfEmpty } = await import("@/lib/demo/seed");
     await seedIfEmpty(handle.db);
   }
   return handle;

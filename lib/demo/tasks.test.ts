@@ -4,7 +4,16 @@ import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
 import { createComment, listComments } from "./comments";
 import { createProject, deleteProject } from "./projects";
-import { createTask, createTaskSchema, deleteTask, getTask, listTasks, updateTask, updateTaskSchema } from "./tasks";
+import {
+  cancelTask,
+  createTask,
+  createTaskSchema,
+  deleteTask,
+  getTask,
+  listTasks,
+  updateTask,
+  updateTaskSchema,
+} from "./tasks";
 
 const t = setupTestDb();
 
@@ -23,8 +32,8 @@ describe("task input", () => {
     const fields = new Set(result.error?.issues.map((i) => i.path[0]));
     expect(fields).toEqual(new Set(["title", "dueDate", "projectId"]));
   });
-  it("does not let an edit set the cancelled status (that needs a reason)", () => {
-    expect(updateTaskSchema.safeParse({ id: "1", title: "x", status: "cancelled" }).success).toBe(false);
+  it("accepts only known statuses", () => {
+    expect(updateTaskSchema.safeParse({ id: "1", title: "x", status: "archived" }).success).toBe(false);
   });
 });
 
@@ -52,6 +61,20 @@ describe("tasks in a workspace", () => {
 
     await deleteTask(t.db, workspace.id, task.id);
     expect(await getTask(t.db, workspace.id, task.id)).toBeNull();
+  });
+
+  it("does not let an edit cancel a task (that needs a reason), but keeps a cancelled one cancelled", async () => {
+    const { workspace } = await createWorkspace(t.db, "Acme");
+    const task = await createTask(t.db, workspace.id, { title: "x", projectId: null, assigneeId: null, dueDate: null });
+    const edit = { id: task.id, title: "x", projectId: null, assigneeId: null, dueDate: null } as const;
+    await expect(updateTask(t.db, workspace.id, { ...edit, status: "cancelled" })).rejects.toMatchObject({
+      fieldErrors: { status: [expect.stringContaining("Cancel task")] },
+    });
+    await cancelTask(t.db, workspace.id, task.id);
+    expect(await updateTask(t.db, workspace.id, { ...edit, title: "y", status: "cancelled" })).toMatchObject({
+      title: "y",
+      status: "cancelled",
+    });
   });
 
   it("never reads or changes another workspace's task", async () => {

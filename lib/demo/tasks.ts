@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, projects, type TASK_STATUSES, tasks, users } from "@/lib/db/schema";
+import { memberships, projects, TASK_STATUSES, tasks, users } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
 import { optionalDate, optionalId, requiredId, title } from "./fields";
@@ -22,10 +22,16 @@ export type CreateTaskInput = z.output<typeof createTaskSchema>;
 
 export const updateTaskSchema = createTaskSchema.extend({
   id: requiredId,
-  // Cancelling asks for a reason, so it has an action of its own.
-  status: z.enum(["todo", "doing", "done"], { message: "Choose a status." }),
+  // Cancelling asks for a reason, so it has an action of its own: an edit may only keep it cancelled.
+  status: z.enum(TASK_STATUSES, { message: "Choose a status." }),
 });
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
+
+export const cancelTaskSchema = z.object({
+  id: requiredId,
+  reason: z.string().trim().min(1, "Say why the task is cancelled.").max(500, "Keep the reason under 500 characters."),
+});
+export type CancelTaskInput = z.output<typeof cancelTaskSchema>;
 
 export function listTasks(db: Executor, workspaceId: number, filter: { projectId?: number } = {}) {
   return db
@@ -120,7 +126,12 @@ export async function createTask(db: Executor, workspaceId: number, input: Creat
 }
 
 export async function updateTask(db: Executor, workspaceId: number, input: UpdateTaskInput) {
-  await lockTask(db, workspaceId, input.id);
+  const current = await lockTask(db, workspaceId, input.id);
+  if (input.status === "cancelled" && current.status !== "cancelled") {
+    throw new AppError("validation", "Please correct the highlighted fields.", {
+      status: ["To cancel a task, use “Cancel task”: it asks for a reason."],
+    });
+  }
   await checkReferences(db, workspaceId, input);
   const [task] = await db
     .update(tasks)

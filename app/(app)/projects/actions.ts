@@ -3,34 +3,26 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { formAction } from "@/lib/actions";
-import { getDb } from "@/lib/db";
-import {
-  createProject,
-  deleteProject,
-  projectInputSchema,
-  updateProject,
-  updateProjectSchema,
-} from "@/lib/demo/projects";
+import { operations } from "@/lib/demo/app-operations";
 import { idSchema } from "@/lib/demo/fields";
+import { projectInputSchema, updateProjectSchema } from "@/lib/demo/projects";
 import { ok } from "@/lib/result";
 
 export const createProjectAction = formAction(projectInputSchema, async (input, viewer) => {
-  const db = await getDb();
-  const project = await db.transaction((tx) => createProject(tx, viewer.workspace.id, input));
+  const result = await operations.createProject(viewer, input);
   revalidatePath("/projects");
-  return ok({ id: project.id });
+  return result.ok ? ok({ id: result.data.id }) : result;
 });
 
-export const updateProjectAction = formAction(updateProjectSchema, async ({ id, ...input }, viewer) => {
-  const db = await getDb();
-  await db.transaction((tx) => updateProject(tx, viewer.workspace.id, id, input));
+export const updateProjectAction = formAction(updateProjectSchema, async (input, viewer) => {
+  const result = await operations.updateProject(viewer, input);
   revalidatePath("/projects");
-  return ok({ id });
+  return result.ok ? ok({ id: result.data.id }) : result;
 });
 
-export const deleteProjectAction = formAction(idSchema, async ({ id }, viewer) => {
-  const db = await getDb();
-  await db.transaction((tx) => deleteProject(tx, viewer.workspace.id, id));
+export const deleteProjectAction = formAction(idSchema, async (input, viewer) => {
+  const result = await operations.deleteProject(viewer, input);
+  if (!result.ok) return result;
   revalidatePath("/projects");
   redirect("/projects");
 });

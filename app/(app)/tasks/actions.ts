@@ -3,46 +3,45 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { formAction } from "@/lib/actions";
-import { isAdmin } from "@/lib/auth/viewer";
-import { getDb } from "@/lib/db";
-import { createComment, createCommentSchema, deleteComment } from "@/lib/demo/comments";
+import { operations } from "@/lib/demo/app-operations";
+import { createCommentSchema } from "@/lib/demo/comments";
 import { idSchema } from "@/lib/demo/fields";
-import { createTask, createTaskSchema, deleteTask, updateTask, updateTaskSchema } from "@/lib/demo/tasks";
+import { cancelTaskSchema, createTaskSchema, updateTaskSchema } from "@/lib/demo/tasks";
 import { ok } from "@/lib/result";
 
 export const createTaskAction = formAction(createTaskSchema, async (input, viewer) => {
-  const db = await getDb();
-  const task = await db.transaction((tx) => createTask(tx, viewer.workspace.id, input));
+  const result = await operations.createTask(viewer, input);
   revalidatePath("/tasks");
-  return ok({ id: task.id });
+  return result.ok ? ok({ id: result.data.id }) : result;
 });
 
 export const updateTaskAction = formAction(updateTaskSchema, async (input, viewer) => {
-  const db = await getDb();
-  const task = await db.transaction((tx) => updateTask(tx, viewer.workspace.id, input));
+  const result = await operations.updateTask(viewer, input);
   revalidatePath("/tasks");
-  return ok({ id: task.id });
+  return result.ok ? ok({ id: result.data.id }) : result;
 });
 
-export const deleteTaskAction = formAction(idSchema, async ({ id }, viewer) => {
-  const db = await getDb();
-  await db.transaction((tx) => deleteTask(tx, viewer.workspace.id, id));
+export const cancelTaskAction = formAction(cancelTaskSchema, async (input, viewer) => {
+  const result = await operations.cancelTask(viewer, input);
+  revalidatePath("/tasks");
+  return result.ok ? ok({ id: result.data.id }) : result;
+});
+
+export const deleteTaskAction = formAction(idSchema, async (input, viewer) => {
+  const result = await operations.deleteTask(viewer, input);
+  if (!result.ok) return result;
   revalidatePath("/tasks");
   redirect("/tasks");
 });
 
 export const createCommentAction = formAction(createCommentSchema, async (input, viewer) => {
-  const db = await getDb();
-  const comment = await db.transaction((tx) => createComment(tx, viewer.workspace.id, viewer.user.id, input));
+  const result = await operations.createComment(viewer, input);
   revalidatePath(`/tasks/${input.taskId}`);
-  return ok({ id: comment.id });
+  return result.ok ? ok({ id: result.data.id }) : result;
 });
 
-export const deleteCommentAction = formAction(idSchema, async ({ id }, viewer) => {
-  const db = await getDb();
-  const comment = await db.transaction((tx) =>
-    deleteComment(tx, viewer.workspace.id, { userId: viewer.user.id, isAdmin: isAdmin(viewer) }, id),
-  );
-  revalidatePath(`/tasks/${comment.taskId}`);
-  return ok({ id });
+export const deleteCommentAction = formAction(idSchema, async (input, viewer) => {
+  const result = await operations.deleteComment(viewer, input);
+  if (result.ok) revalidatePath(`/tasks/${result.data.taskId}`);
+  return result.ok ? ok({ id: result.data.id }) : result;
 });

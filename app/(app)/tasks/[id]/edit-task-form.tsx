@@ -4,11 +4,12 @@ import { useActionState } from "react";
 import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import type { Task } from "@/lib/db/schema";
+import { type Task, TASK_STATUSES } from "@/lib/db/schema";
 import { TASK_STATUS_LABELS } from "@/lib/demo/tasks";
 import { updateTaskAction } from "../actions";
 
-const EDITABLE_STATUSES = ["todo", "doing", "done"] as const;
+// "Cancelled" is reached through "Cancel task", which asks for a reason.
+const OPEN_STATUSES = ["todo", "doing", "done"] as const;
 
 export function EditTaskForm({
   task,
@@ -28,8 +29,8 @@ export function EditTaskForm({
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Status" name="status" state={state}>
-          <Select defaultValue={task.status === "cancelled" ? "todo" : task.status}>
-            {EDITABLE_STATUSES.map((s) => (
+          <Select defaultValue={task.status}>
+            {(task.status === "cancelled" ? TASK_STATUSES : OPEN_STATUSES).map((s) => (
               <option key={s} value={s}>
                 {TASK_STATUS_LABELS[s]}
               </option>

@@ -11,6 +11,7 @@ import { parseRouteId } from "@/lib/demo/fields";
 import { listProjects } from "@/lib/demo/projects";
 import { getTask, listAssignees } from "@/lib/demo/tasks";
 import { deleteTaskAction } from "../actions";
+import { CancelTaskForm } from "./cancel-task-form";
 import { Comments } from "./comments";
 import { EditTaskForm } from "./edit-task-form";
 
@@ -41,6 +42,12 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       <Card aria-label="Edit task">
         <EditTaskForm task={task} projects={projectRows} assignees={assignees} />
       </Card>
+      {task.status !== "cancelled" ? (
+        <Card aria-label="Cancel task">
+          <h2 className="mb-3 font-medium">Cancel task</h2>
+          <CancelTaskForm taskId={task.id} />
+        </Card>
+      ) : null}
       <Card aria-label="Comments">
         <h2 className="mb-3 font-medium">Comments</h2>
         <Comments

@@ -1,0 +1,148 @@
+import type { z } from "zod";
+import type { activity } from "@/lib/activity-kit";
+import type { Comment, Project, Task } from "@/lib/db/schema";
+import { ok, type Result } from "@/lib/result";
+import { type createCommentSchema, createComment, deleteComment } from "./comments";
+import type { idSchema } from "./fields";
+import { createProject, deleteProject, type ProjectInput, type updateProjectSchema, updateProject } from "./projects";
+import {
+  type CancelTaskInput,
+  type CreateTaskInput,
+  cancelTask,
+  createTask,
+  deleteTask,
+  type UpdateTaskInput,
+  updateTask,
+} from "./tasks";
+
+/** Who is acting, in which workspace: what every operation needs from the session. */
+export interface OperationViewer {
+  user: { id: number; name: string };
+  workspace: { id: number; role: "admin" | "member" };
+}
+
+type Kit = Pick<typeof activity, "withTracking">;
+
+const actorOf = (viewer: OperationViewer) =>
+  ({ type: "user", id: viewer.user.id, name: viewer.user.name, workspaceId: viewer.workspace.id }) as const;
+
+const taskRelated = (task: Task) => (task.projectId ? [{ type: "project", id: String(task.projectId) }] : []);
+
+/**
+ * Every mutation of the demo domain, each one tracked: the server actions call these, so does the seed.
+ * One key per action, so a test can run them all and check that none leaves an unattributed change.
+ */
+export function createOperations(kit: Kit) {
+  const { withTracking } = kit;
+  return {
+    createTask: async (viewer: OperationViewer, input: CreateTaskInput): Promise<Result<Task>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "insert",
+          (task: Task) => `task ${task.title}`,
+          (tx) => createTask(tx, viewer.workspace.id, input),
+          { related: taskRelated },
+        ),
+      ),
+
+    updateTask: async (viewer: OperationViewer, input: UpdateTaskInput): Promise<Result<Task>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "update",
+          (task: Task) => `task ${task.title}`,
+          (tx) => updateTask(tx, viewer.workspace.id, input),
+          { related: taskRelated },
+        ),
+      ),
+
+    cancelTask: async (viewer: OperationViewer, input: CancelTaskInput): Promise<Result<Task>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "task.cancelled",
+          (task: Task) => `task ${task.title}`,
+          (tx) => cancelTask(tx, viewer.workspace.id, input.id),
+          { metadata: { reason: input.reason }, related: taskRelated },
+        ),
+      ),
+
+    deleteTask: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<Task>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "delete",
+          (task: Task) => `task ${task.title}`,
+          (tx) => deleteTask(tx, viewer.workspace.id, id),
+          { related: taskRelated },
+        ),
+      ),
+
+    createComment: async (
+      viewer: OperationViewer,
+      input: z.output<typeof createCommentSchema>,
+    ): Promise<Result<Comment>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "insert",
+          (comment: Comment) => `comment on task ${comment.taskId}`,
+          (tx) => createComment(tx, viewer.workspace.id, viewer.user.id, input),
+          { related: (comment: Comment) => [{ type: "task", id: String(comment.taskId) }] },
+        ),
+      ),
+
+    deleteComment: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<Comment>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "delete",
+          (comment: Comment) => `comment on task ${comment.taskId}`,
+          (tx) =>
+            deleteComment(
+              tx,
+              viewer.workspace.id,
+              { userId: viewer.user.id, isAdmin: viewer.workspace.role === "admin" },
+              id,
+            ),
+          { related: (comment: Comment) => [{ type: "task", id: String(comment.taskId) }] },
+        ),
+      ),
+
+    createProject: async (viewer: OperationViewer, input: ProjectInput): Promise<Result<Project>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "insert",
+          (project: Project) => `project ${project.name}`,
+          (tx) => createProject(tx, viewer.workspace.id, input),
+        ),
+      ),
+
+    updateProject: async (
+      viewer: OperationViewer,
+      { id, ...input }: z.output<typeof updateProjectSchema>,
+    ): Promise<Result<Project>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "update",
+          (project: Project) => `project ${project.name}`,
+          (tx) => updateProject(tx, viewer.workspace.id, id, input),
+        ),
+      ),
+
+    deleteProject: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<Project>> =>
+      ok(
+        await withTracking(
+          actorOf(viewer),
+          "delete",
+          (project: Project) => `project ${project.name}`,
+          (tx) => deleteProject(tx, viewer.workspace.id, id),
+        ),
+      ),
+  };
+}
+
+export type Operations = ReturnType<typeof createOperations>;
