@@ -22,12 +22,14 @@ export const trackedTables = [
     workspace: projects.workspaceId,
     label: projects.name,
     ignore: [projects.updatedAt],
+    href: (id) => `/projects/${id}`,
   }),
   trackTable(tasks, {
     type: "task",
     workspace: tasks.workspaceId,
     label: tasks.title,
     ignore: [tasks.updatedAt],
+    href: (id) => `/tasks/${id}`,
   }),
   trackTable(comments, {
     type: "comment",
@@ -41,6 +43,11 @@ export const trackedTables = [
 /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
 export const actorsTable = { table: users, id: users.id };
 
-export const activity = createActivityKit({ db: () => getDb(), catalogue, tables: trackedTables });
+export const activity = createActivityKit({
+  db: () => getDb(),
+  catalogue,
+  tables: trackedTables,
+  secret: () => process.env.AUTH_SECRET ?? "",
+});
 
 export const { withTracking, history, isTracked, isTrackedBy, recordKey } = activity;

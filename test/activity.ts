@@ -6,7 +6,7 @@ import type { Database } from "@/lib/db/client";
 
 /** The app's activity kit, bound to a test database. */
 export function testKit(db: () => Database) {
-  return createActivityKit({ db, catalogue, tables: trackedTables });
+  return createActivityKit({ db, catalogue, tables: trackedTables, secret: "test-secret-of-some-length" });
 }
 
 export function allEvents(db: Database) {

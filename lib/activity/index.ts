@@ -5,7 +5,12 @@
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Catalogue } from "./catalogue";
 import { createQueries } from "./queries";
+import { BASE_ACTIONS } from "./catalogue";
+import { createCursorCodec } from "./cursor";
+import { type ActivityItem, parseFeedParams, readFeedPage, type SequencedEvent } from "./feed";
+import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
+import { readHead } from "./sequencer";
 import { type AnyDatabase, createTracker } from "./tracking";
 
 export type { Actor, ActorType } from "./actor";
@@ -14,6 +19,7 @@ export { type ActivityContext, currentActivityContext, runWithActivityContext } 
 export { ActivityError, type ActivityErrorCode } from "./errors";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
 export { type ActivityEventRow, activityEvents } from "./schema";
+export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 
@@ -22,6 +28,8 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
   db: () => Db | Promise<Db>;
   catalogue: C;
   tables: readonly AnyTrackedTable[];
+  /** Signs cursors (at least 16 characters): a tampered or foreign cursor is refused. */
+  secret: string | (() => string);
 }
 
 export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(config: ActivityKitConfig<Db, C>) {
@@ -36,5 +44,61 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     return formatRecordKey(registration.ref(row));
   }
 
-  return { withTracking, recordKey, tables: config.tables, catalogue: config.catalogue, ...queries };
+  const actions = [...BASE_ACTIONS, ...Object.keys(config.catalogue)];
+  const codec = () => createCursorCodec(typeof config.secret === "function" ? config.secret() : config.secret);
+
+  /** Events as the API and the feed show them: with the actor, the record's link, and whether it exists. */
+  async function toItems(rows: SequencedEvent[]): Promise<ActivityItem[]> {
+    const refs = rows.flatMap((r) => (r.recordType && r.recordId ? [{ type: r.recordType, id: r.recordId }] : []));
+    const existing = await existingRecords(await config.db(), config.tables, refs);
+    return rows.map((r) => {
+      const table = config.tables.find((t) => t.type === r.recordType);
+      return {
+        id: String(r.id),
+        seq: r.seq,
+        occurredAt: r.occurredAt.toISOString(),
+        actor: { id: r.actorId, name: r.actorLabel, type: r.actorType as ActivityItem["actor"]["type"] },
+        action: r.action,
+        subject: r.subject,
+        record:
+          r.recordType && r.recordId
+            ? {
+                type: r.recordType,
+                id: r.recordId,
+                href: table?.href?.(r.recordId) ?? null,
+                exists: existing.has(`${r.recordType}:${r.recordId}`),
+              }
+            : null,
+        related: r.related,
+        metadata: r.metadata,
+        changes: r.changes,
+        unattributed: r.unattributed,
+      };
+    });
+  }
+
+  /**
+   * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
+   * actor, action, from, to). Bad input throws an ActivityError naming the parameter.
+   */
+  async function feed(workspaceId: string | number, search: URLSearchParams) {
+    const params = parseFeedParams(search, actions);
+    const db = await config.db();
+    // Read before the page: every event up to `head` is visible to the page's query, so a live stream
+    // opened with `after=head` misses nothing (and repeats at most what the page already shows).
+    const head = await readHead(db, String(workspaceId));
+    const { rows, nextCursor } = await readFeedPage(db, codec(), String(workspaceId), params);
+    return { items: await toItems(rows), nextCursor, head };
+  }
+
+  return {
+    withTracking,
+    recordKey,
+    feed,
+    toItems,
+    actions,
+    tables: config.tables,
+    catalogue: config.catalogue,
+    ...queries,
+  };
 }

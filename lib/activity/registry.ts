@@ -21,6 +21,8 @@ export interface TrackOptions<T extends PgTable> {
   operations?: readonly CapturedOperation[];
   /** How a row reads in the feed; defaults to `<type> <label>`. */
   describe?: (row: T["$inferSelect"]) => string;
+  /** The app's page for a record of this type, linked from feed lines. */
+  href?: (id: string) => string;
 }
 
 /** A table's registration, with the database names the capture trigger needs. */
@@ -35,6 +37,9 @@ export interface TrackedTable<T extends PgTable = PgTable> {
   ignoreColumns: string[];
   operations: readonly CapturedOperation[];
   describe: (row: T["$inferSelect"]) => string;
+  href: ((id: string) => string) | null;
+  /** The SQL type of the primary key (to look records up by id). */
+  primaryKeyType: string;
   /** The reference to a row of this table. */
   ref: (row: T["$inferSelect"]) => RecordRef;
 }
@@ -76,6 +81,8 @@ export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>
     type: options.type,
     tableName: getTableName(table),
     primaryKey: primaryColumn.name,
+    primaryKeyType: primaryColumn.getSQLType(),
+    href: options.href ?? null,
     workspaceColumn: columnName(table, options.workspace, "workspace"),
     labelColumn,
     redactColumns: (options.redact ?? []).map((c) => columnName(table, c, "redacted")),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { RecordRef, RowChange } from "./types";
 
 /**
@@ -43,7 +43,40 @@ export const activityEvents = pgTable(
     ),
     index("activity_events_record_idx").on(t.recordType, t.recordId, t.occurredAt, t.id),
     index("activity_events_refs_idx").using("gin", t.refs),
+    // The sequencer looks for recent transactions' events; a BRIN index costs the writers next to nothing.
+    index("activity_events_tx_idx").using("brin", t.txId),
   ],
+);
+
+/**
+ * The order in which events became visible, per workspace: written by the sequencer after commit, in a
+ * table of its own so the events stay untouched (no second version of every row, no index churn). A live
+ * subscriber resumes from the last `seq` it saw.
+ */
+export const activitySequence = pgTable(
+  "activity_sequence",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    eventId: bigint("event_id", { mode: "number" }).notNull().unique("activity_sequence_event_key"),
+  },
+  (t) => [primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] })],
+);
+
+/** Each workspace's latest sequence number. */
+export const activityHeads = pgTable("activity_heads", {
+  workspaceId: text("workspace_id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+});
+
+/** Where the sequencer resumes: transactions older than `horizon` are all sequenced. One row. */
+export const activitySequencer = pgTable(
+  "activity_sequencer",
+  {
+    id: integer("id").primaryKey().default(1),
+    horizon: bigint("horizon", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );
 
 export type ActivityEventRow = typeof activityEvents.$inferSelect;

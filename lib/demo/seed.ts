@@ -115,7 +115,7 @@ export async function seedDemo(db: Database): Promise<void> {
     return { workspaceRows, userRows };
   });
 
-  const operations = createOperations(createActivityKit({ db: () => db, catalogue, tables: trackedTables }));
+  const operations = createOperations(createActivityKit({ db: () => db, catalogue, tables: trackedTables, secret: "seed-does-not-page-feeds" }));
   const rng = random(20261123);
   const start = Date.now() - 42 * 24 * 3600_000;
 

@@ -1,0 +1,51 @@
+import type { BenchServer, ServerInfo } from "./server";
+
+/**
+ * How commits are made durable, per session (postgres.js sends it as a connection parameter):
+ * `durable` waits for the WAL flush at every commit (synchronous_commit=on); `async` does not
+ * (synchronous_commit=off), which leaves the CPU work of the write path and no disk wait.
+ */
+export const COMMIT_MODES = {
+  durable: { synchronous_commit: "on" },
+  async: { synchronous_commit: "off" },
+} as const satisfies Record<string, Record<string, string>>;
+export type CommitMode = keyof typeof COMMIT_MODES;
+
+export interface BenchOptions {
+  clients: number;
+  /** Measured seconds per case and round. */
+  seconds: number;
+  /** Unmeasured seconds before each measured run. */
+  warmup: number;
+  rounds: number;
+  modes: CommitMode[];
+  /** Also run the cases that explain where the time goes. */
+  diagnose: boolean;
+}
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  os: string;
+  node: string;
+}
+
+export interface SuiteContext {
+  options: BenchOptions;
+  server: BenchServer;
+  info: ServerInfo;
+  machine: MachineInfo;
+  /** The bench's own migrated database, dropped after the suite. */
+  databaseUrl: string;
+  /** Where suites write their JSON results (gitignored). */
+  resultsDir: string;
+}
+
+export interface Suite {
+  name: string;
+  description: string;
+  /** Roughly how long the suite will take, for the header. */
+  estimateSeconds(options: BenchOptions): number;
+  run(context: SuiteContext): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { ActivityError } from "./errors";
+
+/** A position in a newest-first list: the last item's exact time (milliseconds) and id. */
+export interface CursorPosition {
+  occurredAt: Date;
+  id: number;
+}
+
+const VERSION = 1;
+
+function sign(secret: string, body: string, scope: string): Buffer {
+  return createHmac("sha256", secret).update(`${body}|${scope}`).digest().subarray(0, 16);
+}
+
+/**
+ * Opaque, signed cursors. The signature covers the scope (the workspace and the filters), so a cursor
+ * cannot be edited, nor replayed against another workspace or another filter: both are refused with 400.
+ * The time is kept in milliseconds, exactly as the column stores it (`timestamp(3)`), so no row is skipped
+ * or repeated at a page boundary.
+ */
+export function createCursorCodec(secret: string) {
+  if (secret.length < 16) throw new Error("The cursor secret must be at least 16 characters.");
+  return {
+    encode(position: CursorPosition, scope: string): string {
+      const body = Buffer.from(JSON.stringify([VERSION, position.occurredAt.getTime(), position.id])).toString(
+        "base64url",
+      );
+      return `${body}.${sign(secret, body, scope).toString("base64url")}`;
+    },
+
+    decode(cursor: string, scope: string): CursorPosition {
+      const invalid = () =>
+        new ActivityError("invalid_cursor", "The cursor is invalid or belongs to another list: start from the first page.");
+      const [body, signature, extra] = cursor.split(".");
+      if (!body || !signature || extra !== undefined || cursor.length > 200) throw invalid();
+      const expected = sign(secret, body, scope);
+      const given = Buffer.from(signature, "base64url");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+      } catch {
+        throw invalid();
+      }
+      if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== VERSION) throw invalid();
+      const [, ms, id] = parsed as [number, unknown, unknown];
+      if (!Number.isSafeInteger(ms) || !Number.isSafeInteger(id) || (id as number) <= 0) throw invalid();
+      return { occurredAt: new Date(ms as number), id: id as number };
+    },
+  };
+}
+
+export type CursorCodec = ReturnType<typeof createCursorCodec>;

@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import type { AnyTrackedTable } from "./registry";
+import type { AnyDatabase } from "./tracking";
+import type { RecordRef } from "./types";
+
+const rowsOf = <T>(result: unknown): T[] =>
+  Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+
+const arrayLiteral = (values: string[]) =>
+  `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+
+const SAFE_SQL_TYPE = /^[a-z][a-z0-9 ()]*$/;
+
+/**
+ * Which of these records still exist, one query per record type through the primary key. History
+ * outlives records: a feed line about a deleted one says so instead of linking to a missing page.
+ */
+export async function existingRecords(
+  db: AnyDatabase,
+  tables: readonly AnyTrackedTable[],
+  refs: RecordRef[],
+): Promise<Set<string>> {
+  const byType = new Map<string, Set<string>>();
+  for (const ref of refs) byType.set(ref.type, (byType.get(ref.type) ?? new Set()).add(ref.id));
+  const existing = new Set<string>();
+  for (const [type, ids] of byType) {
+    const table = tables.find((t) => t.type === type);
+    if (!table || !SAFE_SQL_TYPE.test(table.primaryKeyType)) continue;
+    const valid = [...ids].filter((id) => !/^(integer|bigint|smallint)/.test(table.primaryKeyType) || /^\d{1,18}$/.test(id));
+    if (valid.length === 0) continue;
+    const result = await db.execute(
+      sql`select ${sql.identifier(table.primaryKey)}::text as id from ${sql.identifier(table.tableName)}
+          where ${sql.identifier(table.primaryKey)} = any(${arrayLiteral(valid)}::${sql.raw(table.primaryKeyType)}[])`,
+    );
+    for (const row of rowsOf<{ id: string }>(result)) existing.add(`${type}:${row.id}`);
+  }
+  return existing;
+}
