@@ -6,8 +6,8 @@
  * that installs its capture triggers, then `npm run activity:coverage` checks them.
  */
 import { z } from "zod";
-import { createActivityKit, defineCatalogue, trackTable } from "@/lib/activity";
-import { getDb } from "@/lib/db";
+import { createActivityKit, createLiveHub, defineCatalogue, type LiveHub, trackTable } from "@/lib/activity";
+import { getDb, getDbHandle } from "@/lib/db";
 import { comments, projects, tasks, users } from "@/lib/db/schema";
 
 export const catalogue = defineCatalogue({
@@ -51,3 +51,16 @@ export const activity = createActivityKit({
 });
 
 export const { withTracking, history, isTracked, isTrackedBy, recordKey } = activity;
+
+// One hub per server process (Next loads route bundles and instrumentation as separate module graphs).
+const globalForLive = globalThis as unknown as { activityKitLive?: LiveHub };
+
+/** This process's live hub: one listening connection, fanning sequenced events out to the open streams. */
+export function liveHub(): LiveHub {
+  globalForLive.activityKitLive ??= createLiveHub({
+    db: () => getDb(),
+    listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),
+    toItems: activity.toItems,
+  });
+  return globalForLive.activityKitLive;
+}

@@ -31,7 +31,10 @@ export function createCursorCodec(secret: string) {
 
     decode(cursor: string, scope: string): CursorPosition {
       const invalid = () =>
-        new ActivityError("invalid_cursor", "The cursor is invalid or belongs to another list: start from the first page.");
+        new ActivityError(
+          "invalid_cursor",
+          "The cursor is invalid or belongs to another list: start from the first page.",
+        );
       const [body, signature, extra] = cursor.split(".");
       if (!body || !signature || extra !== undefined || cursor.length > 200) throw invalid();
       const expected = sign(secret, body, scope);

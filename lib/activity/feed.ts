@@ -80,7 +80,8 @@ export function parseFeedParams(search: URLSearchParams, knownActions: readonly 
   const limit = value("limit");
   if (limit !== undefined) {
     const parsed = z.coerce.number().int().min(1).max(FEED_MAX_LIMIT).safeParse(limit);
-    if (!/^\d+$/.test(limit) || !parsed.success) bad("limit", `"limit" must be a whole number from 1 to ${FEED_MAX_LIMIT}.`);
+    if (!/^\d+$/.test(limit) || !parsed.success)
+      bad("limit", `"limit" must be a whole number from 1 to ${FEED_MAX_LIMIT}.`);
     params.limit = parsed.data;
   }
   const cursor = value("cursor");
@@ -143,7 +144,10 @@ export function feedConditions(workspaceId: string, filters: FeedFilters): SQL {
 }
 
 /** Whether an event passes the filters: the live stream's check, equal to `feedConditions`. */
-export function matchesFilters(event: ActivityEventRow, filters: FeedFilters): boolean {
+export function matchesFilters(
+  event: Pick<ActivityEventRow, "recordType" | "recordId" | "refs" | "actorId" | "action" | "occurredAt">,
+  filters: FeedFilters,
+): boolean {
   if (filters.record) {
     const { type, id } = filters.record;
     const own = event.recordType === type && event.recordId === id;

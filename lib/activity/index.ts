@@ -20,6 +20,8 @@ export { ActivityError, type ActivityErrorCode } from "./errors";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
 export { type ActivityEventRow, activityEvents } from "./schema";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
+export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
+export { sequenceOnce, startSequencer } from "./sequencer";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 
@@ -28,8 +30,8 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
   db: () => Db | Promise<Db>;
   catalogue: C;
   tables: readonly AnyTrackedTable[];
-  /** Signs cursors (at least 16 characters): a tampered or foreign cursor is refused. */
-  secret: string | (() => string);
+  /** Signs feed cursors (at least 16 characters): a tampered or foreign cursor is refused. Needed by `feed`. */
+  secret?: string | (() => string);
 }
 
 export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(config: ActivityKitConfig<Db, C>) {
@@ -45,7 +47,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   }
 
   const actions = [...BASE_ACTIONS, ...Object.keys(config.catalogue)];
-  const codec = () => createCursorCodec(typeof config.secret === "function" ? config.secret() : config.secret);
+  const codec = () => createCursorCodec((typeof config.secret === "function" ? config.secret() : config.secret) ?? "");
 
   /** Events as the API and the feed show them: with the actor, the record's link, and whether it exists. */
   async function toItems(rows: SequencedEvent[]): Promise<ActivityItem[]> {

@@ -1,6 +1,16 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { activityHeads } from "./schema";
 import type { AnyDatabase } from "./tracking";
+
+/** The channel of the one notification the sequencer sends per batch. */
+export const SEQUENCED_CHANNEL = "activity_sequenced";
+
+// Any fixed key: only one process in the database sequences at a time (per tick).
+const LEADER_LOCK = 7_318_442_905;
+const BATCH = 5_000;
+
+const rowsOf = <T>(result: unknown): T[] =>
+  Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 
 /** The workspace's latest sequence number (0 before its first event is sequenced). */
 export async function readHead(db: AnyDatabase, workspaceId: string): Promise<number> {
@@ -9,4 +19,104 @@ export async function readHead(db: AnyDatabase, workspaceId: string): Promise<nu
     .from(activityHeads)
     .where(eq(activityHeads.workspaceId, workspaceId));
   return row?.seq ?? 0;
+}
+
+/**
+ * One tick of the sequencer: gives every committed event that has no sequence number yet the next number
+ * of its workspace's log, in the order the tick sees them, then sends one notification for the batch.
+ * Nothing of this is on the writers' path: they only insert their event.
+ *
+ * Finding the new events: `tx_id` is the writing transaction's id. Every transaction older than the
+ * `horizon` (the oldest one still running when a previous tick looked) had committed or aborted by then,
+ * so its events were sequenced then; only events of transactions from the horizon on need looking at,
+ * through a BRIN index on `tx_id` that costs the writers next to nothing.
+ *
+ * Leadership: each tick takes a transaction-level advisory lock first; of several app instances, one
+ * sequences at a time, and if it dies another takes over on its next tick. The lock is taken in its own
+ * statement so the work that follows sees everything the previous leader committed.
+ *
+ * Returns the workspaces that advanced, with their new head.
+ */
+export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, number>> {
+  return db.transaction(async (tx) => {
+    const [lock] = rowsOf<{ leader: boolean }>(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${LEADER_LOCK}) as leader`),
+    );
+    if (!lock?.leader) return {};
+    const [row] = rowsOf<{ heads: Record<string, number | string> | null }>(
+      await tx.execute(sql`
+        WITH state AS (
+          INSERT INTO activity_sequencer (id, horizon) VALUES (1, 0)
+          ON CONFLICT (id) DO UPDATE SET horizon = activity_sequencer.horizon
+          RETURNING horizon
+        ), batch AS (
+          SELECT e.id, e.workspace_id
+            FROM activity_events AS e, state
+           WHERE e.tx_id >= state.horizon
+             AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id)
+           ORDER BY e.id
+           LIMIT ${BATCH}
+        ), numbered AS (
+          SELECT b.id, b.workspace_id,
+                 coalesce(h.seq, 0) + row_number() OVER (PARTITION BY b.workspace_id ORDER BY b.id) AS seq
+            FROM batch AS b LEFT JOIN activity_heads AS h ON h.workspace_id = b.workspace_id
+        ), inserted AS (
+          INSERT INTO activity_sequence (workspace_id, seq, event_id)
+          SELECT workspace_id, seq, id FROM numbered
+          RETURNING workspace_id, seq
+        ), heads AS (
+          INSERT INTO activity_heads (workspace_id, seq)
+          SELECT workspace_id, max(seq) FROM inserted GROUP BY workspace_id
+          ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq
+          RETURNING workspace_id, seq
+        ), advanced AS (
+          -- A full batch leaves work behind: keep the horizon until a tick drains it.
+          UPDATE activity_sequencer
+             SET horizon = pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+           WHERE id = 1 AND (SELECT count(*) FROM batch) < ${BATCH}
+        )
+        SELECT json_object_agg(workspace_id, seq) AS heads FROM heads`),
+    );
+    const heads = Object.fromEntries(Object.entries(row?.heads ?? {}).map(([w, s]) => [w, Number(s)]));
+    if (Object.keys(heads).length > 0) {
+      const payload = JSON.stringify(heads);
+      // NOTIFY payloads stop at 8000 bytes: past that, listeners re-read the heads themselves.
+      await tx.execute(sql`select pg_notify(${SEQUENCED_CHANNEL}, ${payload.length < 7900 ? payload : "*"})`);
+    }
+    return heads;
+  });
+}
+
+export interface Sequencer {
+  stop(): Promise<void>;
+}
+
+/** Runs `sequenceOnce` every `intervalMs` (default 25 ms) until stopped. Errors are logged and retried. */
+export function startSequencer(db: () => AnyDatabase | Promise<AnyDatabase>, intervalMs = 25): Sequencer {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let failures = 0;
+  const tick = async () => {
+    try {
+      await sequenceOnce(await db());
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      // One line per streak of failures, not one per tick (a database restart would flood the log).
+      if (failures === 1) console.error("activity sequencer: tick failed, retrying", error);
+    }
+    if (!stopped) timer = setTimeout(loop, failures > 0 ? Math.min(5_000, intervalMs * 2 ** failures) : intervalMs);
+  };
+  const loop = () => {
+    running = tick();
+  };
+  loop();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }

@@ -12,6 +12,8 @@ export interface DbHandle {
   /** Runs the committed migrations in `drizzle/`. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** LISTEN on a connection of its own; `onReconnect` runs after a lost connection is back. */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   /** PGlite only: a tarball of the data folder, to start other instances from. */
   dumpDataDir?(): Promise<Blob>;
 }
@@ -36,6 +38,18 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     async migrate() {
       const { migrate } = await import("drizzle-orm/postgres-js/migrator");
       await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    async listen(channel, onMessage, onReconnect) {
+      let first = true;
+      const { unlisten } = await client.listen(
+        channel,
+        (payload) => onMessage(payload),
+        () => {
+          if (!first) onReconnect?.();
+          first = false;
+        },
+      );
+      return unlisten;
     },
     close: () => client.end({ timeout: 5 }),
   };
@@ -72,6 +86,9 @@ export async function openPglite(
     async close() {
       await client.close();
       release();
+    },
+    async listen(channel, onMessage) {
+      return client.listen(channel, onMessage);
     },
     dumpDataDir: () => client.dumpDataDir("none"),
   };

@@ -6,6 +6,8 @@ import type { Database } from "@/lib/db/client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/db/demo-accounts";
 import {
   activityEvents,
+  activityHeads,
+  activitySequence,
   comments,
   memberships,
   projects,
@@ -95,7 +97,7 @@ export async function seedDemo(db: Database): Promise<void> {
     // The events table is append-only; re-seeding is one of the maintenance routines allowed to clear it.
     await tx.execute(sql`select set_config('activity.maintenance', 'on', true)`);
     await tx.execute(
-      sql`TRUNCATE ${activityEvents}, ${comments}, ${tasks}, ${projects}, ${memberships}, ${workspaces}, ${users} RESTART IDENTITY CASCADE`,
+      sql`TRUNCATE ${activityEvents}, ${activitySequence}, ${activityHeads}, ${comments}, ${tasks}, ${projects}, ${memberships}, ${workspaces}, ${users} RESTART IDENTITY CASCADE`,
     );
     const workspaceRows = await tx
       .insert(workspaces)
@@ -115,7 +117,7 @@ export async function seedDemo(db: Database): Promise<void> {
     return { workspaceRows, userRows };
   });
 
-  const operations = createOperations(createActivityKit({ db: () => db, catalogue, tables: trackedTables, secret: "seed-does-not-page-feeds" }));
+  const operations = createOperations(createActivityKit({ db: () => db, catalogue, tables: trackedTables }));
   const rng = random(20261123);
   const start = Date.now() - 42 * 24 * 3600_000;
 

@@ -1,0 +1,136 @@
+import { type InfiniteData, infiniteQueryOptions } from "@tanstack/react-query";
+import type { ActivityItem } from "@/lib/activity";
+
+/** One page of `GET /api/activity`; `head` is the live sequence number the page is complete up to. */
+export interface FeedPage {
+  items: ActivityItem[];
+  nextCursor: string | null;
+  head: number;
+}
+
+export type FeedData = InfiniteData<FeedPage, string | null>;
+
+/** The feed's filters as they stand in the page's URL (and in the API's query string). */
+export const FILTER_KEYS = ["record", "actor", "action"] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+export type FeedFilters = Partial<Record<FilterKey, string>>;
+
+/** The filters of a page's `searchParams` (the first value of each; blanks and other keys are dropped). */
+export function filtersFrom(search: Record<string, string | string[] | undefined> | URLSearchParams): FeedFilters {
+  const filters: FeedFilters = {};
+  for (const key of FILTER_KEYS) {
+    const raw = search instanceof URLSearchParams ? search.get(key) : search[key];
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    if (value) filters[key] = value;
+  }
+  return filters;
+}
+
+export function hasFilters(filters: FeedFilters): boolean {
+  return FILTER_KEYS.some((key) => filters[key]);
+}
+
+/** The query string of the filters, in a stable order (`record=task%3A42&action=update`). */
+export function feedSearch(filters: FeedFilters, extra: Record<string, string> = {}): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = filters[key];
+    if (value) search.set(key, value);
+  }
+  for (const [key, value] of Object.entries(extra)) search.set(key, value);
+  return search;
+}
+
+/** The feed page's own URL for these filters. */
+export function feedHref(filters: FeedFilters): string {
+  const search = feedSearch(filters).toString();
+  return search ? `/activity?${search}` : "/activity";
+}
+
+/** A 4xx/5xx of the feed API, with the parameter at fault when the server names one. */
+export class FeedRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly parameter?: string,
+  ) {
+    super(message);
+    this.name = "FeedRequestError";
+  }
+}
+
+export async function fetchFeedPage(filters: FeedFilters, cursor: string | null, signal?: AbortSignal) {
+  const search = feedSearch(filters, cursor ? { cursor } : {});
+  const response = await fetch(`/api/activity?${search}`, { signal, headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as {
+      error?: { message?: string; parameter?: string };
+    } | null;
+    throw new FeedRequestError(
+      body?.error?.message ?? `The feed could not be loaded (HTTP ${response.status}).`,
+      response.status,
+      body?.error?.parameter,
+    );
+  }
+  return (await response.json()) as FeedPage;
+}
+
+export function feedQueryKey(filters: FeedFilters) {
+  return ["activity", "feed", feedSearch(filters).toString()] as const;
+}
+
+/**
+ * The feed as an infinite query. The server renders the first page and hands it over as `initialData`, so
+ * the client starts with what the HTML shows and fetches only the pages after it.
+ */
+export function feedQueryOptions(filters: FeedFilters, firstPage: FeedPage) {
+  return infiniteQueryOptions({
+    queryKey: feedQueryKey(filters),
+    queryFn: ({ pageParam, signal }) => fetchFeedPage(filters, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: FeedPage) => last.nextCursor,
+    initialData: { pages: [firstPage], pageParams: [null] },
+    // The live stream keeps the cache current; a refetch would reload every page loaded so far.
+    staleTime: 60_000,
+  });
+}
+
+/** Whether the cache already holds the event (it may: the first page and the stream overlap). */
+export function containsItem(data: FeedData | undefined, id: string): boolean {
+  return Boolean(data?.pages.some((page) => page.items.some((item) => item.id === id)));
+}
+
+function newerFirst(a: ActivityItem, b: ActivityItem): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? 1 : -1;
+  // Ids are bigints as text: a longer one is larger.
+  if (a.id.length !== b.id.length) return b.id.length - a.id.length;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * The cache with a live event added to the top of the first page, at most once, kept in the feed's order
+ * (newest first). The first page's `head` advances to the event's sequence number, so a stream reopened
+ * later resumes after it.
+ */
+export function insertLiveItem(data: FeedData | undefined, item: ActivityItem): FeedData | undefined {
+  const [first, ...rest] = data?.pages ?? [];
+  if (!data || !first) return data;
+  const head = Math.max(first.head, item.seq ?? 0);
+  const items = containsItem(data, item.id) ? first.items : [item, ...first.items].sort(newerFirst);
+  if (items === first.items && head === first.head) return data;
+  return { ...data, pages: [{ ...first, items, head }, ...rest] };
+}
+
+/** Every loaded event once, in page order (a live event can also turn up again in a later page). */
+export function flattenPages(data: FeedData): ActivityItem[] {
+  const seen = new Set<string>();
+  const items: ActivityItem[] = [];
+  for (const page of data.pages) {
+    for (const item of page.items) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      items.push(item);
+    }
+  }
+  return items;
+}
