@@ -1,0 +1,260 @@
+import { sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tasks } from "@/lib/db/schema";
+import { testKit } from "@/test/activity";
+import { openTestDb, setupTestDb } from "@/test/db";
+import { createWorkspace } from "@/test/fixtures";
+import type { Actor } from "./actor";
+import { ActivityError } from "./errors";
+import { createLiveHub, type LiveHub, parseLiveParams } from "./live";
+import { readHead, sequenceOnce } from "./sequencer";
+
+const t = setupTestDb();
+const kit = testKit(() => t.db);
+
+let acme: { id: number; actor: Actor };
+let globex: { id: number; actor: Actor };
+let hub: LiveHub | undefined;
+
+beforeEach(async () => {
+  const a = await createWorkspace(t.db, "Acme");
+  const g = await createWorkspace(t.db, "Globex");
+  acme = {
+    id: a.workspace.id,
+    actor: { type: "user", id: a.members[0]!.id, name: "Alice", workspaceId: a.workspace.id },
+  };
+  globex = {
+    id: g.workspace.id,
+    actor: { type: "user", id: g.members[0]!.id, name: "Carol", workspaceId: g.workspace.id },
+  };
+});
+
+afterEach(async () => {
+  await hub?.stop();
+  hub = undefined;
+});
+
+const addTask = (who: { id: number; actor: Actor }, title: string) =>
+  kit.withTracking(who.actor, "insert", `task ${title}`, (tx) =>
+    tx.insert(tasks).values({ workspaceId: who.id, title }),
+  );
+
+const sequenceRows = async () => {
+  const result = await t.db.execute<{ workspace_id: string; seq: number; subject: string }>(
+    sql`select s.workspace_id, s.seq::int as seq, e.subject from activity_sequence s join activity_events e on e.id = s.event_id order by s.workspace_id, s.seq`,
+  );
+  return Array.isArray(result) ? result : (result as unknown as { rows: [] }).rows;
+};
+
+/** A hub on the test database; `sequence: false` so the test runs the sequencer by hand. */
+function startHub(): LiveHub {
+  hub = createLiveHub({
+    db: () => t.db,
+    listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
+    toItems: kit.toItems,
+    sequence: false,
+    pollMs: 60_000,
+  });
+  return hub;
+}
+
+/** Collects what a subscriber receives; `until(n)` waits for n items. */
+function collector() {
+  const items: { seq: number; subject: string; id: string }[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    items,
+    send(item: { seq: number; subject: string; id: string }) {
+      items.push({ seq: item.seq, subject: item.subject, id: item.id });
+      for (const w of waiters.filter((w) => items.length >= w.n)) w.resolve();
+    },
+    until(n: number, timeoutMs = 5_000) {
+      if (items.length >= n) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        waiters.push({ n, resolve });
+        setTimeout(() => reject(new Error(`received ${items.length} of ${n}: ${JSON.stringify(items)}`)), timeoutMs);
+      });
+    },
+  };
+}
+
+describe("the sequencer", () => {
+  it("numbers committed events per workspace, in order, and only once", async () => {
+    await addTask(acme, "a1");
+    await addTask(globex, "g1");
+    await addTask(acme, "a2");
+    expect(await sequenceOnce(t.db)).toEqual({ [String(acme.id)]: 2, [String(globex.id)]: 1 });
+    expect(await sequenceOnce(t.db)).toEqual({});
+    await addTask(acme, "a3");
+    expect(await sequenceOnce(t.db)).toEqual({ [String(acme.id)]: 3 });
+    expect(
+      (await sequenceRows())
+        .map((r) => `${r.workspace_id === String(acme.id) ? "acme" : "globex"} ${r.seq} ${r.subject}`)
+        .sort(),
+    ).toEqual(["acme 1 task a1", "acme 2 task a2", "acme 3 task a3", "globex 1 task g1"]);
+    expect(await readHead(t.db, String(acme.id))).toBe(3);
+  });
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    "gives a transaction that commits late a later number than one that committed first (server only: PGlite holds one transaction at a time)",
+    async () => {
+      const other = await openTestDb();
+      try {
+        let release!: () => void;
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let started!: () => void;
+        const begun = new Promise<void>((r) => {
+          started = r;
+        });
+        // A change outside withTracking: its trigger inserts the event at once, so it takes the smaller
+        // event id; then the transaction waits before committing.
+        const slow = other.db.transaction(async (tx) => {
+          await tx.insert(tasks).values({ workspaceId: acme.id, title: "slow" });
+          started();
+          await held;
+        });
+        await begun;
+        await addTask(acme, "fast");
+        await sequenceOnce(t.db);
+        release();
+        await slow;
+        await sequenceOnce(t.db);
+        const rows = await sequenceRows();
+        expect(rows.map((r) => [r.seq, r.subject])).toEqual([
+          [1, "task fast"],
+          [2, "task slow"],
+        ]);
+        const ids = await t.db.execute<{ subject: string; id: number }>(
+          sql`select subject, id::int from activity_events order by id`,
+        );
+        const byId = (Array.isArray(ids) ? ids : (ids as unknown as { rows: { subject: string }[] }).rows).map(
+          (r) => r.subject,
+        );
+        expect(byId).toEqual(["task slow", "task fast"]);
+      } finally {
+        await other.close();
+      }
+    },
+  );
+});
+
+describe("the live hub", () => {
+  it("sends a subscriber the events after its position, filtered, each once, and live ones as they come", async () => {
+    await addTask(acme, "old");
+    await sequenceOnce(t.db);
+    const live = startHub();
+    const all = collector();
+    const created = collector();
+    await live.subscribe({ workspaceId: String(acme.id), filters: {}, after: 0, send: all.send, close() {} });
+    await live.subscribe({
+      workspaceId: String(acme.id),
+      filters: { action: "task.cancelled" },
+      after: null,
+      send: created.send,
+      close() {},
+    });
+    await all.until(1);
+    expect(all.items.map((i) => i.subject)).toEqual(["task old"]);
+
+    await addTask(acme, "new");
+    await addTask(globex, "elsewhere");
+    await sequenceOnce(t.db);
+    await all.until(2);
+    expect(all.items.map((i) => [i.seq, i.subject])).toEqual([
+      [1, "task old"],
+      [2, "task new"],
+    ]);
+    expect(created.items).toEqual([]);
+  });
+
+  it("resumes a reconnecting subscriber after its last seq, without loss or repeats", async () => {
+    const live = startHub();
+    const first = collector();
+    const unsubscribe = await live.subscribe({
+      workspaceId: String(acme.id),
+      filters: {},
+      after: null,
+      send: first.send,
+      close() {},
+    });
+    await addTask(acme, "one");
+    await sequenceOnce(t.db);
+    await first.until(1);
+    unsubscribe();
+    // Disconnected: two more events happen.
+    await addTask(acme, "two");
+    await addTask(acme, "three");
+    await sequenceOnce(t.db);
+    const second = collector();
+    await live.subscribe({
+      workspaceId: String(acme.id),
+      filters: {},
+      after: first.items.at(-1)!.seq,
+      send: second.send,
+      close() {},
+    });
+    await addTask(acme, "four");
+    await sequenceOnce(t.db);
+    await second.until(3);
+    expect(second.items.map((i) => i.subject)).toEqual(["task two", "task three", "task four"]);
+    expect(new Set(second.items.map((i) => i.id)).size).toBe(3);
+  });
+
+  it("never sends a workspace's events to another workspace's subscriber", async () => {
+    const live = startHub();
+    const carol = collector();
+    const alice = collector();
+    await live.subscribe({ workspaceId: String(globex.id), filters: {}, after: null, send: carol.send, close() {} });
+    await live.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send: alice.send, close() {} });
+    await addTask(acme, "acme secret");
+    await sequenceOnce(t.db);
+    await alice.until(1);
+    expect(carol.items).toEqual([]);
+  });
+
+  it("closes every stream on stop", async () => {
+    const live = startHub();
+    let closed = 0;
+    await live.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send() {}, close: () => closed++ });
+    await live.subscribe({
+      workspaceId: String(globex.id),
+      filters: {},
+      after: null,
+      send() {},
+      close: () => closed++,
+    });
+    expect(live.subscriberCount).toBe(2);
+    await live.stop();
+    hub = undefined;
+    expect(closed).toBe(2);
+  });
+});
+
+describe("stream parameters", () => {
+  const actions = ["insert", "update", "delete", "revert", "task.cancelled"];
+  it("takes after, or Last-Event-ID over it, and the feed's filters", () => {
+    expect(parseLiveParams(new URLSearchParams("after=5&action=insert"), null, actions)).toEqual({
+      after: 5,
+      filters: { action: "insert" },
+    });
+    expect(parseLiveParams(new URLSearchParams("after=5"), "9", actions).after).toBe(9);
+    expect(parseLiveParams(new URLSearchParams(""), null, actions).after).toBeNull();
+  });
+  it.each([
+    ["after=-1", null, "after"],
+    ["after=abc", null, "after"],
+    ["", "x", "Last-Event-ID"],
+    ["cursor=abc", null, "cursor"],
+    ["limit=5", null, "limit"],
+    ["action=nope", null, "action"],
+  ])("refuses %s (Last-Event-ID %s)", (query, lastEventId, parameter) => {
+    expect(() => parseLiveParams(new URLSearchParams(query), lastEventId, actions)).toThrow(ActivityError);
+    try {
+      parseLiveParams(new URLSearchParams(query), lastEventId, actions);
+    } catch (error) {
+      expect((error as ActivityError).parameter).toBe(parameter);
+    }
+  });
+});
