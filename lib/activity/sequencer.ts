@@ -46,9 +46,7 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
     const [row] = rowsOf<{ heads: Record<string, number | string> | null }>(
       await tx.execute(sql`
         WITH state AS (
-          INSERT INTO activity_sequencer (id, horizon) VALUES (1, 0)
-          ON CONFLICT (id) DO UPDATE SET horizon = activity_sequencer.horizon
-          RETURNING horizon
+          SELECT coalesce((SELECT horizon FROM activity_sequencer WHERE id = 1), 0) AS horizon
         ), batch AS (
           SELECT e.id, e.workspace_id
             FROM activity_events AS e, state
@@ -70,10 +68,13 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
           ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq
           RETURNING workspace_id, seq
         ), advanced AS (
-          -- A full batch leaves work behind: keep the horizon until a tick drains it.
-          UPDATE activity_sequencer
-             SET horizon = pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-           WHERE id = 1 AND (SELECT count(*) FROM batch) < ${BATCH}
+          -- A full batch leaves work behind: keep the horizon until a tick drains it. Written only when it
+          -- moves, so an idle tick writes nothing.
+          INSERT INTO activity_sequencer (id, horizon)
+          SELECT 1, pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+           WHERE (SELECT count(*) FROM batch) < ${BATCH}
+             AND pg_snapshot_xmin(pg_current_snapshot())::text::bigint > (SELECT horizon FROM state)
+          ON CONFLICT (id) DO UPDATE SET horizon = excluded.horizon
         )
         SELECT json_object_agg(workspace_id, seq) AS heads FROM heads`),
     );
