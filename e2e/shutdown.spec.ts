@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { DEMO, LoginPage } from "./pages/login-page";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100) + 1;
+const origin = `http://127.0.0.1:${PORT}`;
+
+async function waitForHealth(child: ChildProcess) {
+  for (let i = 0; i < 240 && child.exitCode === null; i++) {
+    const ok = await fetch(`${origin}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the second server did not become healthy");
+}
+
+// A second `next start` of the same build: on the configured server database, or on an embedded database
+// of its own (PGlite allows one process per folder). The session cookie of the main server is valid here:
+// same host, same AUTH_SECRET.
+test("the server exits promptly on SIGTERM while event streams are open", async ({ page }) => {
+  test.setTimeout(90_000);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "activity-kit-shutdown-"));
+  const child = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    env: { ...process.env, PGLITE_DATA_DIR: path.join(dataDir, "pglite"), NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "ignore",
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  try {
+    await waitForHealth(child);
+    await new LoginPage(page).signInAs(DEMO.alice);
+    await page.goto(`${origin}/api/health`);
+    const opened = await page.evaluate(async () => {
+      const open = (url: string) =>
+        new Promise<boolean>((resolve) => {
+          const source = new EventSource(url);
+          source.onopen = () => resolve(true);
+          setTimeout(() => resolve(false), 10_000);
+        });
+      return Promise.all([open("/api/activity/stream"), open("/api/activity/stream?action=insert")]);
+    });
+    expect(opened).toEqual([true, true]);
+
+    const sentAt = Date.now();
+    child.kill("SIGTERM");
+    const winner = await Promise.race([exited.then(() => "exited"), page.waitForTimeout(15_000).then(() => "still running")]);
+    expect(winner).toBe("exited");
+    console.log(`next start exited ${Date.now() - sentAt} ms after SIGTERM with 2 streams open`);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
