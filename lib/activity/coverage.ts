@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { AnyTrackedTable } from "./registry";
+import { rowsOf } from "./rows";
 import { triggerArguments, triggerName } from "./sql";
 import type { AnyDatabase } from "./tracking";
 
@@ -8,9 +9,6 @@ interface TriggerRow {
   enabled: string;
   args: string[];
 }
-
-const rowsOf = <T>(result: unknown): T[] =>
-  Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 
 /**
  * What is wrong with the capture of the registered tables: a missing or disabled trigger, one installed

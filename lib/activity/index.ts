@@ -4,10 +4,10 @@
  */
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Catalogue } from "./catalogue";
-import { createQueries } from "./queries";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import { type ActivityItem, parseFeedParams, readFeedPage, type SequencedEvent } from "./feed";
+import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { readHead } from "./sequencer";
@@ -17,10 +17,10 @@ export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
 export { ActivityError, type ActivityErrorCode } from "./errors";
-export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
-export { type ActivityEventRow, activityEvents } from "./schema";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
 export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
+export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
+export { type ActivityEventRow, activityEvents } from "./schema";
 export { sequenceOnce, startSequencer } from "./sequencer";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";

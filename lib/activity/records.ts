@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { AnyTrackedTable } from "./registry";
+import { rowsOf } from "./rows";
 import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
-
-const rowsOf = <T>(result: unknown): T[] =>
-  Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 
 const arrayLiteral = (values: string[]) =>
   `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { rowsOf } from "./rows";
 import { activityHeads } from "./schema";
 import type { AnyDatabase } from "./tracking";
 
@@ -8,9 +9,6 @@ export const SEQUENCED_CHANNEL = "activity_sequenced";
 // Any fixed key: only one process in the database sequences at a time (per tick).
 const LEADER_LOCK = 7_318_442_905;
 const BATCH = 5_000;
-
-const rowsOf = <T>(result: unknown): T[] =>
-  Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 
 /** The workspace's latest sequence number (0 before its first event is sequenced). */
 export async function readHead(db: AnyDatabase, workspaceId: string): Promise<number> {

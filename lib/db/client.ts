@@ -130,7 +130,4 @@ export function openConfigured(): Promise<DbHandle> {
   return url ? openPostgres(url) : openPglite({ dataDir: embeddedDataDir() });
 }
 
-/** The rows of `db.execute(...)`: postgres-js returns an array, PGlite an object with `rows`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
-}
+export { rowsOf } from "@/lib/activity/rows";
