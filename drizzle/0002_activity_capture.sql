@@ -16,90 +16,111 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
      FROM jsonb_each(r)) END
 $fn$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION activity_record(captured jsonb)
-RETURNS void LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION activity_capture()
+RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  mode text := current_setting('activity.mode', true);
+  r jsonb;
+  diff jsonb;
+  change jsonb;
+  pending text;
 BEGIN
-  IF captured IS NULL THEN
-    RETURN;
+  IF mode = 'skip' THEN
+    RETURN NULL;
   END IF;
-  IF current_setting('activity.mode', true) = 'tracking' THEN
+  IF TG_OP = 'UPDATE' THEN
+    r := to_jsonb(NEW);
+    diff := activity_diff(to_jsonb(OLD), r, TG_ARGV[4]::text[], TG_ARGV[5]::text[]);
+    IF diff = '{}'::jsonb THEN
+      RETURN NULL;
+    END IF;
+    change := jsonb_build_object('type', TG_ARGV[0], 'id', r ->> TG_ARGV[1], 'op', 'update', 'changes', diff);
+  ELSE
+    r := CASE TG_OP WHEN 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END;
+    change := jsonb_build_object('type', TG_ARGV[0], 'id', r ->> TG_ARGV[1], 'op', lower(TG_OP),
+                                 'row', activity_redact(r, TG_ARGV[4]::text[]));
+  END IF;
+  IF mode = 'tracking' THEN
+    -- Appended as text (no re-parse of what is already there); the depth tells a cascade from the
+    -- statement that caused it.
+    pending := current_setting('activity.changes', true);
     PERFORM set_config('activity.changes',
-      (coalesce(nullif(current_setting('activity.changes', true), ''), '[]')::jsonb || captured)::text, true);
-    RETURN;
+      CASE WHEN coalesce(pending, '') = '' THEN '' ELSE pending || ',' END
+        || (change || jsonb_build_object('depth', pg_trigger_depth()))::text, true);
+    RETURN NULL;
   END IF;
   INSERT INTO activity_events (workspace_id, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, changes, request_id, ip, user_agent, unattributed)
-  SELECT c ->> 'workspace',
-         coalesce(nullif(current_setting('activity.actor_type', true), ''), 'database'),
-         nullif(current_setting('activity.actor_id', true), ''),
-         coalesce(nullif(current_setting('activity.actor_label', true), ''), session_user::text),
-         c ->> 'op',
-         (c ->> 'type') || ' ' || left(coalesce(c ->> 'label', c ->> 'id'), 120),
-         c ->> 'type',
-         c ->> 'id',
-         jsonb_build_array(c - 'workspace' - 'label' - 'depth'),
-         nullif(current_setting('activity.request_id', true), ''),
-         nullif(current_setting('activity.ip', true), ''),
-         nullif(current_setting('activity.user_agent', true), ''),
-         true
-  FROM jsonb_array_elements(captured) AS c;
-END
-$fn$;
---> statement-breakpoint
-CREATE OR REPLACE FUNCTION activity_capture_insert()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  captured jsonb;
-BEGIN
-  IF current_setting('activity.mode', true) = 'skip' THEN
-    RETURN NULL;
-  END IF;
-  SELECT jsonb_agg(jsonb_build_object('type', TG_ARGV[0], 'id', r.j ->> TG_ARGV[1], 'op', 'insert',
-           'workspace', r.j ->> TG_ARGV[2], 'label', r.j ->> TG_ARGV[3], 'depth', pg_trigger_depth(),
-           'row', activity_redact(r.j, TG_ARGV[4]::text[])))
-    INTO captured
-    FROM (SELECT to_jsonb(t) AS j FROM new_rows AS t) AS r;
-  PERFORM activity_record(captured);
+  VALUES (r ->> TG_ARGV[2],
+          coalesce(nullif(current_setting('activity.actor_type', true), ''), 'database'),
+          nullif(current_setting('activity.actor_id', true), ''),
+          coalesce(nullif(current_setting('activity.actor_label', true), ''), session_user::text),
+          lower(TG_OP),
+          TG_ARGV[0] || ' ' || left(coalesce(r ->> nullif(TG_ARGV[3], ''), r ->> TG_ARGV[1]), 120),
+          TG_ARGV[0],
+          r ->> TG_ARGV[1],
+          jsonb_build_array(change),
+          nullif(current_setting('activity.request_id', true), ''),
+          nullif(current_setting('activity.ip', true), ''),
+          nullif(current_setting('activity.user_agent', true), ''),
+          true);
   RETURN NULL;
 END
 $fn$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION activity_capture_delete()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  captured jsonb;
+CREATE OR REPLACE FUNCTION activity_begin(p_actor_type text, p_actor_id text, p_actor_label text,
+                                          p_request_id text, p_ip text, p_user_agent text)
+RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF current_setting('activity.mode', true) = 'skip' THEN
-    RETURN NULL;
-  END IF;
-  SELECT jsonb_agg(jsonb_build_object('type', TG_ARGV[0], 'id', r.j ->> TG_ARGV[1], 'op', 'delete',
-           'workspace', r.j ->> TG_ARGV[2], 'label', r.j ->> TG_ARGV[3], 'depth', pg_trigger_depth(),
-           'row', activity_redact(r.j, TG_ARGV[4]::text[])))
-    INTO captured
-    FROM (SELECT to_jsonb(t) AS j FROM old_rows AS t) AS r;
-  PERFORM activity_record(captured);
-  RETURN NULL;
+  PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.changes', '', true),
+          set_config('activity.actor_type', p_actor_type, true),
+          set_config('activity.actor_id', coalesce(p_actor_id, ''), true),
+          set_config('activity.actor_label', p_actor_label, true),
+          set_config('activity.request_id', coalesce(p_request_id, ''), true),
+          set_config('activity.ip', coalesce(p_ip, ''), true),
+          set_config('activity.user_agent', coalesce(p_user_agent, ''), true);
 END
 $fn$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION activity_capture_update()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION activity_store_event(
+  p_workspace text, p_occurred_at timestamptz, p_actor_type text, p_actor_id text, p_actor_label text,
+  p_action text, p_subject text, p_record_type text, p_record_id text, p_hint_id text,
+  p_related jsonb, p_metadata jsonb, p_request_id text, p_ip text, p_user_agent text)
+RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
-  captured jsonb;
+  captured jsonb := ('[' || coalesce(current_setting('activity.changes', true), '') || ']')::jsonb;
+  chosen jsonb;
+  record_type text := p_record_type;
+  record_id text := p_record_id;
+  event_id bigint;
 BEGIN
-  IF current_setting('activity.mode', true) = 'skip' THEN
+  PERFORM set_config('activity.mode', '', true), set_config('activity.changes', '', true);
+  IF p_action = 'update' AND jsonb_array_length(captured) = 0 THEN
     RETURN NULL;
   END IF;
-  SELECT jsonb_agg(jsonb_build_object('type', TG_ARGV[0], 'id', n.j ->> TG_ARGV[1], 'op', 'update',
-           'workspace', n.j ->> TG_ARGV[2], 'label', n.j ->> TG_ARGV[3], 'depth', pg_trigger_depth(),
-           'changes', d.diff))
-    INTO captured
-    FROM (SELECT to_jsonb(t) AS j FROM old_rows AS t) AS o
-    JOIN (SELECT to_jsonb(t) AS j FROM new_rows AS t) AS n ON (o.j -> TG_ARGV[1]) = (n.j -> TG_ARGV[1])
-    CROSS JOIN LATERAL (SELECT activity_diff(o.j, n.j, TG_ARGV[4]::text[], TG_ARGV[5]::text[]) AS diff) AS d
-   WHERE d.diff <> '{}'::jsonb;
-  PERFORM activity_record(captured);
-  RETURN NULL;
+  IF record_type IS NULL THEN
+    SELECT e INTO chosen FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)
+     ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM p_hint_id DESC, n
+     LIMIT 1;
+    record_type := chosen ->> 'type';
+    record_id := chosen ->> 'id';
+  END IF;
+  INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
+                               record_type, record_id, related, refs, changes, metadata,
+                               request_id, ip, user_agent)
+  VALUES (p_workspace, coalesce(p_occurred_at, now()), p_actor_type, p_actor_id, p_actor_label, p_action,
+          p_subject, record_type, record_id, p_related,
+          ARRAY(SELECT DISTINCT k FROM (
+                  SELECT (e ->> 'type') || ':' || (e ->> 'id') AS k FROM jsonb_array_elements(captured) AS e
+                  UNION ALL
+                  SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(p_related) AS r
+                ) AS keys
+                WHERE k IS DISTINCT FROM record_type || ':' || record_id ORDER BY k),
+          (SELECT coalesce(jsonb_agg(e - 'depth' ORDER BY n), '[]'::jsonb)
+             FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)),
+          p_metadata, p_request_id, p_ip, p_user_agent)
+  RETURNING id INTO event_id;
+  RETURN event_id;
 END
 $fn$;
 --> statement-breakpoint
@@ -127,47 +148,47 @@ CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON activity_events
 DROP TRIGGER IF EXISTS "activity_capture_insert_projects" ON "projects";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_insert_projects" AFTER INSERT ON "projects"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_insert('project', 'id', 'workspace_id', 'name', '{}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('project', 'id', 'workspace_id', 'name', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_update_projects" ON "projects";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_update_projects" AFTER UPDATE ON "projects"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_update('project', 'id', 'workspace_id', 'name', '{}', '{"updated_at"}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('project', 'id', 'workspace_id', 'name', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_delete_projects" ON "projects";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_delete_projects" AFTER DELETE ON "projects"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_delete('project', 'id', 'workspace_id', 'name', '{}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('project', 'id', 'workspace_id', 'name', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_insert_tasks" ON "tasks";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_insert_tasks" AFTER INSERT ON "tasks"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_insert('task', 'id', 'workspace_id', 'title', '{}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('task', 'id', 'workspace_id', 'title', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_update_tasks" ON "tasks";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_update_tasks" AFTER UPDATE ON "tasks"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_update('task', 'id', 'workspace_id', 'title', '{}', '{"updated_at"}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('task', 'id', 'workspace_id', 'title', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_delete_tasks" ON "tasks";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_delete_tasks" AFTER DELETE ON "tasks"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_delete('task', 'id', 'workspace_id', 'title', '{}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('task', 'id', 'workspace_id', 'title', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_insert_comments" ON "comments";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_insert_comments" AFTER INSERT ON "comments"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_insert('comment', 'id', 'workspace_id', 'body', '{}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('comment', 'id', 'workspace_id', 'body', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_update_comments" ON "comments";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_update_comments" AFTER UPDATE ON "comments"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_update('comment', 'id', 'workspace_id', 'body', '{}', '{"updated_at"}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('comment', 'id', 'workspace_id', 'body', '{}', '{"updated_at"}');
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "activity_capture_delete_comments" ON "comments";
 --> statement-breakpoint
 CREATE TRIGGER "activity_capture_delete_comments" AFTER DELETE ON "comments"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_delete('comment', 'id', 'workspace_id', 'body', '{}');
+  FOR EACH ROW EXECUTE FUNCTION activity_capture('comment', 'id', 'workspace_id', 'body', '{}', '{"updated_at"}');
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "activity_forget_actor_users"() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN

@@ -35,7 +35,9 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -55,7 +57,10 @@ export async function startCluster(): Promise<Cluster> {
   // The server refuses to run as root: run its programs as the postgres user then.
   const run = (program: string, args: string[]) =>
     isRoot()
-      ? execFileSync("runuser", ["-u", "postgres", "--", path.join(binDir, program), ...args], { cwd: dir, stdio: "pipe" })
+      ? execFileSync("runuser", ["-u", "postgres", "--", path.join(binDir, program), ...args], {
+          cwd: dir,
+          stdio: "pipe",
+        })
       : execFileSync(path.join(binDir, program), args, { cwd: dir, stdio: "pipe" });
   if (isRoot()) execFileSync("chown", ["postgres:", dir]);
 

@@ -29,6 +29,8 @@ export interface MachineInfo {
   memoryGb: number;
   os: string;
   node: string;
+  /** 1, 5 and 15 minute load averages when the bench started: anything else running shows here. */
+  loadAverage: number[];
 }
 
 export interface SuiteContext {

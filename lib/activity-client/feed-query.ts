@@ -8,7 +8,7 @@ export interface FeedPage {
   head: number;
 }
 
-export type FeedData = InfiniteData<FeedPage, string | null>;
+export type FeedData<PageParam = unknown> = InfiniteData<FeedPage, PageParam>;
 
 /** The feed's filters as they stand in the page's URL (and in the API's query string). */
 export const FILTER_KEYS = ["record", "actor", "action"] as const;
@@ -96,7 +96,7 @@ export function feedQueryOptions(filters: FeedFilters, firstPage: FeedPage) {
 }
 
 /** Whether the cache already holds the event (it may: the first page and the stream overlap). */
-export function containsItem(data: FeedData | undefined, id: string): boolean {
+export function containsItem<P>(data: FeedData<P> | undefined, id: string): boolean {
   return Boolean(data?.pages.some((page) => page.items.some((item) => item.id === id)));
 }
 
@@ -112,7 +112,7 @@ function newerFirst(a: ActivityItem, b: ActivityItem): number {
  * (newest first). The first page's `head` advances to the event's sequence number, so a stream reopened
  * later resumes after it.
  */
-export function insertLiveItem(data: FeedData | undefined, item: ActivityItem): FeedData | undefined {
+export function insertLiveItem<P>(data: FeedData<P> | undefined, item: ActivityItem): FeedData<P> | undefined {
   const [first, ...rest] = data?.pages ?? [];
   if (!data || !first) return data;
   const head = Math.max(first.head, item.seq ?? 0);
@@ -122,7 +122,7 @@ export function insertLiveItem(data: FeedData | undefined, item: ActivityItem): 
 }
 
 /** Every loaded event once, in page order (a live event can also turn up again in a later page). */
-export function flattenPages(data: FeedData): ActivityItem[] {
+export function flattenPages<P>(data: FeedData<P>): ActivityItem[] {
   const seen = new Set<string>();
   const items: ActivityItem[] = [];
   for (const page of data.pages) {

@@ -8,6 +8,8 @@ interface TriggerRow {
   name: string;
   enabled: string;
   args: string[];
+  function: string;
+  rowLevel: boolean;
 }
 
 /**
@@ -19,9 +21,9 @@ export async function checkCoverage(db: AnyDatabase, tables: readonly AnyTracked
   const problems: string[] = [];
   for (const table of tables) {
     const result = await db.execute(sql`
-      SELECT tgname AS name, tgenabled AS enabled,
+      SELECT tgname AS name, tgenabled AS enabled, p.proname AS function, (tgtype & 1) = 1 AS "rowLevel",
              string_to_array(rtrim(encode(tgargs, 'escape'), '\\000'), '\\000') AS args
-        FROM pg_trigger
+        FROM pg_trigger JOIN pg_proc AS p ON p.oid = tgfoid
        WHERE tgrelid = to_regclass(${`"${table.tableName.replaceAll('"', '""')}"`})
          AND tgname LIKE 'activity_capture_%'`);
     const installed = new Map(rowsOf<TriggerRow>(result).map((r) => [r.name, r]));
@@ -39,7 +41,11 @@ export async function checkCoverage(db: AnyDatabase, tables: readonly AnyTracked
         );
       } else if (trigger.enabled === "D") {
         problems.push(`${table.tableName}: the ${operation} capture trigger is disabled`);
-      } else if (JSON.stringify(trigger.args) !== JSON.stringify(triggerArguments(table, operation))) {
+      } else if (
+        trigger.function !== "activity_capture" ||
+        !trigger.rowLevel ||
+        JSON.stringify(trigger.args) !== JSON.stringify(triggerArguments(table))
+      ) {
         problems.push(
           `${table.tableName}: the ${operation} capture trigger was installed for another registration ` +
             `(${trigger.args.join(", ")}); run npm run activity:migration, then migrate`,

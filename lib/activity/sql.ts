@@ -1,11 +1,13 @@
 import type { AnyTrackedTable } from "./registry";
 
 /**
- * The database side of the kit. Capture is done by statement-level AFTER triggers with transition tables:
- * one call per statement, whatever the number of rows, so bulk statements are captured row by row without
- * a call per row. Inside withTracking (`activity.mode = 'tracking'`) the captured rows are appended to a
- * transaction-local setting and the event insert folds them into its one row; outside it (raw SQL, a
- * script, another service) each changed row becomes an unattributed event of its own.
+ * The database side of the kit, as plpgsql functions: their statements' plans are cached per connection,
+ * so the write path parses and plans almost nothing per call.
+ *
+ * Capture is a row-level AFTER trigger on each tracked table. Inside withTracking (`activity.mode =
+ * 'tracking'`) it appends the row's change to a transaction-local setting, and the one event row the action
+ * stores takes them all: an action that changes one row writes one event row. Outside withTracking (raw
+ * SQL, a script, another service) each changed row becomes an unattributed event of its own.
  */
 const KIT_FUNCTIONS_SQL = /* sql */ `
 CREATE OR REPLACE FUNCTION activity_diff(old_row jsonb, new_row jsonb, redacted text[], ignored text[])
@@ -24,93 +26,119 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
      FROM jsonb_each(r)) END
 $fn$;
 
-CREATE OR REPLACE FUNCTION activity_record(captured jsonb)
-RETURNS void LANGUAGE plpgsql AS $fn$
+-- Trigger arguments: record type, primary key column, workspace column, label column ('' for none),
+-- redacted columns and ignored columns (text[] literals).
+CREATE OR REPLACE FUNCTION activity_capture()
+RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  mode text := current_setting('activity.mode', true);
+  r jsonb;
+  diff jsonb;
+  change jsonb;
+  pending text;
 BEGIN
-  IF captured IS NULL THEN
-    RETURN;
+  IF mode = 'skip' THEN
+    RETURN NULL;
   END IF;
-  IF current_setting('activity.mode', true) = 'tracking' THEN
+  IF TG_OP = 'UPDATE' THEN
+    r := to_jsonb(NEW);
+    diff := activity_diff(to_jsonb(OLD), r, TG_ARGV[4]::text[], TG_ARGV[5]::text[]);
+    IF diff = '{}'::jsonb THEN
+      RETURN NULL;
+    END IF;
+    change := jsonb_build_object('type', TG_ARGV[0], 'id', r ->> TG_ARGV[1], 'op', 'update', 'changes', diff);
+  ELSE
+    r := CASE TG_OP WHEN 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END;
+    change := jsonb_build_object('type', TG_ARGV[0], 'id', r ->> TG_ARGV[1], 'op', lower(TG_OP),
+                                 'row', activity_redact(r, TG_ARGV[4]::text[]));
+  END IF;
+  IF mode = 'tracking' THEN
+    -- Appended as text (no re-parse of what is already there); the depth tells a cascade from the
+    -- statement that caused it.
+    pending := current_setting('activity.changes', true);
     PERFORM set_config('activity.changes',
-      (coalesce(nullif(current_setting('activity.changes', true), ''), '[]')::jsonb || captured)::text, true);
-    RETURN;
+      CASE WHEN coalesce(pending, '') = '' THEN '' ELSE pending || ',' END
+        || (change || jsonb_build_object('depth', pg_trigger_depth()))::text, true);
+    RETURN NULL;
   END IF;
   INSERT INTO activity_events (workspace_id, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, changes, request_id, ip, user_agent, unattributed)
-  SELECT c ->> 'workspace',
-         coalesce(nullif(current_setting('activity.actor_type', true), ''), 'database'),
-         nullif(current_setting('activity.actor_id', true), ''),
-         coalesce(nullif(current_setting('activity.actor_label', true), ''), session_user::text),
-         c ->> 'op',
-         (c ->> 'type') || ' ' || left(coalesce(c ->> 'label', c ->> 'id'), 120),
-         c ->> 'type',
-         c ->> 'id',
-         jsonb_build_array(c - 'workspace' - 'label' - 'depth'),
-         nullif(current_setting('activity.request_id', true), ''),
-         nullif(current_setting('activity.ip', true), ''),
-         nullif(current_setting('activity.user_agent', true), ''),
-         true
-  FROM jsonb_array_elements(captured) AS c;
-END
-$fn$;
-
--- Trigger arguments: record type, primary key column, workspace column, label column ('' for none),
--- redacted columns and ignored columns (text[] literals).
-CREATE OR REPLACE FUNCTION activity_capture_insert()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  captured jsonb;
-BEGIN
-  IF current_setting('activity.mode', true) = 'skip' THEN
-    RETURN NULL;
-  END IF;
-  SELECT jsonb_agg(jsonb_build_object('type', TG_ARGV[0], 'id', r.j ->> TG_ARGV[1], 'op', 'insert',
-           'workspace', r.j ->> TG_ARGV[2], 'label', r.j ->> TG_ARGV[3], 'depth', pg_trigger_depth(),
-           'row', activity_redact(r.j, TG_ARGV[4]::text[])))
-    INTO captured
-    FROM (SELECT to_jsonb(t) AS j FROM new_rows AS t) AS r;
-  PERFORM activity_record(captured);
+  VALUES (r ->> TG_ARGV[2],
+          coalesce(nullif(current_setting('activity.actor_type', true), ''), 'database'),
+          nullif(current_setting('activity.actor_id', true), ''),
+          coalesce(nullif(current_setting('activity.actor_label', true), ''), session_user::text),
+          lower(TG_OP),
+          TG_ARGV[0] || ' ' || left(coalesce(r ->> nullif(TG_ARGV[3], ''), r ->> TG_ARGV[1]), 120),
+          TG_ARGV[0],
+          r ->> TG_ARGV[1],
+          jsonb_build_array(change),
+          nullif(current_setting('activity.request_id', true), ''),
+          nullif(current_setting('activity.ip', true), ''),
+          nullif(current_setting('activity.user_agent', true), ''),
+          true);
   RETURN NULL;
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION activity_capture_delete()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  captured jsonb;
+-- withTracking's first statement: the actor and request as transaction-local settings (safe behind
+-- PgBouncer), and capture switched to collecting.
+CREATE OR REPLACE FUNCTION activity_begin(p_actor_type text, p_actor_id text, p_actor_label text,
+                                          p_request_id text, p_ip text, p_user_agent text)
+RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF current_setting('activity.mode', true) = 'skip' THEN
-    RETURN NULL;
-  END IF;
-  SELECT jsonb_agg(jsonb_build_object('type', TG_ARGV[0], 'id', r.j ->> TG_ARGV[1], 'op', 'delete',
-           'workspace', r.j ->> TG_ARGV[2], 'label', r.j ->> TG_ARGV[3], 'depth', pg_trigger_depth(),
-           'row', activity_redact(r.j, TG_ARGV[4]::text[])))
-    INTO captured
-    FROM (SELECT to_jsonb(t) AS j FROM old_rows AS t) AS r;
-  PERFORM activity_record(captured);
-  RETURN NULL;
+  PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.changes', '', true),
+          set_config('activity.actor_type', p_actor_type, true),
+          set_config('activity.actor_id', coalesce(p_actor_id, ''), true),
+          set_config('activity.actor_label', p_actor_label, true),
+          set_config('activity.request_id', coalesce(p_request_id, ''), true),
+          set_config('activity.ip', coalesce(p_ip, ''), true),
+          set_config('activity.user_agent', coalesce(p_user_agent, ''), true);
 END
 $fn$;
 
--- Rows are paired by primary key; an update that changes the primary key itself is not paired.
-CREATE OR REPLACE FUNCTION activity_capture_update()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
+-- withTracking's last statement: the one event row, with every change captured since activity_begin.
+-- The record is the one given, or the change made by the action's own statements (smallest trigger
+-- depth; a cascade is deeper), preferring the id the action returned. Returns null when an update
+-- changed nothing: then nothing is stored.
+CREATE OR REPLACE FUNCTION activity_store_event(
+  p_workspace text, p_occurred_at timestamptz, p_actor_type text, p_actor_id text, p_actor_label text,
+  p_action text, p_subject text, p_record_type text, p_record_id text, p_hint_id text,
+  p_related jsonb, p_metadata jsonb, p_request_id text, p_ip text, p_user_agent text)
+RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
-  captured jsonb;
+  captured jsonb := ('[' || coalesce(current_setting('activity.changes', true), '') || ']')::jsonb;
+  chosen jsonb;
+  record_type text := p_record_type;
+  record_id text := p_record_id;
+  event_id bigint;
 BEGIN
-  IF current_setting('activity.mode', true) = 'skip' THEN
+  PERFORM set_config('activity.mode', '', true), set_config('activity.changes', '', true);
+  IF p_action = 'update' AND jsonb_array_length(captured) = 0 THEN
     RETURN NULL;
   END IF;
-  SELECT jsonb_agg(jsonb_build_object('type', TG_ARGV[0], 'id', n.j ->> TG_ARGV[1], 'op', 'update',
-           'workspace', n.j ->> TG_ARGV[2], 'label', n.j ->> TG_ARGV[3], 'depth', pg_trigger_depth(),
-           'changes', d.diff))
-    INTO captured
-    FROM (SELECT to_jsonb(t) AS j FROM old_rows AS t) AS o
-    JOIN (SELECT to_jsonb(t) AS j FROM new_rows AS t) AS n ON (o.j -> TG_ARGV[1]) = (n.j -> TG_ARGV[1])
-    CROSS JOIN LATERAL (SELECT activity_diff(o.j, n.j, TG_ARGV[4]::text[], TG_ARGV[5]::text[]) AS diff) AS d
-   WHERE d.diff <> '{}'::jsonb;
-  PERFORM activity_record(captured);
-  RETURN NULL;
+  IF record_type IS NULL THEN
+    SELECT e INTO chosen FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)
+     ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM p_hint_id DESC, n
+     LIMIT 1;
+    record_type := chosen ->> 'type';
+    record_id := chosen ->> 'id';
+  END IF;
+  INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
+                               record_type, record_id, related, refs, changes, metadata,
+                               request_id, ip, user_agent)
+  VALUES (p_workspace, coalesce(p_occurred_at, now()), p_actor_type, p_actor_id, p_actor_label, p_action,
+          p_subject, record_type, record_id, p_related,
+          ARRAY(SELECT DISTINCT k FROM (
+                  SELECT (e ->> 'type') || ':' || (e ->> 'id') AS k FROM jsonb_array_elements(captured) AS e
+                  UNION ALL
+                  SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(p_related) AS r
+                ) AS keys
+                WHERE k IS DISTINCT FROM record_type || ':' || record_id ORDER BY k),
+          (SELECT coalesce(jsonb_agg(e - 'depth' ORDER BY n), '[]'::jsonb)
+             FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)),
+          p_metadata, p_request_id, p_ip, p_user_agent)
+  RETURNING id INTO event_id;
+  RETURN event_id;
 END
 $fn$;
 
@@ -164,34 +192,28 @@ export function triggerName(table: Pick<AnyTrackedTable, "tableName">, operation
 }
 
 /** The arguments a table's triggers are created with (compared by the coverage check). */
-export function triggerArguments(table: AnyTrackedTable, operation: string): string[] {
-  const base = [
+export function triggerArguments(table: AnyTrackedTable): string[] {
+  return [
     table.type,
     table.primaryKey,
     table.workspaceColumn,
     table.labelColumn ?? "",
     pgArray(table.redactColumns),
+    pgArray(table.ignoreColumns),
   ];
-  return operation === "update" ? [...base, pgArray(table.ignoreColumns)] : base;
 }
 
 /** CREATE TRIGGER statements for one tracked table (dropping older versions first). */
 export function tableTriggerStatements(table: AnyTrackedTable): string[] {
   const lines: string[] = [];
+  const args = triggerArguments(table).map(quoteLiteral).join(", ");
   for (const operation of ["insert", "update", "delete"] as const) {
     const name = quoteIdent(triggerName(table, operation));
     lines.push(`DROP TRIGGER IF EXISTS ${name} ON ${quoteIdent(table.tableName)}`);
     if (!table.operations.includes(operation)) continue;
-    const transition =
-      operation === "insert"
-        ? "REFERENCING NEW TABLE AS new_rows"
-        : operation === "delete"
-          ? "REFERENCING OLD TABLE AS old_rows"
-          : "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows";
-    const args = triggerArguments(table, operation).map(quoteLiteral);
     lines.push(
       `CREATE TRIGGER ${name} AFTER ${operation.toUpperCase()} ON ${quoteIdent(table.tableName)}\n` +
-        `  ${transition} FOR EACH STATEMENT EXECUTE FUNCTION activity_capture_${operation}(${args.join(", ")})`,
+        `  FOR EACH ROW EXECUTE FUNCTION activity_capture(${args})`,
     );
   }
   return lines;

@@ -132,54 +132,35 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     const actor = storedActor(actorInput);
 
     return runInTransaction(db, async (tx) => {
-      await tx.execute(sql`select
-        set_config('activity.mode', 'tracking', true),
-        set_config('activity.changes', '', true),
-        set_config('activity.actor_type', ${actor.type}, true),
-        set_config('activity.actor_id', ${actor.id ?? ""}, true),
-        set_config('activity.actor_label', ${actor.label}, true),
-        set_config('activity.request_id', ${context.requestId ?? ""}, true),
-        set_config('activity.ip', ${context.ip ?? ""}, true),
-        set_config('activity.user_agent', ${context.userAgent ?? ""}, true)`);
-      const result = await fn(tx);
+      // Sent without waiting for its answer: the driver pipelines it with fn's first statement, so the
+      // settings cost no round trip of their own. Its error, if any, is the one to report.
+      const begun = Promise.resolve(
+        tx.execute(sql`select activity_begin(${actor.type}, ${actor.id}, ${actor.label},
+          ${context.requestId ?? null}, ${context.ip ?? null}, ${context.userAgent ?? null})`),
+      );
+      begun.catch(() => {});
+      let result: R;
+      try {
+        result = await fn(tx);
+      } catch (error) {
+        await begun;
+        throw error;
+      }
+      await begun;
       if (isFailure(result)) throw new Rollback(result);
       const success = result as Success<R>;
       const record = resolve(opts.record, success);
       const related = (resolve(opts.related, success) ?? []).map((r) => ({ type: r.type, id: String(r.id) }));
-      const relatedJson = JSON.stringify(related);
       const hintId =
         typeof success === "object" && success !== null && "id" in success
           ? String((success as { id: unknown }).id)
           : null;
-      await tx.execute(sql`
-        WITH captured AS (
-          SELECT coalesce(nullif(current_setting('activity.changes', true), ''), '[]')::jsonb AS changes,
-                 set_config('activity.mode', '', true) AS reset
-        ), primary_change AS (
-          SELECT e FROM captured, jsonb_array_elements(captured.changes) WITH ORDINALITY AS x(e, n)
-          ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM ${hintId} DESC, n
-          LIMIT 1
-        ), rec AS (
-          SELECT coalesce(${record?.type ?? null}::text, (SELECT e ->> 'type' FROM primary_change)) AS type,
-                 coalesce(${record ? String(record.id) : null}::text, (SELECT e ->> 'id' FROM primary_change)) AS id
-        )
-        INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
-          record_type, record_id, related, refs, changes, metadata, request_id, ip, user_agent)
-        SELECT ${actor.workspaceId}, coalesce(${(opts.occurredAt ?? context.occurredAt)?.toISOString() ?? null}::timestamptz, now()),
-          ${actor.type}, ${actor.id}, ${actor.label}, ${action}, ${resolve(subject, success) ?? ""},
-          rec.type, rec.id, ${relatedJson}::jsonb,
-          ARRAY(
-            SELECT DISTINCT k FROM (
-              SELECT (e ->> 'type') || ':' || (e ->> 'id') AS k FROM jsonb_array_elements(captured.changes) AS e
-              UNION ALL SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(${relatedJson}::jsonb) AS r
-            ) AS keys
-            WHERE k IS DISTINCT FROM rec.type || ':' || rec.id ORDER BY k),
-          (SELECT coalesce(jsonb_agg(e - 'workspace' - 'label' - 'depth' ORDER BY n), '[]'::jsonb)
-             FROM jsonb_array_elements(captured.changes) WITH ORDINALITY AS x(e, n)),
-          ${JSON.stringify(metadata)}::jsonb,
-          ${context.requestId ?? null}, ${context.ip ?? null}, ${context.userAgent ?? null}
-        FROM captured, rec
-        WHERE ${action} <> 'update' OR jsonb_array_length(captured.changes) > 0`);
+      await tx.execute(sql`select activity_store_event(
+        ${actor.workspaceId}, ${(opts.occurredAt ?? context.occurredAt)?.toISOString() ?? null}::timestamptz,
+        ${actor.type}, ${actor.id}, ${actor.label}, ${action}, ${resolve(subject, success) ?? ""},
+        ${record?.type ?? null}, ${record ? String(record.id) : null}, ${hintId},
+        ${JSON.stringify(related)}::jsonb, ${JSON.stringify(metadata)}::jsonb,
+        ${context.requestId ?? null}, ${context.ip ?? null}, ${context.userAgent ?? null})`);
       return result;
     });
   }

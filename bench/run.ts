@@ -1,0 +1,147 @@
+/**
+ * Benchmarks on a real PostgreSQL server: `npm run bench [-- <suite>...] [options]`.
+ *
+ * Uses BENCH_DATABASE_URL (or DATABASE_URL) when set: on that server it creates, migrates and finally drops
+ * its own database `activity_kit_bench` (connecting to the maintenance database `postgres` to do so).
+ * Otherwise it starts a throwaway PostgreSQL cluster on a free loopback port and removes it afterwards.
+ * It prints numbers; it asserts nothing about them.
+ */
+import { cpus, loadavg, release, totalmem, type } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openPostgres } from "@/lib/db/client";
+import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
+import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
+import { writePath } from "./write-path";
+
+const SUITES: readonly Suite[] = [writePath];
+
+const USAGE = `Usage: npm run bench [-- [suite...] [options]]
+
+Suites (default: all):
+${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join("\n")}
+
+Options:
+  --clients <n>     concurrent clients (default 16)
+  --seconds <s>     measured seconds per case and round (default 5)
+  --warmup <s>      unmeasured seconds before each measured run (default 0.5)
+  --rounds <n>      rounds of all cases, side by side (default 3)
+  --modes <list>    commit modes, comma-separated: ${Object.keys(COMMIT_MODES).join(", ")} (default: all)
+                    durable = synchronous_commit on, async = synchronous_commit off (no wait for the disk)
+  --diagnose        also run the cases that show where the time goes
+  --help
+
+Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).`;
+
+function positiveNumber(name: string, value: string | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}, not "${value}"`);
+  }
+  return n;
+}
+
+function parseOptions(argv: string[]): { suites: Suite[]; options: BenchOptions } | null {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      clients: { type: "string" },
+      seconds: { type: "string" },
+      warmup: { type: "string" },
+      rounds: { type: "string" },
+      modes: { type: "string" },
+      diagnose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return null;
+  const suites = positionals.length ? positionals.map(findSuite) : [...SUITES];
+  const modes = (values.modes ?? Object.keys(COMMIT_MODES).join(",")).split(",").map((m) => m.trim());
+  for (const mode of modes) {
+    if (!(mode in COMMIT_MODES))
+      throw new Error(`unknown mode "${mode}"; modes: ${Object.keys(COMMIT_MODES).join(", ")}`);
+  }
+  return {
+    suites,
+    options: {
+      clients: positiveNumber("clients", values.clients, 16, true),
+      seconds: positiveNumber("seconds", values.seconds, 5),
+      warmup: values.warmup === "0" ? 0 : positiveNumber("warmup", values.warmup, 0.5),
+      rounds: positiveNumber("rounds", values.rounds, 3, true),
+      modes: modes as CommitMode[],
+      diagnose: values.diagnose,
+    },
+  };
+}
+
+function findSuite(name: string): Suite {
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite) throw new Error(`unknown suite "${name}"; suites: ${SUITES.map((s) => s.name).join(", ")}`);
+  return suite;
+}
+
+function machineInfo(): MachineInfo {
+  const all = cpus();
+  return {
+    cpus: all.length,
+    cpuModel: all[0]?.model.trim() ?? "unknown",
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()}`,
+    node: process.version,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (!parsed) {
+    console.log(USAGE);
+    return;
+  }
+  const { suites, options } = parsed;
+  const machine = machineInfo();
+  const server = await openBenchServer();
+  try {
+    const info = await serverInfo(server);
+    const estimate = suites.reduce((total, s) => total + s.estimateSeconds(options), 0);
+    console.log(`activity-kit bench: ${suites.map((s) => s.name).join(", ")} (about ${Math.ceil(estimate / 60)} min)
+machine   ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node},
+          load average at start ${machine.loadAverage.join(" ")}
+server    PostgreSQL ${info.version}, ${server.source}; client and server share this machine over loopback
+settings  ${Object.entries(info.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}
+          (server-wide values; each mode sets synchronous_commit per session)`);
+
+    for (const suite of suites) {
+      const databaseUrl = await createBenchDatabase(server);
+      try {
+        const handle = await openPostgres(databaseUrl, { max: 1 });
+        try {
+          await handle.migrate();
+        } finally {
+          await handle.close();
+        }
+        await suite.run({
+          options,
+          server,
+          info,
+          machine,
+          databaseUrl,
+          resultsDir: path.join(process.cwd(), "bench", "results"),
+        });
+      } finally {
+        await dropBenchDatabase(server);
+      }
+    }
+  } finally {
+    server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,558 @@
+/**
+ * The write path: what tracking costs a write. Inserts and updates of one task through withTracking,
+ * against the same write with no tracking at all (bare) and against the least work that still stores the
+ * same event (the floor: one statement writing the task row and the event row, no trigger, no
+ * transaction block). All cases run side by side in rounds, on one server, in one run.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type SQL, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { createActivityKit } from "@/lib/activity";
+import { catalogue, trackedTables } from "@/lib/activity-kit";
+import { type Database, openPostgres, rowsOf } from "@/lib/db/client";
+import * as schema from "@/lib/db/schema";
+import type { Operation } from "./lib/clients";
+import { type RoundResult, runRounds } from "./lib/rounds";
+import { withParameters } from "./lib/server";
+import { median } from "./lib/stats";
+import { COMMIT_MODES, type CommitMode, type Suite, type SuiteContext } from "./lib/suite";
+import { count, fixed, formatTable } from "./lib/table";
+
+/** Rows of each table the update cases pick from at random. */
+const UPDATE_ROWS = 1000;
+/** The tracked table, and its twin: same columns, defaults, identity, indexes and foreign keys; no triggers. */
+const TRACKED = "tasks";
+const TWIN = "bench_tasks";
+
+const makeKit = (db: Database) => createActivityKit({ db: () => db, catalogue, tables: trackedTables });
+type Kit = ReturnType<typeof makeKit>;
+
+interface Fixture {
+  workspaceId: number;
+  user: { id: number; name: string };
+  /** Ids of the pre-inserted rows, per table, for the update cases. */
+  ids: Record<typeof TRACKED | typeof TWIN, number[]>;
+}
+
+interface Env {
+  db: Database;
+  kit: Kit;
+  fixture: Fixture;
+}
+
+type Group = "insert" | "update";
+type Role = "bare" | "floor" | "tracked" | "diagnostic";
+
+interface WriteCase {
+  id: string;
+  group: Group;
+  role: Role;
+  label: string;
+  make(env: Env): Operation;
+}
+
+interface TaskRow {
+  id: number;
+  workspace_id: number;
+  title: string;
+  status: string;
+}
+
+/* ---------------------------------------------------------------- the statements */
+
+const table = (name: string) => sql.identifier(name);
+const pick = (ids: readonly number[]) => ids[Math.floor(Math.random() * ids.length)]!;
+const titleOf = (client: number, iteration: number) => `bench task ${client}-${iteration}`;
+
+const insertTask = (name: string, workspaceId: number, title: string) =>
+  sql`INSERT INTO ${table(name)} (workspace_id, title) VALUES (${workspaceId}, ${title}) RETURNING *`;
+
+/** Toggles the status and renames: every update changes two tracked fields. */
+const updateTask = (name: string, id: number, title: string) =>
+  sql`UPDATE ${table(name)} SET status = CASE status WHEN 'todo' THEN 'doing' ELSE 'todo' END,
+        title = ${title}, updated_at = now()
+      WHERE id = ${id} RETURNING *`;
+
+/** The same update, also returning the values before it (what a diff needs; PostgreSQL 15 has no OLD in RETURNING). */
+const updateTaskReturningOld = (name: string, id: number, title: string) =>
+  sql`WITH old AS (SELECT id, status, title FROM ${table(name)} WHERE id = ${id})
+      UPDATE ${table(name)} AS t SET status = CASE t.status WHEN 'todo' THEN 'doing' ELSE 'todo' END,
+        title = ${title}, updated_at = now()
+      FROM old WHERE t.id = old.id
+      RETURNING t.*, old.status AS old_status, old.title AS old_title`;
+
+/** The columns of an event the floors write: the same row content withTracking stores. */
+const EVENT_COLUMNS = sql.raw(
+  "workspace_id, actor_type, actor_id, actor_label, action, subject, record_type, record_id, changes",
+);
+
+function insertFloor(f: Fixture, title: string): SQL {
+  return sql`WITH t AS (${insertTask(TWIN, f.workspaceId, title)})
+    INSERT INTO activity_events (${EVENT_COLUMNS})
+    SELECT t.workspace_id::text, 'user', ${String(f.user.id)}, ${f.user.name}, 'insert', 'task ' || t.title,
+           'task', t.id::text,
+           jsonb_build_array(jsonb_build_object('type', 'task', 'id', t.id::text, 'op', 'insert', 'row', to_jsonb(t)))
+    FROM t`;
+}
+
+function updateFloor(f: Fixture, id: number, title: string): SQL {
+  return sql`WITH u AS (${updateTaskReturningOld(TWIN, id, title)})
+    INSERT INTO activity_events (${EVENT_COLUMNS})
+    SELECT u.workspace_id::text, 'user', ${String(f.user.id)}, ${f.user.name}, 'update', 'task ' || u.title,
+           'task', u.id::text,
+           jsonb_build_array(jsonb_build_object('type', 'task', 'id', u.id::text, 'op', 'update', 'changes',
+             jsonb_build_object('status', jsonb_build_array(u.old_status, u.status),
+                                'title', jsonb_build_array(u.old_title, u.title))))
+    FROM u`;
+}
+
+/** An event row from values the client already has (for the transaction-shaped diagnostic). */
+function insertEvent(f: Fixture, action: string, row: TaskRow, changes: unknown): SQL {
+  return sql`INSERT INTO activity_events (${EVENT_COLUMNS})
+    VALUES (${String(row.workspace_id)}, 'user', ${String(f.user.id)}, ${f.user.name}, ${action},
+            ${`task ${row.title}`}, 'task', ${String(row.id)}, ${JSON.stringify(changes)}::jsonb)`;
+}
+
+/** What withTracking sets at the start of its transaction, copied so the diagnostic pays the same. */
+function setTrackingContext(f: Fixture): SQL {
+  return sql`select set_config('activity.mode', 'tracking', true), set_config('activity.changes', '', true),
+    set_config('activity.actor_type', 'user', true), set_config('activity.actor_id', ${String(f.user.id)}, true),
+    set_config('activity.actor_label', ${f.user.name}, true), set_config('activity.request_id', '', true),
+    set_config('activity.ip', '', true), set_config('activity.user_agent', '', true)`;
+}
+
+const firstRow = <T>(result: unknown): T => {
+  const [row] = rowsOf<T>(result);
+  if (!row) throw new Error("the write matched no row");
+  return row;
+};
+
+const actorOf = (f: Fixture) =>
+  ({ type: "user", id: f.user.id, name: f.user.name, workspaceId: f.workspaceId }) as const;
+
+/* ---------------------------------------------------------------- the cases */
+
+const CASES: WriteCase[] = [
+  {
+    id: "insert.bare",
+    group: "insert",
+    role: "bare",
+    label: "bare INSERT",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.execute(insertTask(TWIN, fixture.workspaceId, titleOf(c, i))),
+  },
+  {
+    id: "insert.floor",
+    group: "insert",
+    role: "floor",
+    label: "floor: INSERT + event, 1 statement",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.execute(insertFloor(fixture, titleOf(c, i))),
+  },
+  {
+    id: "insert.tracked",
+    group: "insert",
+    role: "tracked",
+    label: "withTracking",
+    make:
+      ({ kit, fixture }) =>
+      (c, i) =>
+        kit.withTracking(
+          actorOf(fixture),
+          "insert",
+          (task: TaskRow) => `task ${task.title}`,
+          async (tx) => firstRow<TaskRow>(await tx.execute(insertTask(TRACKED, fixture.workspaceId, titleOf(c, i)))),
+        ),
+  },
+  {
+    id: "insert.trigger-only",
+    group: "insert",
+    role: "diagnostic",
+    label: "· INSERT on tasks, trigger writes event",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.execute(insertTask(TRACKED, fixture.workspaceId, titleOf(c, i))),
+  },
+  {
+    id: "insert.tx-no-trigger",
+    group: "insert",
+    role: "diagnostic",
+    label: "· withTracking's 5 statements, no trigger",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.transaction(async (tx) => {
+          await tx.execute(setTrackingContext(fixture));
+          const row = firstRow<TaskRow>(await tx.execute(insertTask(TWIN, fixture.workspaceId, titleOf(c, i))));
+          await tx.execute(
+            insertEvent(fixture, "insert", row, [{ type: "task", id: String(row.id), op: "insert", row }]),
+          );
+        }),
+  },
+  {
+    id: "update.bare",
+    group: "update",
+    role: "bare",
+    label: "bare UPDATE",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.execute(updateTask(TWIN, pick(fixture.ids[TWIN]), titleOf(c, i))),
+  },
+  {
+    id: "update.floor",
+    group: "update",
+    role: "floor",
+    label: "floor: UPDATE + event, 1 statement",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.execute(updateFloor(fixture, pick(fixture.ids[TWIN]), titleOf(c, i))),
+  },
+  {
+    id: "update.tracked",
+    group: "update",
+    role: "tracked",
+    label: "withTracking",
+    make:
+      ({ kit, fixture }) =>
+      (c, i) =>
+        kit.withTracking(
+          actorOf(fixture),
+          "update",
+          (task: TaskRow) => `task ${task.title}`,
+          async (tx) =>
+            firstRow<TaskRow>(await tx.execute(updateTask(TRACKED, pick(fixture.ids[TRACKED]), titleOf(c, i)))),
+        ),
+  },
+  {
+    id: "update.trigger-only",
+    group: "update",
+    role: "diagnostic",
+    label: "· UPDATE on tasks, trigger writes event",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.execute(updateTask(TRACKED, pick(fixture.ids[TRACKED]), titleOf(c, i))),
+  },
+  {
+    id: "update.tx-no-trigger",
+    group: "update",
+    role: "diagnostic",
+    label: "· withTracking's 5 statements, no trigger",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.transaction(async (tx) => {
+          await tx.execute(setTrackingContext(fixture));
+          const row = firstRow<TaskRow & { old_status: string; old_title: string }>(
+            await tx.execute(updateTaskReturningOld(TWIN, pick(fixture.ids[TWIN]), titleOf(c, i))),
+          );
+          const changes = { status: [row.old_status, row.status], title: [row.old_title, row.title] };
+          await tx.execute(
+            insertEvent(fixture, "update", row, [{ type: "task", id: String(row.id), op: "update", changes }]),
+          );
+        }),
+  },
+];
+
+/* ---------------------------------------------------------------- setup and checks */
+
+async function prepare(db: Database): Promise<Fixture> {
+  await db.execute(sql`CREATE TABLE ${table(TWIN)} (LIKE ${table(TRACKED)} INCLUDING ALL)`);
+  // LIKE copies no foreign keys: add the tracked table's, so both writes check the same references.
+  await db.execute(
+    sql.raw(`DO $$
+    DECLARE c record;
+    BEGIN
+      FOR c IN SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
+               WHERE conrelid = '${TRACKED}'::regclass AND contype = 'f' LOOP
+        EXECUTE format('ALTER TABLE %I ADD %s', '${TWIN}', c.def);
+      END LOOP;
+    END $$`),
+  );
+  const workspace = firstRow<{ id: number }>(
+    await db.execute(sql`INSERT INTO workspaces (name, slug) VALUES ('Bench', 'bench') RETURNING id`),
+  );
+  const user = firstRow<{ id: number; name: string }>(
+    await db.execute(
+      sql`INSERT INTO users (email, name) VALUES ('bench@example.com', 'Bench User') RETURNING id, name`,
+    ),
+  );
+  const seed = (name: string) =>
+    sql`INSERT INTO ${table(name)} (workspace_id, title)
+        SELECT ${workspace.id}, 'seed ' || g FROM generate_series(1, ${UPDATE_ROWS}) AS g`;
+  // Seed rows without events: capture skipped, as withTracking's `track: false` does.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('activity.mode', 'skip', true)`);
+    await tx.execute(seed(TRACKED));
+  });
+  await db.execute(seed(TWIN));
+  await db.execute(sql`VACUUM ANALYZE`);
+  const ids = async (name: string) =>
+    rowsOf<{ id: number }>(await db.execute(sql`SELECT id FROM ${table(name)} ORDER BY id`)).map((r) => r.id);
+  return { workspaceId: workspace.id, user, ids: { [TRACKED]: await ids(TRACKED), [TWIN]: await ids(TWIN) } };
+}
+
+/** How the twin compares with the tracked table: the only difference should be the capture triggers. */
+async function describeTables(db: Database) {
+  const rows = rowsOf<{ name: string; fks: number; indexes: number; triggers: number }>(
+    await db.execute(sql`SELECT c.relname AS name,
+        (SELECT count(*)::int FROM pg_constraint WHERE conrelid = c.oid AND contype = 'f') AS fks,
+        (SELECT count(*)::int FROM pg_index WHERE indrelid = c.oid) AS indexes,
+        (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal) AS triggers
+      FROM pg_class c WHERE c.relname IN (${TRACKED}, ${TWIN}) ORDER BY c.relname DESC`),
+  );
+  return rows.map((r) => `${r.name}: ${r.fks} foreign keys, ${r.indexes} indexes, ${r.triggers} triggers`).join("; ");
+}
+
+interface Shape {
+  statements: number;
+  events: number;
+}
+
+/**
+ * Statements sent and event rows stored per operation, on one connection that counts what postgres.js
+ * sends (after a warm-up, so connection set-up and statement preparation are not counted). Every
+ * statement waits for the previous one: statements are round trips.
+ */
+async function measureShapes(url: string, cases: readonly WriteCase[], fixture: Fixture): Promise<Map<string, Shape>> {
+  let statements = 0;
+  const client = postgres(url, { max: 1, onnotice: () => {}, debug: () => void statements++ });
+  const db = drizzle(client, { schema }) as unknown as Database;
+  const env: Env = { db, kit: makeKit(db), fixture };
+  const events = async () =>
+    firstRow<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM activity_events`)).n;
+  const shapes = new Map<string, Shape>();
+  const iterations = 10;
+  try {
+    for (const c of CASES.filter((x) => cases.includes(x))) {
+      const op = c.make(env);
+      for (let i = 0; i < 3; i++) await op(0, i);
+      const before = await events();
+      statements = 0;
+      for (let i = 0; i < iterations; i++) await op(0, 100 + i);
+      const sent = statements;
+      shapes.set(c.id, { statements: sent / iterations, events: ((await events()) - before) / iterations });
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  return shapes;
+}
+
+/** A checkpoint before every measured run, so none pays for one that another started (needs superuser). */
+function checkpointer(db: Database) {
+  let allowed = true;
+  return {
+    get enabled() {
+      return allowed;
+    },
+    async run() {
+      if (!allowed) return;
+      try {
+        await db.execute(sql`CHECKPOINT`);
+      } catch {
+        allowed = false;
+      }
+    },
+  };
+}
+
+/* ---------------------------------------------------------------- results */
+
+interface CaseSummary {
+  id: string;
+  group: Group;
+  role: Role;
+  label: string;
+  statementsPerOp: number;
+  eventsPerOp: number;
+  opsPerSec: number;
+  opsPerSecMin: number;
+  opsPerSecMax: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of the Node process (drizzle, postgres.js, the kit) per operation, in microseconds. */
+  clientCpuUsPerOp: number;
+  hostCpuPercent: number;
+  /** Medians over rounds of this case's throughput divided by the baseline's in the same round. */
+  vsBare: number;
+  vsFloor: number;
+  rounds: RoundResult[];
+}
+
+function summarize(cases: readonly WriteCase[], results: Map<string, RoundResult[]>, shapes: Map<string, Shape>) {
+  const ratio = (id: string, baseline: string) => {
+    const own = results.get(id) ?? [];
+    const base = results.get(baseline) ?? [];
+    return median(own.map((r, i) => r.opsPerSec / (base[i]?.opsPerSec ?? Number.NaN)));
+  };
+  return cases.map((c): CaseSummary => {
+    const rounds = results.get(c.id) ?? [];
+    const throughput = rounds.map((r) => r.opsPerSec);
+    return {
+      id: c.id,
+      group: c.group,
+      role: c.role,
+      label: c.label,
+      statementsPerOp: shapes.get(c.id)?.statements ?? Number.NaN,
+      eventsPerOp: shapes.get(c.id)?.events ?? Number.NaN,
+      opsPerSec: median(throughput),
+      opsPerSecMin: Math.min(...throughput),
+      opsPerSecMax: Math.max(...throughput),
+      p50Ms: median(rounds.map((r) => r.p50)),
+      p99Ms: median(rounds.map((r) => r.p99)),
+      clientCpuUsPerOp: median(rounds.map((r) => (r.clientCpuPercent * 1e4) / r.opsPerSec)),
+      hostCpuPercent: median(rounds.map((r) => r.hostCpuPercent)),
+      vsBare: ratio(c.id, `${c.group}.bare`),
+      vsFloor: ratio(c.id, `${c.group}.floor`),
+      rounds,
+    };
+  });
+}
+
+function printTable(summaries: readonly CaseSummary[]) {
+  const headers = [
+    "case",
+    "ops/s",
+    "min–max ops/s",
+    "p50 ms",
+    "p99 ms",
+    "stmts/op",
+    "events/op",
+    "client µs/op",
+    "host CPU",
+    "× bare",
+    "× floor",
+  ];
+  const rows: string[][] = [];
+  for (const group of ["insert", "update"] as const) {
+    const inGroup = summaries.filter((s) => s.group === group);
+    if (inGroup.length === 0) continue;
+    rows.push([`${group}:`, "", "", "", "", "", "", "", "", "", ""]);
+    for (const s of inGroup) {
+      rows.push([
+        `  ${s.label}`,
+        count(s.opsPerSec),
+        `${count(s.opsPerSecMin)}–${count(s.opsPerSecMax)}`,
+        fixed(s.p50Ms, 2),
+        fixed(s.p99Ms, 2),
+        fixed(s.statementsPerOp, 0),
+        fixed(s.eventsPerOp, 0),
+        fixed(s.clientCpuUsPerOp, 0),
+        `${fixed(s.hostCpuPercent, 0)}%`,
+        fixed(s.vsBare, 2),
+        fixed(s.vsFloor, 2),
+      ]);
+    }
+  }
+  console.log(formatTable(headers, rows));
+}
+
+/* ---------------------------------------------------------------- the suite */
+
+const DIAGNOSTICS_LEGEND = `  · diagnostics where the time goes: the same write on ${TRACKED} outside withTracking (the trigger then writes
+                an unattributed event itself), and withTracking's five statements by hand on the twin (no trigger)
+`;
+
+const selectedCases = (diagnose: boolean) => CASES.filter((c) => diagnose || c.role !== "diagnostic");
+
+export const writePath: Suite = {
+  name: "write",
+  description: "the write path: bare vs floor vs withTracking, for an insert and an update of one task",
+
+  estimateSeconds(o) {
+    const runs = selectedCases(o.diagnose).length * o.rounds * o.modes.length;
+    return runs * (o.seconds + o.warmup + 0.5) + 5;
+  },
+
+  async run(context: SuiteContext) {
+    const { options } = context;
+    const cases = selectedCases(options.diagnose);
+    const setup = await openPostgres(context.databaseUrl, { max: 2 });
+    let fixture: Fixture;
+    let tables: string;
+    try {
+      fixture = await prepare(setup.db);
+      tables = await describeTables(setup.db);
+    } finally {
+      await setup.close();
+    }
+    const shapes = await measureShapes(context.databaseUrl, cases, fixture);
+
+    console.log(`
+Write path: ${options.clients} clients in closed loops, ${options.seconds} s per case after ${options.warmup} s of warm-up,
+${options.rounds} rounds with the case order rotated each round; medians over rounds. "× bare" and "× floor" are
+medians of per-round throughput ratios against the same group's bare and floor cases.
+  bare          one INSERT/UPDATE ... RETURNING * on ${TWIN}, a twin of ${TRACKED} without its capture triggers
+                (same columns, identity, defaults, indexes and foreign keys: the FK checks are paid alike)
+  floor         one statement writing the row (into the twin) and an event row with the same content
+                withTracking stores (a CTE: no trigger, no transaction block)
+  withTracking  the kit on ${TRACKED}: BEGIN, set_config, the write (capture trigger), the event insert, COMMIT
+${options.diagnose ? DIAGNOSTICS_LEGEND : ""}  update rows   picked at random among ${UPDATE_ROWS} per table; each update toggles status and renames (2 fields).
+  Every statement goes through drizzle (db.execute / tx.execute), which sends it unnamed: PostgreSQL parses
+  and plans it on every call, in every case alike. stmts/op and events/op are counted on one connection;
+  client µs/op is this Node process's CPU time per operation; host CPU is the whole machine's.
+  ${tables}`);
+
+    const report: { mode: CommitMode; checkpoints: boolean; settings: Record<string, string>; cases: CaseSummary[] }[] =
+      [];
+    for (const mode of options.modes) {
+      const url = withParameters(context.databaseUrl, {
+        ...COMMIT_MODES[mode],
+        application_name: "activity-kit-bench",
+      });
+      const handle = await openPostgres(url, { max: options.clients });
+      try {
+        const settings = firstRow<Record<string, string>>(
+          await handle.db.execute(
+            sql`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
+          ),
+        );
+        const env: Env = { db: handle.db, kit: makeKit(handle.db), fixture };
+        const checkpoint = checkpointer(handle.db);
+        const label = `${mode} (fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit})`;
+        process.stderr.write(`\n${label}\n`);
+        const results = await runRounds(
+          cases.map((c) => ({ id: c.id, op: c.make(env) })),
+          {
+            ...options,
+            beforeEach: () => checkpoint.run(),
+            onResult: (id, r) =>
+              process.stderr.write(
+                `  round ${r.round}  ${id.padEnd(22)} ${count(r.opsPerSec).padStart(7)} ops/s  p50 ${fixed(r.p50, 2)} ms  p99 ${fixed(r.p99, 2)} ms\n`,
+              ),
+          },
+        );
+        const summaries = summarize(cases, results, shapes);
+        console.log(`\n== ${label}; checkpoint before each run: ${checkpoint.enabled ? "yes" : "no (not superuser)"}`);
+        printTable(summaries);
+        report.push({ mode, checkpoints: checkpoint.enabled, settings, cases: summaries });
+      } finally {
+        await handle.close();
+      }
+    }
+
+    mkdirSync(context.resultsDir, { recursive: true });
+    const file = path.join(context.resultsDir, "write-path.json");
+    const json = {
+      suite: "write-path",
+      finishedAt: new Date().toISOString(),
+      machine: context.machine,
+      server: { version: context.info.version, settings: context.info.settings, origin: context.server.origin },
+      options,
+      tables,
+      modes: report,
+    };
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
+  },
+};

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { ActivityItem } from "@/lib/activity";
+import { type FeedData, feedHref, filtersFrom, flattenPages, insertLiveItem } from "./feed-query";
+
+function item(id: string, occurredAt: string, seq: number | null = null): ActivityItem {
+  return {
+    id,
+    seq,
+    occurredAt,
+    actor: { id: "1", name: "Alice Adams", type: "user" },
+    action: "insert",
+    subject: `task ${id}`,
+    record: { type: "task", id, href: `/tasks/${id}`, exists: true },
+    related: [],
+    metadata: {},
+    changes: [],
+    unattributed: false,
+  };
+}
+
+const data = (...pages: ActivityItem[][]): FeedData<string | null> => ({
+  pages: pages.map((items, i) => ({ items, nextCursor: i < pages.length - 1 ? `c${i}` : null, head: 10 })),
+  pageParams: pages.map((_, i) => (i === 0 ? null : `c${i - 1}`)),
+});
+
+describe("filters in the URL", () => {
+  it("keeps the three filters, first value, trimmed, blanks dropped", () => {
+    expect(filtersFrom({ action: ["update", "delete"], record: " task:4 ", actor: "", limit: "5" })).toEqual({
+      action: "update",
+      record: "task:4",
+    });
+  });
+
+  it("writes them in a stable order", () => {
+    expect(feedHref({ action: "task.cancelled", actor: "2", record: "task:42" })).toBe(
+      "/activity?record=task%3A42&actor=2&action=task.cancelled",
+    );
+    expect(feedHref({})).toBe("/activity");
+  });
+});
+
+describe("live events in the cache", () => {
+  it("go on top of the first page, once, and advance its head", () => {
+    const before = data([item("5", "2026-11-23T10:00:00Z")], [item("4", "2026-11-22T10:00:00Z")]);
+    const after = insertLiveItem(before, item("6", "2026-11-23T11:00:00Z", 12))!;
+    expect(after.pages[0]!.items.map((i) => i.id)).toEqual(["6", "5"]);
+    expect(after.pages[0]!.head).toBe(12);
+    expect(after.pages[1]).toBe(before.pages[1]);
+    expect(insertLiveItem(after, item("6", "2026-11-23T11:00:00Z", 12))).toBe(after);
+  });
+
+  it("ignore an event the cache already has on any page, but still advance the head", () => {
+    const before = data([item("5", "2026-11-23T10:00:00Z")], [item("4", "2026-11-22T10:00:00Z")]);
+    const after = insertLiveItem(before, item("4", "2026-11-22T10:00:00Z", 11))!;
+    expect(flattenPages(after).map((i) => i.id)).toEqual(["5", "4"]);
+    expect(after.pages[0]!.head).toBe(11);
+  });
+
+  it("take the feed's order when a late commit arrives after a newer event", () => {
+    const before = data([item("9", "2026-11-23T10:00:05Z"), item("5", "2026-11-23T10:00:00Z")]);
+    const after = insertLiveItem(before, item("8", "2026-11-23T10:00:02Z", 13))!;
+    expect(after.pages[0]!.items.map((i) => i.id)).toEqual(["9", "8", "5"]);
+  });
+
+  it("show an event repeated by a later page once", () => {
+    const repeated = item("7", "2026-11-23T10:00:00Z");
+    expect(flattenPages(data([repeated], [repeated, item("3", "2026-11-20T10:00:00Z")])).map((i) => i.id)).toEqual([
+      "7",
+      "3",
+    ]);
+  });
+});
