@@ -23,6 +23,7 @@ DECLARE
   r jsonb;
   diff jsonb;
   change jsonb;
+  chunk int;
   pending text;
 BEGIN
   IF mode = 'skip' THEN
@@ -41,11 +42,18 @@ BEGIN
                                  'row', activity_redact(r, TG_ARGV[4]::text[]));
   END IF;
   IF mode = 'tracking' THEN
-    -- Appended as text (no re-parse of what is already there); the depth tells a cascade from the
-    -- statement that caused it.
-    pending := current_setting('activity.changes', true);
-    PERFORM set_config('activity.changes',
-      CASE WHEN coalesce(pending, '') = '' THEN '' ELSE pending || ',' END
+    -- Appended as text, without re-parsing what is there, into chunks of at most 64 kB: each append then
+    -- copies one chunk, so a statement changing many rows costs time in proportion to their number. The
+    -- depth tells a cascade from the statement that caused it.
+    chunk := coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int;
+    pending := coalesce(current_setting('activity.changes_' || chunk, true), '');
+    IF length(pending) > 65536 THEN
+      chunk := chunk + 1;
+      pending := '';
+      PERFORM set_config('activity.chunk', chunk::text, true);
+    END IF;
+    PERFORM set_config('activity.changes_' || chunk,
+      CASE WHEN pending = '' THEN '' ELSE pending || ',' END
         || (change || jsonb_build_object('depth', pg_trigger_depth()))::text, true);
     RETURN NULL;
   END IF;
@@ -72,7 +80,8 @@ CREATE OR REPLACE FUNCTION activity_begin(p_actor_type text, p_actor_id text, p_
                                           p_request_id text, p_ip text, p_user_agent text)
 RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-  PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.changes', '', true),
+  PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.chunk', '0', true),
+          set_config('activity.changes_0', '', true),
           set_config('activity.actor_type', p_actor_type, true),
           set_config('activity.actor_id', coalesce(p_actor_id, ''), true),
           set_config('activity.actor_label', p_actor_label, true),
@@ -88,13 +97,19 @@ CREATE OR REPLACE FUNCTION activity_store_event(
   p_related jsonb, p_metadata jsonb, p_request_id text, p_ip text, p_user_agent text)
 RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
-  captured jsonb := ('[' || coalesce(current_setting('activity.changes', true), '') || ']')::jsonb;
+  chunks int := coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int;
+  captured jsonb;
   chosen jsonb;
   record_type text := p_record_type;
   record_id text := p_record_id;
   event_id bigint;
 BEGIN
-  PERFORM set_config('activity.mode', '', true), set_config('activity.changes', '', true);
+  SELECT ('[' || coalesce(string_agg(nullif(current_setting('activity.changes_' || i, true), ''), ',' ORDER BY i), '')
+          || ']')::jsonb
+    INTO captured
+    FROM generate_series(0, chunks) AS i;
+  PERFORM set_config('activity.mode', '', true), set_config('activity.chunk', '', true);
+  PERFORM set_config('activity.changes_' || i, '', true) FROM generate_series(0, chunks) AS i;
   IF p_action = 'update' AND jsonb_array_length(captured) = 0 THEN
     RETURN NULL;
   END IF;

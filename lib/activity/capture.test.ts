@@ -59,6 +59,19 @@ describe("changes made outside withTracking", () => {
     expect(events[0]!.changes.map((c) => c.op)).toEqual(["insert", "update"]);
   });
 
+  it("a bulk statement inside withTracking puts every row's change in the one event", async () => {
+    await t.db.execute(
+      sql`INSERT INTO tasks (workspace_id, title) SELECT ${workspaceId}, 'bulk ' || g FROM generate_series(1, 1500) AS g`,
+    );
+    await kit.withTracking(alice, "update", "closed them all", (tx) =>
+      tx.execute(sql`UPDATE tasks SET status = 'done'`),
+    );
+    const [event] = await t.db.select().from(activityEvents).where(eq(activityEvents.unattributed, false));
+    expect(event!.changes).toHaveLength(1500);
+    expect(new Set(event!.changes.map((c) => c.id)).size).toBe(1500);
+    expect(event!.changes.every((c) => c.op === "update" && c.changes.status?.[1] === "done")).toBe(true);
+  });
+
   it("deleting a parent records the cascaded deletions of its children", async () => {
     const [project] = await t.db.insert(projects).values({ workspaceId, name: "Doomed" }).returning();
     const [task] = await t.db

@@ -135,8 +135,8 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
       // Sent without waiting for its answer: the driver pipelines it with fn's first statement, so the
       // settings cost no round trip of their own. Its error, if any, is the one to report.
       const begun = Promise.resolve(
-        tx.execute(sql`select activity_begin(${actor.type}, ${actor.id}, ${actor.label},
-          ${context.requestId ?? null}, ${context.ip ?? null}, ${context.userAgent ?? null})`),
+        tx.execute(sql`select activity_begin(${actor.type}::text, ${actor.id}::text, ${actor.label}::text,
+          ${context.requestId ?? null}::text, ${context.ip ?? null}::text, ${context.userAgent ?? null}::text)`),
       );
       begun.catch(() => {});
       let result: R;
@@ -156,11 +156,12 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
           ? String((success as { id: unknown }).id)
           : null;
       await tx.execute(sql`select activity_store_event(
-        ${actor.workspaceId}, ${(opts.occurredAt ?? context.occurredAt)?.toISOString() ?? null}::timestamptz,
-        ${actor.type}, ${actor.id}, ${actor.label}, ${action}, ${resolve(subject, success) ?? ""},
-        ${record?.type ?? null}, ${record ? String(record.id) : null}, ${hintId},
+        ${actor.workspaceId}::text, ${(opts.occurredAt ?? context.occurredAt)?.toISOString() ?? null}::timestamptz,
+        ${actor.type}::text, ${actor.id}::text, ${actor.label}::text, ${action}::text,
+        ${resolve(subject, success) ?? ""}::text, ${record?.type ?? null}::text,
+        ${record ? String(record.id) : null}::text, ${hintId}::text,
         ${JSON.stringify(related)}::jsonb, ${JSON.stringify(metadata)}::jsonb,
-        ${context.requestId ?? null}, ${context.ip ?? null}, ${context.userAgent ?? null})`);
+        ${context.requestId ?? null}::text, ${context.ip ?? null}::text, ${context.userAgent ?? null}::text)`);
       return result;
     });
   }
