@@ -214,6 +214,40 @@ describe("the live hub", () => {
     expect(carol.items).toEqual([]);
   });
 
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    "delivers an event written through one instance to a subscriber of another (server only)",
+    async () => {
+      // Two "instances": separate connections, separate hubs; only A sequences.
+      const other = await openTestDb();
+      const a = createLiveHub({
+        db: () => t.db,
+        listen: (c, m, r) => t.handle.listen(c, m, r),
+        toItems: kit.toItems,
+        sequence: true,
+        pollMs: 60_000,
+      });
+      const b = createLiveHub({
+        db: () => other.db,
+        listen: (c, m, r) => other.listen(c, m, r),
+        toItems: testKit(() => other.db).toItems,
+        sequence: false,
+        pollMs: 60_000,
+      });
+      try {
+        await a.start();
+        const received = collector();
+        await b.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send: received.send, close() {} });
+        await addTask(acme, "through A");
+        await received.until(1);
+        expect(received.items.map((i) => i.subject)).toEqual(["task through A"]);
+      } finally {
+        await a.stop();
+        await b.stop();
+        await other.close();
+      }
+    },
+  );
+
   it("closes every stream on stop", async () => {
     const live = startHub();
     let closed = 0;
