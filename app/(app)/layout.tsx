@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/login/actions";
 import { NavLink } from "@/components/nav-link";
+import { Providers } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { WorkspaceSwitcher } from "@/components/workspace-switcher";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
@@ -24,6 +25,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main" className="flex gap-1 text-sm">
             <NavLink href="/tasks">Tasks</NavLink>
             <NavLink href="/projects">Projects</NavLink>
+            <NavLink href="/activity">Activity</NavLink>
             {isAdmin(viewer) ? <NavLink href="/admin">Admin</NavLink> : null}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
@@ -38,7 +40,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+      <main className="mx-auto max-w-5xl px-4 py-8">
+        <Providers>{children}</Providers>
+      </main>
     </div>
   );
 }

@@ -62,6 +62,19 @@ describe("live events in the cache", () => {
     expect(after.pages[0]!.items.map((i) => i.id)).toEqual(["9", "8", "5"]);
   });
 
+  it("unlink the older lines of a record the event says is gone", () => {
+    const before = data([item("5", "2026-11-23T10:00:00Z")], [item("4", "2026-11-22T10:00:00Z")]);
+    const deleted = { ...item("6", "2026-11-23T11:00:00Z", 12), action: "delete" };
+    deleted.record = { type: "task", id: "4", href: "/tasks/4", exists: false };
+    const after = insertLiveItem(before, deleted)!;
+    expect(flattenPages(after).map((i) => [i.id, i.record?.exists])).toEqual([
+      ["6", false],
+      ["5", true],
+      ["4", false],
+    ]);
+    expect(after.pages[0]!.items[1]).toBe(before.pages[0]!.items[0]);
+  });
+
   it("show an event repeated by a later page once", () => {
     const repeated = item("7", "2026-11-23T10:00:00Z");
     expect(flattenPages(data([repeated], [repeated, item("3", "2026-11-20T10:00:00Z")])).map((i) => i.id)).toEqual([

@@ -107,18 +107,39 @@ function newerFirst(a: ActivityItem, b: ActivityItem): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
+const recordKeyOf = (item: ActivityItem) => (item.record ? `${item.record.type}:${item.record.id}` : null);
+
+/** The lines of a record that is gone no longer link to it. */
+function markDeleted(items: ActivityItem[], key: string): ActivityItem[] {
+  if (!items.some((i) => i.record?.exists && recordKeyOf(i) === key)) return items;
+  return items.map((i) =>
+    i.record?.exists && recordKeyOf(i) === key ? { ...i, record: { ...i.record, exists: false } } : i,
+  );
+}
+
 /**
  * The cache with a live event added to the top of the first page, at most once, kept in the feed's order
  * (newest first). The first page's `head` advances to the event's sequence number, so a stream reopened
- * later resumes after it.
+ * later resumes after it. When the event says its record is gone, the older lines of that record stop
+ * linking to it.
  */
 export function insertLiveItem<P>(data: FeedData<P> | undefined, item: ActivityItem): FeedData<P> | undefined {
-  const [first, ...rest] = data?.pages ?? [];
-  if (!data || !first) return data;
-  const head = Math.max(first.head, item.seq ?? 0);
-  const items = containsItem(data, item.id) ? first.items : [item, ...first.items].sort(newerFirst);
-  if (items === first.items && head === first.head) return data;
-  return { ...data, pages: [{ ...first, items, head }, ...rest] };
+  if (!data?.pages[0]) return data;
+  const known = containsItem(data, item.id);
+  const gone = item.record && !item.record.exists ? recordKeyOf(item) : null;
+  let pages = data.pages;
+  if (gone) {
+    pages = pages.map((page) => {
+      const items = markDeleted(page.items, gone);
+      return items === page.items ? page : { ...page, items };
+    });
+  }
+  const top = pages[0]!;
+  const head = Math.max(top.head, item.seq ?? 0);
+  if (!known || head !== top.head) {
+    pages = [{ ...top, head, items: known ? top.items : [item, ...top.items].sort(newerFirst) }, ...pages.slice(1)];
+  }
+  return pages.every((page, i) => page === data.pages[i]) ? data : { ...data, pages };
 }
 
 /** Every loaded event once, in page order (a live event can also turn up again in a later page). */

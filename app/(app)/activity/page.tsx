@@ -1,0 +1,93 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { ActivityFeed } from "@/components/activity/activity-feed";
+import { FeedNavigation, PendingFade } from "@/components/activity/feed-navigation";
+import { FilterError } from "@/components/activity/feed-states";
+import { FiltersBar } from "@/components/activity/filters-bar";
+import { Card } from "@/components/ui/card";
+import { ActivityError } from "@/lib/activity";
+import { type FeedPage, FILTER_KEYS, type FilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
+import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
+import { activity } from "@/lib/activity-kit";
+import { requireViewer } from "@/lib/auth/viewer";
+import { getDb } from "@/lib/db";
+import { listAssignees } from "@/lib/demo/tasks";
+
+export const metadata: Metadata = { title: "Activity · activity-kit" };
+
+const FILTER_ERROR_ID = "feed-filter-error";
+
+type Loaded = { page: FeedPage; error?: undefined } | { page?: undefined; error: ActivityError };
+
+async function firstPage(workspaceId: number, search: URLSearchParams): Promise<Loaded> {
+  try {
+    return { page: await activity.feed(workspaceId, search) };
+  } catch (error) {
+    if (error instanceof ActivityError) return { error };
+    throw error;
+  }
+}
+
+export default async function ActivityPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const viewer = await requireViewer();
+  const filters = filtersFrom(await searchParams);
+  const search = feedSearch(filters);
+  const db = await getDb();
+  const [assignees, loaded, cookieStore] = await Promise.all([
+    listAssignees(db, viewer.workspace.id),
+    firstPage(viewer.workspace.id, search),
+    cookies(),
+  ]);
+  const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
+
+  const members = assignees.map((a) => ({ id: String(a.id), name: a.name }));
+  // Filtering by someone who is no longer a member (from a line's name): keep them in the picker.
+  if (filters.actor && !members.some((m) => m.id === filters.actor)) {
+    const name = loaded.page?.items.find((item) => item.actor.id === filters.actor)?.actor.name;
+    members.push({ id: filters.actor, name: name ?? `User ${filters.actor}` });
+  }
+  const parameter = loaded.error?.parameter;
+  const invalid =
+    parameter && (FILTER_KEYS as readonly string[]).includes(parameter)
+      ? { parameter: parameter as FilterKey, describedBy: FILTER_ERROR_ID }
+      : undefined;
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Activity</h1>
+        <p className="mt-1 text-sm text-muted-foreground">
+          Everything that happens in {viewer.workspace.name}, newest first, as it happens.
+        </p>
+      </div>
+      <FeedNavigation>
+        <Card className="p-4">
+          <FiltersBar
+            key={search.toString()}
+            filters={filters}
+            members={members}
+            actions={activity.actions}
+            invalid={invalid}
+          />
+        </Card>
+        <PendingFade>
+          {loaded.page ? (
+            <ActivityFeed
+              key={search.toString()}
+              filters={filters}
+              firstPage={loaded.page}
+              now={Date.now()}
+              timeZone={isTimeZone(zone) ? zone : "UTC"}
+            />
+          ) : (
+            <FilterError id={FILTER_ERROR_ID} message={loaded.error.message} />
+          )}
+        </PendingFade>
+      </FeedNavigation>
+    </div>
+  );
+}

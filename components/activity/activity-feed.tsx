@@ -1,0 +1,190 @@
+"use client";
+
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import type { ActivityItem } from "@/lib/activity";
+import {
+  containsItem,
+  type FeedFilters,
+  type FeedPage,
+  feedQueryOptions,
+  flattenPages,
+  hasFilters,
+  insertLiveItem,
+} from "@/lib/activity-client/feed-query";
+import { ClockProvider } from "./clock";
+import { FeedList } from "./feed-list";
+import { SkeletonLines } from "./feed-skeleton";
+import { EmptyFeed, FeedError } from "./feed-states";
+import { LiveStatusNote } from "./live-status";
+import { NewEventsPill } from "./new-events-pill";
+import { useLiveFeed } from "./use-live-feed";
+
+const FRESH_MS = 4_000;
+
+function union<T>(a: ReadonlySet<T>, b: Iterable<T>): Set<T> {
+  const set = new Set(a);
+  for (const value of b) set.add(value);
+  return set;
+}
+
+/**
+ * The feed below the filters: the server's first page, older pages on scroll (or "Load more"), and new
+ * events live at the top. Remount it (a `key`) when the filters change.
+ */
+export function ActivityFeed({
+  filters,
+  firstPage,
+  now,
+  timeZone,
+}: {
+  filters: FeedFilters;
+  firstPage: FeedPage;
+  /** The server's clock and the reader's zone (from a cookie), so hydration renders the server's text. */
+  now: number;
+  timeZone: string;
+}) {
+  const queryClient = useQueryClient();
+  const options = feedQueryOptions(filters, firstPage);
+  const {
+    data,
+    error,
+    isError,
+    isRefetching,
+    refetch,
+    fetchNextPage,
+    hasNextPage,
+    isFetchingNextPage,
+    isFetchNextPageError,
+  } = useInfiniteQuery(options);
+
+  const list = useRef<HTMLOListElement>(null);
+  /** Arrived while the reader was further down: held back, counted on the pill. */
+  const [waiting, setWaiting] = useState<ReadonlySet<string>>(() => new Set());
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
+
+  const scrolledDown = useCallback(() => (list.current?.getBoundingClientRect().top ?? 0) < 0, []);
+
+  const status = useLiveFeed({
+    filters,
+    after: () => queryClient.getQueryData(options.queryKey)?.pages[0]?.head ?? firstPage.head,
+    onItem: (item: ActivityItem) => {
+      const isNew = !containsItem(queryClient.getQueryData(options.queryKey), item.id);
+      queryClient.setQueryData(options.queryKey, (current) => insertLiveItem(current, item));
+      if (!isNew) return;
+      if (scrolledDown()) setWaiting((ids) => union(ids, [item.id]));
+      else setFresh((ids) => union(ids, [item.id]));
+    },
+  });
+
+  const reveal = useCallback(
+    (scroll: boolean) => {
+      setFresh((ids) => union(ids, waiting));
+      setWaiting(new Set());
+      if (scroll) {
+        const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        window.scrollTo({ top: 0, behavior: smooth ? "smooth" : "auto" });
+        list.current?.focus({ preventScroll: true });
+      }
+    },
+    [waiting],
+  );
+
+  // Back at the top by themselves: show what was waiting, no click needed.
+  useEffect(() => {
+    if (waiting.size === 0) return;
+    const onScroll = () => {
+      if (!scrolledDown()) reveal(false);
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => window.removeEventListener("scroll", onScroll);
+  }, [waiting, reveal, scrolledDown]);
+
+  useEffect(() => {
+    if (fresh.size === 0) return;
+    const fade = setTimeout(() => setFresh(new Set()), FRESH_MS);
+    return () => clearTimeout(fade);
+  }, [fresh]);
+
+  // Infinite scroll: the sentinel under the list fetches the next page as it comes near. The observer is
+  // renewed after every page (isFetchingNextPage flips), and its first report says whether the sentinel
+  // is still in reach.
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const target = sentinel.current;
+    if (!target || !hasNextPage || isFetchingNextPage || isFetchNextPageError) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) void fetchNextPage({ cancelRefetch: false });
+      },
+      { rootMargin: "0px 0px 400px 0px" },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage]);
+
+  const items = flattenPages(data).filter((item) => !waiting.has(item.id));
+  const errorMessage = error?.message ?? "Something went wrong.";
+
+  let body: ReactNode;
+  if (items.length === 0 && waiting.size === 0) {
+    body =
+      isError && !isFetchNextPageError ? (
+        <FeedError message={errorMessage} onRetry={() => void refetch()} />
+      ) : (
+        <EmptyFeed filtered={hasFilters(filters)} />
+      );
+  } else {
+    body = (
+      <>
+        {isError && !isFetchNextPageError ? (
+          <div className="mb-4 flex items-center justify-between gap-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+            <span>Could not refresh the feed: {errorMessage}</span>
+            <Button type="button" variant="outline" size="sm" onClick={() => void refetch()} disabled={isRefetching}>
+              Retry
+            </Button>
+          </div>
+        ) : null}
+        <FeedList ref={list} items={items} filters={filters} fresh={fresh} busy={isFetchingNextPage} />
+        <div ref={sentinel} aria-hidden="true" />
+        {isFetchingNextPage ? <SkeletonLines count={3} className="mt-3" /> : null}
+        <div className="mt-6 flex min-h-9 items-center justify-center text-sm text-muted-foreground">
+          {isFetchNextPageError ? (
+            <div className="flex items-center gap-3">
+              <span className="text-destructive">Could not load older events: {errorMessage}</span>
+              <Button
+                type="button"
+                variant="outline"
+                size="sm"
+                onClick={() => void fetchNextPage({ cancelRefetch: false })}
+              >
+                Retry
+              </Button>
+            </div>
+          ) : hasNextPage ? (
+            <Button
+              type="button"
+              variant="outline"
+              onClick={() => void fetchNextPage({ cancelRefetch: false })}
+              disabled={isFetchingNextPage}
+              className="min-w-32"
+            >
+              Load more
+            </Button>
+          ) : (
+            <p>That’s everything: you’ve reached the beginning of the history.</p>
+          )}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <ClockProvider now={now} timeZone={timeZone}>
+      {body}
+      <NewEventsPill count={waiting.size} onReveal={() => reveal(true)} />
+      <LiveStatusNote status={status} />
+    </ClockProvider>
+  );
+}

@@ -1,0 +1,119 @@
+import Link from "next/link";
+import type { ActivityItem } from "@/lib/activity";
+import { actionVerb, fieldChanges, reasonOf } from "@/lib/activity-client/describe";
+import { type FeedFilters, feedHref } from "@/lib/activity-client/feed-query";
+import { ActorAvatar } from "./actor-avatar";
+import { FilterLink } from "./feed-navigation";
+import { RelativeTime } from "./relative-time";
+
+const subtleLink =
+  "rounded-sm font-medium text-neutral-900 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400";
+
+function FunnelIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <path d="M4 5h16l-6 7.5V19l-4-2v-4.5L4 5Z" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+function Subject({ item }: { item: ActivityItem }) {
+  const { record, subject } = item;
+  if (record?.href && record.exists) {
+    return (
+      <Link
+        href={record.href}
+        className={`${subtleLink} underline decoration-neutral-300 hover:decoration-neutral-600`}
+      >
+        {subject}
+      </Link>
+    );
+  }
+  return (
+    <>
+      <span className="font-medium text-neutral-900">{subject}</span>
+      {record && !record.exists ? <span className="text-muted-foreground"> (deleted)</span> : null}
+    </>
+  );
+}
+
+/**
+ * One event: who did what to which record, when, and why. The actor's name and the funnel next to the
+ * record narrow the feed to them (links, so they work without script and Back undoes them); the record's
+ * name opens the record.
+ */
+export function FeedLine({ item, filters }: { item: ActivityItem; filters: FeedFilters }) {
+  const { actor, record } = item;
+  const name = actor.name || "Unattributed change";
+  const reason = reasonOf(item);
+  const changes = item.action === "update" ? fieldChanges(item) : [];
+  const recordKey = record ? `${record.type}:${record.id}` : null;
+  return (
+    <div className="flex gap-3 px-4 py-3">
+      <ActorAvatar actor={actor} className="mt-0.5" />
+      <div className="min-w-0 flex-1">
+        <p className="text-sm leading-6 text-neutral-600">
+          {actor.id && filters.actor !== actor.id ? (
+            <FilterLink
+              href={feedHref({ ...filters, actor: actor.id })}
+              title={`Show only ${name}’s activity`}
+              className={subtleLink}
+            >
+              {name}
+            </FilterLink>
+          ) : (
+            <span className="font-medium text-neutral-900">{name}</span>
+          )}{" "}
+          {actionVerb(item.action)} <Subject item={item} />
+          {recordKey && filters.record !== recordKey ? (
+            <>
+              {" "}
+              <FilterLink
+                href={feedHref({ ...filters, record: recordKey })}
+                aria-label={`Only ${item.subject}`}
+                title={`Show only the activity of ${item.subject}`}
+                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400 pointer-coarse:opacity-100"
+              >
+                <FunnelIcon />
+              </FilterLink>
+            </>
+          ) : null}
+          {item.unattributed ? (
+            <>
+              {" "}
+              <span className="ml-1 rounded-full bg-amber-50 px-2 py-0.5 align-[1px] text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset">
+                outside the app
+              </span>
+            </>
+          ) : null}
+        </p>
+        {reason ? (
+          <p className="mt-0.5 text-sm text-neutral-700">
+            <span className="text-muted-foreground">Reason:</span> {reason}
+          </p>
+        ) : null}
+        {changes.length > 0 ? (
+          <p className="mt-0.5 truncate text-xs text-muted-foreground">
+            {changes.map((change, i) => (
+              <span key={change.field}>
+                {i > 0 ? " · " : null}
+                {change.values ? (
+                  <>
+                    {change.field}: <span className="text-neutral-500 line-through">{change.values.before}</span> →{" "}
+                    <span className="text-neutral-700">{change.values.after}</span>
+                  </>
+                ) : (
+                  `${change.field} changed`
+                )}
+              </span>
+            ))}
+          </p>
+        ) : null}
+      </div>
+      <RelativeTime
+        iso={item.occurredAt}
+        className="shrink-0 text-xs leading-6 whitespace-nowrap text-muted-foreground"
+      />
+    </div>
+  );
+}

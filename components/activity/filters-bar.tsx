@@ -1,0 +1,100 @@
+"use client";
+
+import type { FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Input, Label, Select } from "@/components/ui/input";
+import { actionLabel } from "@/lib/activity-client/describe";
+import { type FeedFilters, type FilterKey, feedHref, filtersFrom, hasFilters } from "@/lib/activity-client/feed-query";
+import { useFeedNavigation } from "./feed-navigation";
+
+/**
+ * The feed's filters. They live in the URL: applying pushes a new entry (Back undoes it, a reload or a
+ * shared link keeps it), and the server page renders the filtered feed. Without script the form is a plain
+ * GET to the same page. Remount it (a `key`) when the URL changes so the fields show the URL's values.
+ */
+export function FiltersBar({
+  filters,
+  members,
+  actions,
+  invalid,
+}: {
+  filters: FeedFilters;
+  /** Everyone who can be picked as "User" (the URL's actor is added when it is not among them). */
+  members: { id: string; name: string }[];
+  actions: readonly string[];
+  /** The filter the server refused, and the id of the element that says why. */
+  invalid?: { parameter: FilterKey; describedBy: string };
+}) {
+  const { pending, navigate } = useFeedNavigation();
+  const go = (next: FeedFilters) => navigate(feedHref(next));
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    go(filtersFrom(new URLSearchParams([...data.entries()].map(([k, v]) => [k, String(v)]))));
+  };
+
+  const fieldProps = (key: FilterKey) =>
+    invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {};
+
+  return (
+    <form
+      method="get"
+      action="/activity"
+      aria-label="Filters"
+      onSubmit={onSubmit}
+      className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
+    >
+      <div className="space-y-1.5">
+        <Label htmlFor="filter-actor">User</Label>
+        <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
+          <option value="">All users</option>
+          {members.map((member) => (
+            <option key={member.id} value={member.id}>
+              {member.name}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="filter-action">Action</Label>
+        <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
+          <option value="">All actions</option>
+          {actions.map((action) => (
+            <option key={action} value={action}>
+              {actionLabel(action)}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="filter-record">Record</Label>
+        <Input
+          id="filter-record"
+          name="record"
+          placeholder="task:42"
+          defaultValue={filters.record ?? ""}
+          autoComplete="off"
+          spellCheck={false}
+          {...fieldProps("record")}
+        />
+      </div>
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending}>
+          Apply
+        </Button>
+        <Button
+          type="button"
+          variant="ghost"
+          disabled={pending}
+          onClick={(event) => {
+            event.currentTarget.form?.reset();
+            if (hasFilters(filters)) go({});
+          }}
+        >
+          Clear filters
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,91 @@
+"use client";
+
+import { useEffect, useEffectEvent, useState } from "react";
+import type { ActivityItem } from "@/lib/activity";
+import { type FeedFilters, feedSearch } from "@/lib/activity-client/feed-query";
+
+/** `connecting` until the first open; `reconnecting` after a drop, until the stream is open again. */
+export type LiveStatus = "connecting" | "open" | "reconnecting";
+
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * Follows `GET /api/activity/stream` for the filters. The browser's EventSource reconnects by itself and
+ * sends `Last-Event-ID`, so the server resumes where it stopped. When the browser gives up instead (an
+ * HTTP error, or the network was gone), this opens a new stream after `after()`, the last sequence number
+ * the caller holds, with a growing delay, and at once when the browser comes back online.
+ */
+export function useLiveFeed({
+  filters,
+  after,
+  onItem,
+}: {
+  filters: FeedFilters;
+  after: () => number;
+  onItem: (item: ActivityItem) => void;
+}): LiveStatus {
+  const [status, setStatus] = useState<LiveStatus>("connecting");
+  const resumeAfter = useEffectEvent(after);
+  const receive = useEffectEvent(onItem);
+  const search = feedSearch(filters).toString();
+
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+
+    const open = () => {
+      clearTimeout(retry);
+      source?.close();
+      const params = new URLSearchParams(search);
+      params.set("after", String(resumeAfter()));
+      const stream = new EventSource(`/api/activity/stream?${params}`);
+      source = stream;
+      stream.onopen = () => {
+        failures = 0;
+        setStatus("open");
+      };
+      stream.addEventListener("activity", (event) => {
+        let item: ActivityItem;
+        try {
+          item = JSON.parse((event as MessageEvent<string>).data) as ActivityItem;
+        } catch {
+          return;
+        }
+        receive(item);
+      });
+      stream.onerror = () => {
+        if (source !== stream) return;
+        setStatus("reconnecting");
+        if (stream.readyState === EventSource.CLOSED) {
+          failures += 1;
+          retry = setTimeout(open, Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1)));
+        }
+      };
+    };
+    const online = () => {
+      if (source?.readyState !== EventSource.OPEN) open();
+    };
+    // An open connection can outlive the network for minutes before anything fails (and the browser
+    // does not always end it): drop it when the browser says it is offline, resume when it is back.
+    const offline = () => {
+      clearTimeout(retry);
+      source?.close();
+      source = null;
+      setStatus("reconnecting");
+    };
+
+    open();
+    window.addEventListener("online", online);
+    window.addEventListener("offline", offline);
+    return () => {
+      clearTimeout(retry);
+      window.removeEventListener("online", online);
+      window.removeEventListener("offline", offline);
+      source?.close();
+      source = null;
+    };
+  }, [search]);
+
+  return status;
+}

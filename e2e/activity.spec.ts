@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { ActivityPage } from "./pages/activity-page";
+import { DEMO, LoginPage } from "./pages/login-page";
+import { TasksPage } from "./pages/tasks-page";
+
+const unique = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
+
+/** A signed-in page in a browser context of its own (its own cookies, its own network). */
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await new LoginPage(page).signInAs(email);
+  return page;
+}
+
+test.describe("the activity feed", () => {
+  test.beforeEach(async ({ page }) => {
+    await new LoginPage(page).signInAs(DEMO.alice);
+  });
+
+  test("infinite scroll loads the second page, and Load more the third", async ({ page }) => {
+    const feed = new ActivityPage(page);
+    await feed.goto();
+    await expect(feed.lines).toHaveCount(30);
+    await expect(feed.page.getByRole("heading", { level: 2 }).first()).toBeVisible();
+
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect.poll(() => feed.lines.count()).toBeGreaterThan(30);
+    await expect(feed.list).toHaveAttribute("aria-busy", "false");
+
+    // The fallback for when the observer does not fire (or for the keyboard).
+    const loaded = await feed.lines.count();
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => feed.lines.count()).toBeGreaterThan(loaded);
+  });
+
+  test("filters round-trip through the URL", async ({ page }) => {
+    const feed = new ActivityPage(page);
+    await feed.goto();
+    await feed.action.selectOption({ label: "Task cancelled" });
+    await feed.apply();
+    await expect(page).toHaveURL(/[?&]action=task\.cancelled(&|$)/);
+    await expect(feed.lines.first()).toContainText("cancelled");
+    for (const line of await feed.lines.all()) {
+      await expect(line).toContainText(" cancelled ");
+      await expect(line).toContainText("Reason: ");
+    }
+
+    await page.reload();
+    await expect(feed.action).toHaveValue("task.cancelled");
+    await expect(feed.lines.first()).toContainText("cancelled");
+    await expect(feed.lines.filter({ hasNotText: " cancelled " })).toHaveCount(0);
+
+    await page.goBack();
+    await expect(page).toHaveURL(/\/activity$/);
+    await expect(feed.action).toHaveValue("");
+    await expect(feed.lines).toHaveCount(30);
+    await expect(feed.lines.filter({ hasNotText: " cancelled " }).first()).toBeVisible();
+  });
+
+  test("clicking an actor or a record in a line filters by it", async ({ page }) => {
+    const feed = new ActivityPage(page);
+    await feed.goto();
+    await feed.list.getByRole("link", { name: "Bob Brown", exact: true }).first().click();
+    await expect(page).toHaveURL(/[?&]actor=\d+/);
+    await expect(feed.user.locator("option:checked")).toHaveText("Bob Brown");
+    await expect(feed.lines.first()).toBeVisible();
+    await expect(feed.lines.filter({ hasNotText: "Bob Brown" })).toHaveCount(0);
+
+    const only = feed.lines.first().getByRole("link", { name: /^Only / });
+    const record = new URL((await only.getAttribute("href"))!, page.url()).searchParams.get("record")!;
+    expect(record).toMatch(/^\w+:\d+$/);
+    await only.click();
+    await expect(page).toHaveURL(new RegExp(`[?&]record=${encodeURIComponent(record)}(&|$)`));
+    await expect(feed.record).toHaveValue(record);
+    await expect(feed.lines.first()).toBeVisible();
+
+    await page.goBack();
+    await expect(page).not.toHaveURL(/record=/);
+    await expect(page).toHaveURL(/actor=/);
+  });
+
+  test("a bad record filter says what is wrong instead of crashing, and clears", async ({ page }) => {
+    const feed = new ActivityPage(page);
+    await feed.goto("?record=not-a-record");
+    await expect(page.getByText("That filter doesn’t work")).toBeVisible();
+    await expect(page.getByText(/must look like task:42/)).toBeVisible();
+    await expect(feed.record).toHaveAttribute("aria-invalid", "true");
+    await page.getByRole("link", { name: "Clear filters" }).click();
+    await expect(page).toHaveURL(/\/activity$/);
+    await expect(feed.lines).toHaveCount(30);
+  });
+
+  test("filters that match nothing say so", async ({ page }) => {
+    const feed = new ActivityPage(page);
+    await feed.goto();
+    await feed.record.fill("task:999999999");
+    await feed.record.press("Enter");
+    await expect(page.getByText("Nothing matches these filters.")).toBeVisible();
+    await feed.filters.getByRole("button", { name: "Clear filters" }).click();
+    await expect(page).toHaveURL(/\/activity$/);
+    await expect(feed.lines).toHaveCount(30);
+  });
+});
+
+// These need the live stream (`GET /api/activity/stream`).
+test.describe("the live feed", () => {
+  test("a teammate's new task appears without a reload", async ({ browser }) => {
+    const bob = await signedIn(browser, DEMO.bob);
+    const bobFeed = new ActivityPage(bob);
+    await bobFeed.goto();
+
+    const alice = await signedIn(browser, DEMO.alice);
+    const title = unique("Live task");
+    await new TasksPage(alice).addTask(title);
+
+    await expect(bobFeed.line(`created task ${title}`)).toHaveCount(1, { timeout: 5_000 });
+    await expect(bobFeed.lines.first()).toContainText(`Alice Adams created task ${title}`);
+    await bob.context().close();
+    await alice.context().close();
+  });
+
+  test("a reader further down gets a pill instead of a moving list", async ({ browser }) => {
+    const bob = await signedIn(browser, DEMO.bob);
+    const bobFeed = new ActivityPage(bob);
+    await bobFeed.goto();
+    await bob.evaluate(() => window.scrollTo(0, 600));
+    await expect.poll(() => bob.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    const topLine = await bobFeed.lines.first().textContent();
+
+    const alice = await signedIn(browser, DEMO.alice);
+    const title = unique("Pill task");
+    await new TasksPage(alice).addTask(title);
+
+    await expect(bobFeed.newEventsPill(1)).toBeVisible({ timeout: 5_000 });
+    await expect(bobFeed.line(title)).toHaveCount(0);
+    await expect(bobFeed.lines.first()).toHaveText(topLine!);
+
+    await bobFeed.newEventsPill(1).click();
+    await expect(bobFeed.lines.first()).toContainText(`created task ${title}`);
+    await expect(bobFeed.newEventsPill()).toHaveCount(0);
+    await expect.poll(() => bob.evaluate(() => window.scrollY)).toBe(0);
+    await bob.context().close();
+    await alice.context().close();
+  });
+
+  test("a Globex feed never receives Acme's events", async ({ browser }) => {
+    const carol = await signedIn(browser, DEMO.carol);
+    const carolFeed = new ActivityPage(carol);
+    await carolFeed.goto();
+
+    const alice = await signedIn(browser, DEMO.alice);
+    const aliceFeed = new ActivityPage(alice);
+    await aliceFeed.goto();
+    const title = unique("Acme only");
+    const tasks = new TasksPage(await alice.context().newPage());
+    await tasks.goto();
+    await tasks.addTask(title);
+
+    // Alice's open feed shows it live: the event went out.
+    await expect(aliceFeed.line(`created task ${title}`)).toHaveCount(1, { timeout: 5_000 });
+    await carol.waitForTimeout(1_000);
+    await expect(carol.getByText(title)).toHaveCount(0);
+    await expect(carolFeed.newEventsPill()).toHaveCount(0);
+    await carol.context().close();
+    await alice.context().close();
+  });
+
+  test("a dropped stream resumes without loss or repeats", async ({ browser }) => {
+    const bob = await signedIn(browser, DEMO.bob);
+    const bobFeed = new ActivityPage(bob);
+    await bobFeed.goto();
+    // Wait until hydrated and streaming: a first live event arrives.
+    const alice = await signedIn(browser, DEMO.alice);
+    const tasks = new TasksPage(alice);
+    const first = unique("Before the drop");
+    await tasks.addTask(first);
+    await expect(bobFeed.line(first)).toHaveCount(1, { timeout: 5_000 });
+
+    await bob.context().setOffline(true);
+    await expect(bob.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
+    const titles = [unique("While offline A"), unique("While offline B")];
+    for (const title of titles) await tasks.addTask(title);
+    await bob.waitForTimeout(500);
+    await bob.context().setOffline(false);
+
+    for (const title of titles) {
+      await expect(bobFeed.line(`created task ${title}`)).toHaveCount(1, { timeout: 10_000 });
+    }
+    await expect(bob.getByRole("status").filter({ hasText: "Reconnecting…" })).toHaveCount(0);
+    await expect(bobFeed.line(first)).toHaveCount(1);
+    await bob.waitForTimeout(1_000);
+    for (const title of titles) await expect(bobFeed.line(title)).toHaveCount(1);
+    await bob.context().close();
+    await alice.context().close();
+  });
+});
