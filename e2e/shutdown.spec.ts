@@ -10,7 +10,10 @@ const origin = `http://127.0.0.1:${PORT}`;
 
 async function waitForHealth(child: ChildProcess) {
   for (let i = 0; i < 240 && child.exitCode === null; i++) {
-    const ok = await fetch(`${origin}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${origin}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -45,7 +48,10 @@ test("the server exits promptly on SIGTERM while event streams are open", async 
 
     const sentAt = Date.now();
     child.kill("SIGTERM");
-    const winner = await Promise.race([exited.then(() => "exited"), page.waitForTimeout(15_000).then(() => "still running")]);
+    const winner = await Promise.race([
+      exited.then(() => "exited"),
+      page.waitForTimeout(15_000).then(() => "still running"),
+    ]);
     expect(winner).toBe("exited");
     console.log(`next start exited ${Date.now() - sentAt} ms after SIGTERM with 2 streams open`);
   } finally {

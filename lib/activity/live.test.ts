@@ -248,7 +248,7 @@ describe("the live hub", () => {
     },
   );
 
-  it("closes every stream on stop", async () => {
+  it("closes every stream on shutdown, and refuses new ones", async () => {
     const live = startHub();
     let closed = 0;
     await live.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send() {}, close: () => closed++ });
@@ -260,9 +260,13 @@ describe("the live hub", () => {
       close: () => closed++,
     });
     expect(live.subscriberCount).toBe(2);
-    await live.stop();
+    await live.shutdown();
     hub = undefined;
     expect(closed).toBe(2);
+    expect(live.closing).toBe(true);
+    await expect(
+      live.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send() {}, close() {} }),
+    ).rejects.toThrow(/shutting down/);
   });
 });
 

@@ -61,6 +61,7 @@ export function createLiveHub(options: LiveOptions) {
   let sequencer: Sequencer | undefined;
   let poll: ReturnType<typeof setInterval> | undefined;
   let started: Promise<void> | undefined;
+  let closing = false;
 
   async function readAfter(workspaceId: string, after: number): Promise<SequencedEvent[]> {
     const db = await options.db();
@@ -143,6 +144,7 @@ export function createLiveHub(options: LiveOptions) {
      * stopped), then the live ones, each once. Returns the unsubscribe function.
      */
     async subscribe(subscriber: LiveSubscriber): Promise<() => void> {
+      if (closing) throw new Error("the live hub is shutting down");
       await this.start();
       const head = await readHead(await options.db(), subscriber.workspaceId);
       // A position past the head comes from a log that was since reset (a re-seed): start from the head.
@@ -172,6 +174,17 @@ export function createLiveHub(options: LiveOptions) {
           fetched.delete(subscriber.workspaceId);
         }
       };
+    },
+
+    /** True once `shutdown` was called: new streams are refused (the route answers 503). */
+    get closing(): boolean {
+      return closing;
+    },
+
+    /** For SIGTERM: closes every stream and refuses new ones, so the server can exit at once. */
+    async shutdown(): Promise<void> {
+      closing = true;
+      await this.stop();
     },
 
     /** How many streams are open (for the benchmark and tests). */

@@ -14,5 +14,5 @@ export async function openDatabaseOrExit(): Promise<void> {
   }
   const { liveHub } = await import("@/lib/activity-kit");
   await liveHub().start();
-  process.once("SIGTERM", () => void liveHub().stop());
+  process.once("SIGTERM", () => void liveHub().shutdown());
 }

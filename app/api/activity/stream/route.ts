@@ -1,7 +1,7 @@
 import { parseLiveParams } from "@/lib/activity";
 import { activity, liveHub } from "@/lib/activity-kit";
 import { getViewer } from "@/lib/auth/viewer";
-import { errorResponse, unauthorized } from "@/lib/http";
+import { errorResponse, jsonError, unauthorized } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +26,9 @@ export async function GET(request: Request) {
   }
   const workspaceId = String(viewer.workspace.id);
   const hub = liveHub();
+  // A browser's EventSource gives up on an error status instead of reconnecting to a server that is
+  // going away; it comes back when the page is reloaded or the user acts.
+  if (hub.closing) return jsonError("unavailable", "The server is restarting; reload in a moment.", 503);
 
   let unsubscribe: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
