@@ -13,7 +13,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <div className="min-h-screen bg-neutral-50">
       <header className="border-b border-border bg-white">
-        <div className="mx-auto flex h-14 max-w-5xl items-center gap-6 px-4">
+        <div className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
           <Link href="/tasks" className="font-semibold">
             activity-kit
           </Link>
@@ -22,14 +22,14 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             current={viewer.workspace.id}
             workspaces={viewer.memberships}
           />
-          <nav aria-label="Main" className="flex gap-1 text-sm">
+          <nav aria-label="Main" className="order-last flex w-full gap-1 overflow-x-auto text-sm sm:order-none sm:w-auto">
             <NavLink href="/tasks">Tasks</NavLink>
             <NavLink href="/projects">Projects</NavLink>
             <NavLink href="/activity">Activity</NavLink>
             {isAdmin(viewer) ? <NavLink href="/admin">Admin</NavLink> : null}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span className="text-muted-foreground">
+            <span className="hidden text-muted-foreground sm:inline">
               {viewer.user.name} · {viewer.workspace.role}
             </span>
             <form action={signOutAction}>
