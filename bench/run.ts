@@ -12,9 +12,11 @@ import { parseArgs } from "node:util";
 import { openPostgres } from "@/lib/db/client";
 import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
+import { feed } from "./feed";
+import { live } from "./live";
 import { writePath } from "./write-path";
 
-const SUITES: readonly Suite[] = [writePath];
+const SUITES: readonly Suite[] = [writePath, feed, live];
 
 const USAGE = `Usage: npm run bench [-- [suite...] [options]]
 
@@ -31,7 +33,9 @@ Options:
   --diagnose        also run the cases that show where the time goes
   --help
 
-Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).`;
+Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).
+Feed size: BENCH_FEED_EVENTS (default 1000000) events in the measured workspace.
+Live: runs in the first of --modes; --clients and --seconds size its write-path case.`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;

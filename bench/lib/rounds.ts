@@ -4,6 +4,10 @@ import { summarizeLatencies } from "./stats";
 export interface RoundsCase {
   id: string;
   op: Operation;
+  /** Runs before this case's warm-up (after `beforeEach`), unmeasured: start what the case needs. */
+  before?: () => Promise<void>;
+  /** Runs after this case's measured run, also when it failed, unmeasured: stop what `before` started. */
+  after?: (result: RoundResult | undefined) => Promise<void>;
 }
 
 export interface RoundResult {
@@ -40,20 +44,26 @@ export async function runRounds(cases: readonly RoundsCase[], options: RoundsOpt
     const order = [...cases.slice(offset), ...cases.slice(0, offset)];
     for (const [position, c] of order.entries()) {
       await options.beforeEach?.();
-      if (options.warmup > 0) await runClients(options.clients, options.warmup, c.op);
-      const run = await runClients(options.clients, options.seconds, c.op);
-      const latency = summarizeLatencies(run.latencies);
-      const result: RoundResult = {
-        round: round + 1,
-        position,
-        ops: run.ops,
-        opsPerSec: run.opsPerSec,
-        p50: latency.p50,
-        p99: latency.p99,
-        max: latency.max,
-        clientCpuPercent: run.clientCpuPercent,
-        hostCpuPercent: run.hostCpuPercent,
-      };
+      await c.before?.();
+      let result: RoundResult | undefined;
+      try {
+        if (options.warmup > 0) await runClients(options.clients, options.warmup, c.op);
+        const run = await runClients(options.clients, options.seconds, c.op);
+        const latency = summarizeLatencies(run.latencies);
+        result = {
+          round: round + 1,
+          position,
+          ops: run.ops,
+          opsPerSec: run.opsPerSec,
+          p50: latency.p50,
+          p99: latency.p99,
+          max: latency.max,
+          clientCpuPercent: run.clientCpuPercent,
+          hostCpuPercent: run.hostCpuPercent,
+        };
+      } finally {
+        await c.after?.(result);
+      }
       results.get(c.id)!.push(result);
       options.onResult?.(c.id, result);
     }
