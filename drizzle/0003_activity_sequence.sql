@@ -17,4 +17,4 @@ CREATE TABLE "activity_sequencer" (
 	CONSTRAINT "activity_sequencer_single_row" CHECK ("activity_sequencer"."id" = 1)
 );
 --> statement-breakpoint
-CREATE INDEX "activity_events_tx_idx" ON "activity_events" USING brin ("tx_id");
+CREATE INDEX "activity_events_tx_idx" ON "activity_events" USING btree ("tx_id");
