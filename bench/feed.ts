@@ -4,20 +4,18 @@
  * from the first page to the last by cursor, the same depths by OFFSET, and filtered pages. The cases run
  * interleaved, one repetition of each in turn, so machine noise touches them alike.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { createActivityKit } from "@/lib/activity";
-import { createCursorCodec, type CursorPosition } from "@/lib/activity/cursor";
+import { type CursorPosition, createCursorCodec } from "@/lib/activity/cursor";
 import { feedScope } from "@/lib/activity/feed";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres, rowsOf } from "@/lib/db/client";
 import * as schema from "@/lib/db/schema";
 import { activityEvents, activitySequence } from "@/lib/db/schema";
 import { summarizeLatencies } from "./lib/stats";
-import type { Suite, SuiteContext } from "./lib/suite";
+import { type Suite, type SuiteContext, writeResults } from "./lib/suite";
 import { count, fixed, formatTable } from "./lib/table";
 
 const SECRET = "bench-secret-0123456789";
@@ -573,13 +571,7 @@ Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after
         for (const line of planSketch(plan)) console.log(`      ${line}`);
       }
 
-      mkdirSync(context.resultsDir, { recursive: true });
-      const file = path.join(context.resultsDir, "feed.json");
-      const json = {
-        suite: "feed",
-        finishedAt: new Date().toISOString(),
-        machine: context.machine,
-        server: { version: context.info.version, settings: context.info.settings, origin: context.server.origin },
+      writeResults(context, "feed", {
         data: {
           events,
           otherEvents: OTHER_EVENTS,
@@ -602,9 +594,7 @@ Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after
         walkMsPerPage: walked.msPerPage,
         checks,
         plans,
-      };
-      writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-      console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
+      });
     } finally {
       await handle.close();
     }

@@ -4,8 +4,6 @@
  * anything, and what a thousand subscribers on one hub cost in memory and delivery time. The hub is the
  * kit's own (`createLiveHub`, as `lib/activity-kit.ts` builds it); the SSE/HTTP layer is not included.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -27,7 +25,7 @@ import { forceGc, type MemorySample, sampleMemory } from "./lib/memory";
 import { type RoundResult, runRounds } from "./lib/rounds";
 import { withParameters } from "./lib/server";
 import { median, summarizeLatencies } from "./lib/stats";
-import { COMMIT_MODES, type Suite, type SuiteContext } from "./lib/suite";
+import { COMMIT_MODES, type Suite, type SuiteContext, writeResults } from "./lib/suite";
 import { count, fixed, formatTable } from "./lib/table";
 
 const SECRET = "bench-secret-0123456789";
@@ -837,13 +835,7 @@ last_autovacuum / last_autoanalyze of activity_events.`);
       console.log("  and after VACUUM ANALYZE:");
       for (const line of planAfter) console.log(`      ${line}`);
 
-      mkdirSync(context.resultsDir, { recursive: true });
-      const file = path.join(context.resultsDir, "live.json");
-      const json = {
-        suite: "live",
-        finishedAt: new Date().toISOString(),
-        machine: context.machine,
-        server: { version: context.info.version, settings: context.info.settings, origin: context.server.origin },
+      writeResults(context, "live", {
         options,
         mode,
         settings,
@@ -851,9 +843,7 @@ last_autovacuum / last_autoanalyze of activity_events.`);
         writePath: { cases: writeSummaries, lags: wp.lags, catchUps: wp.catchUps },
         fanOut: fanOuts,
         idleTick: { states: idleStates, bulk, planBefore, planAfter },
-      };
-      writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-      console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
+      });
     } finally {
       await hubHandle.close();
       await writers.close();

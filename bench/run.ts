@@ -10,9 +10,9 @@ import { cpus, loadavg, release, totalmem, type } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openPostgres } from "@/lib/db/client";
+import { feed } from "./feed";
 import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
-import { feed } from "./feed";
 import { live } from "./live";
 import { writePath } from "./write-path";
 

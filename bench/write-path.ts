@@ -4,8 +4,6 @@
  * same event (the floor: one statement writing the task row and the event row, no trigger, no
  * transaction block). All cases run side by side in rounds, on one server, in one run.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -17,7 +15,7 @@ import type { Operation } from "./lib/clients";
 import { type RoundResult, runRounds } from "./lib/rounds";
 import { withParameters } from "./lib/server";
 import { median } from "./lib/stats";
-import { COMMIT_MODES, type CommitMode, type Suite, type SuiteContext } from "./lib/suite";
+import { COMMIT_MODES, type CommitMode, type Suite, type SuiteContext, writeResults } from "./lib/suite";
 import { count, fixed, formatTable } from "./lib/table";
 
 /** Rows of each table the update cases pick from at random. */
@@ -541,18 +539,10 @@ ${options.diagnose ? DIAGNOSTICS_LEGEND : ""}  update rows   picked at random am
       }
     }
 
-    mkdirSync(context.resultsDir, { recursive: true });
-    const file = path.join(context.resultsDir, "write-path.json");
-    const json = {
-      suite: "write-path",
-      finishedAt: new Date().toISOString(),
-      machine: context.machine,
-      server: { version: context.info.version, settings: context.info.settings, origin: context.server.origin },
+    writeResults(context, "write-path", {
       options,
       tables,
       modes: report,
-    };
-    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-    console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
+    });
   },
 };

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { BenchServer, ServerInfo } from "./server";
 
 /**
@@ -50,4 +52,22 @@ export interface Suite {
   /** Roughly how long the suite will take, for the header. */
   estimateSeconds(options: BenchOptions): number;
   run(context: SuiteContext): Promise<void>;
+}
+
+/**
+ * Writes a suite's results to `<resultsDir>/<name>.json`, with the machine and the server it ran on, and
+ * says where.
+ */
+export function writeResults(context: SuiteContext, name: string, body: Record<string, unknown>): void {
+  mkdirSync(context.resultsDir, { recursive: true });
+  const file = path.join(context.resultsDir, `${name}.json`);
+  const json = {
+    suite: name,
+    finishedAt: new Date().toISOString(),
+    machine: context.machine,
+    server: { version: context.info.version, settings: context.info.settings, origin: context.server.origin },
+    ...body,
+  };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
 }
