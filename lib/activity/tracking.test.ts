@@ -214,5 +214,17 @@ describe("actions and metadata", () => {
     expect(result).toBe("done");
     expect(await t.db.select({ title: tasks.title }).from(tasks)).toEqual([{ title: "Quiet" }]);
     expect(await allEvents(t.db)).toEqual([]);
+    const failure = await kit.withTracking(
+      alice,
+      "insert",
+      "untracked",
+      async (tx) => {
+        await tx.insert(tasks).values({ workspaceId, title: "Rolled back" });
+        return { ok: false as const };
+      },
+      { track: false },
+    );
+    expect(failure).toEqual({ ok: false });
+    expect(await t.db.select({ title: tasks.title }).from(tasks)).toEqual([{ title: "Quiet" }]);
   });
 });

@@ -121,7 +121,9 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     if (opts.track === false) {
       return runInTransaction(db, async (tx) => {
         await tx.execute(sql`select set_config('activity.mode', 'skip', true)`);
-        return fn(tx);
+        const result = await fn(tx);
+        if (isFailure(result)) throw new Rollback(result);
+        return result;
       });
     }
     const metadata = parseMetadata(action, opts.metadata);
