@@ -4,7 +4,7 @@ import { comments, users } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
 import { requiredId } from "./fields";
-import { lockTask } from "./tasks";
+import { getTask, lockTask } from "./tasks";
 
 export const createCommentSchema = z.object({
   taskId: requiredId,
@@ -32,12 +32,12 @@ export async function createComment(
   authorId: number,
   input: z.output<typeof createCommentSchema>,
 ) {
-  await lockTask(db, workspaceId, input.taskId);
+  const task = await lockTask(db, workspaceId, input.taskId);
   const [comment] = await db
     .insert(comments)
     .values({ workspaceId, taskId: input.taskId, authorId, body: input.body })
     .returning();
-  return comment!;
+  return { ...comment!, taskTitle: task.title };
 }
 
 /** Authors delete their own comments; admins any comment of the workspace. */
@@ -55,6 +55,7 @@ export async function deleteComment(
   if (!comment) throw new AppError("not_found", "That comment does not exist (it may have been deleted).");
   if (comment.authorId !== viewer.userId && !viewer.isAdmin)
     throw new AppError("forbidden", "Only the author or an admin can delete this comment.");
+  const task = await getTask(db, workspaceId, comment.taskId);
   await db.delete(comments).where(eq(comments.id, id));
-  return comment;
+  return { ...comment, taskTitle: task?.title ?? `task ${comment.taskId}` };
 }

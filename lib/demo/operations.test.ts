@@ -3,7 +3,7 @@ import type { ActivityEventRow } from "@/lib/activity";
 import { allEvents, testKit, unattributedEvents } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
-import { createOperations, type OperationViewer, type Operations } from "./operations";
+import { createOperations, type Operations, type OperationViewer } from "./operations";
 
 const t = setupTestDb();
 

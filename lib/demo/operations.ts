@@ -2,9 +2,9 @@ import type { z } from "zod";
 import type { activity } from "@/lib/activity-kit";
 import type { Comment, Project, Task } from "@/lib/db/schema";
 import { ok, type Result } from "@/lib/result";
-import { type createCommentSchema, createComment, deleteComment } from "./comments";
+import { createComment, type createCommentSchema, deleteComment } from "./comments";
 import type { idSchema } from "./fields";
-import { createProject, deleteProject, type ProjectInput, type updateProjectSchema, updateProject } from "./projects";
+import { createProject, deleteProject, type ProjectInput, updateProject, type updateProjectSchema } from "./projects";
 import {
   type CancelTaskInput,
   type CreateTaskInput,
@@ -22,6 +22,9 @@ export interface OperationViewer {
 }
 
 type Kit = Pick<typeof activity, "withTracking">;
+
+/** A comment with the title of its task, for the feed line ("comment on Fix login"). */
+type CommentOnTask = Comment & { taskTitle: string };
 
 const actorOf = (viewer: OperationViewer) =>
   ({ type: "user", id: viewer.user.id, name: viewer.user.name, workspaceId: viewer.workspace.id }) as const;
@@ -82,23 +85,23 @@ export function createOperations(kit: Kit) {
     createComment: async (
       viewer: OperationViewer,
       input: z.output<typeof createCommentSchema>,
-    ): Promise<Result<Comment>> =>
+    ): Promise<Result<CommentOnTask>> =>
       ok(
         await withTracking(
           actorOf(viewer),
           "insert",
-          (comment: Comment) => `comment on task ${comment.taskId}`,
+          (comment: CommentOnTask) => `comment on ${comment.taskTitle}`,
           (tx) => createComment(tx, viewer.workspace.id, viewer.user.id, input),
-          { related: (comment: Comment) => [{ type: "task", id: String(comment.taskId) }] },
+          { related: (comment: CommentOnTask) => [{ type: "task", id: String(comment.taskId) }] },
         ),
       ),
 
-    deleteComment: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<Comment>> =>
+    deleteComment: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<CommentOnTask>> =>
       ok(
         await withTracking(
           actorOf(viewer),
           "delete",
-          (comment: Comment) => `comment on task ${comment.taskId}`,
+          (comment: CommentOnTask) => `comment on ${comment.taskTitle}`,
           (tx) =>
             deleteComment(
               tx,
@@ -106,7 +109,7 @@ export function createOperations(kit: Kit) {
               { userId: viewer.user.id, isAdmin: viewer.workspace.role === "admin" },
               id,
             ),
-          { related: (comment: Comment) => [{ type: "task", id: String(comment.taskId) }] },
+          { related: (comment: CommentOnTask) => [{ type: "task", id: String(comment.taskId) }] },
         ),
       ),
 
