@@ -3,6 +3,7 @@
  * hands it a database and its table registrations in one seam file (`lib/activity-kit.ts`).
  */
 import type { PgTable } from "drizzle-orm/pg-core";
+import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
@@ -10,8 +11,11 @@ import { type ActivityItem, parseFeedParams, readFeedPage, type SequencedEvent }
 import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
+import { type RevertResult, revertEvent } from "./revert";
 import { readHead } from "./sequencer";
+import { asOf as stateAsOf } from "./time-travel";
 import { type AnyDatabase, createTracker } from "./tracking";
+import type { RecordRef } from "./types";
 
 export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
@@ -20,8 +24,10 @@ export { ActivityError, type ActivityErrorCode } from "./errors";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
 export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
+export type { RevertConflict, RevertResult } from "./revert";
 export { type ActivityEventRow, activityEvents } from "./schema";
 export { sequenceOnce, startSequencer } from "./sequencer";
+export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 
@@ -93,8 +99,38 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     return { items: await toItems(rows), nextCursor, head };
   }
 
+  /** The record's state at an instant (see time-travel.ts). */
+  async function asOf(record: RecordRef, at: Date, options: { workspaceId: string | number }) {
+    return stateAsOf(await config.db(), config.tables, record, at, String(options.workspaceId));
+  }
+
+  /**
+   * Reverts an event: its fields back to their values before it, a deleted record recreated, an inserted
+   * one deleted. Refused with the conflicting fields when they changed since, unless `force`. Tracked as a
+   * `revert` event linked to the one it reverted (which can be reverted in turn).
+   */
+  function revert(actor: Actor, eventId: number, options: { force?: boolean } = {}): Promise<RevertResult> {
+    // "revert" is a base action of every catalogue; the generic catalogue type cannot show that here.
+    const track = withTracking as unknown as (
+      actor: Actor,
+      action: "revert",
+      subject: (r: Extract<RevertResult, { ok: true }>) => string,
+      fn: (tx: AnyDatabase) => Promise<RevertResult>,
+      options: object,
+    ) => Promise<RevertResult>;
+    return revertEvent(
+      (who, fn, opts) => track(who, "revert", (r) => r.data.subject, fn, opts),
+      config.tables,
+      actor,
+      eventId,
+      options,
+    );
+  }
+
   return {
     withTracking,
+    asOf,
+    revert,
     recordKey,
     feed,
     toItems,

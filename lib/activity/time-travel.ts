@@ -1,0 +1,85 @@
+import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { ActivityError } from "./errors";
+import type { AnyTrackedTable } from "./registry";
+import { rowsOf } from "./rows";
+import { type ActivityEventRow, activityEvents } from "./schema";
+import type { AnyDatabase } from "./tracking";
+import type { Json, RecordRef, RowChange } from "./types";
+
+export type Row = Record<string, Json>;
+
+/** A record's state at an instant. */
+export type RecordState =
+  | { status: "exists"; row: Row }
+  | { status: "deleted"; deletedAt: Date }
+  | { status: "not_yet" };
+
+export function registrationOf(tables: readonly AnyTrackedTable[], type: string): AnyTrackedTable {
+  const table = tables.find((t) => t.type === type);
+  if (!table) throw new ActivityError("invalid_record", `"${type}" is not a tracked record type.`);
+  return table;
+}
+
+/** The record's current row as JSON (column names as in the database), or null. */
+export async function currentRow(
+  db: AnyDatabase,
+  table: AnyTrackedTable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Row | null> {
+  const result = await db.execute(sql`
+    select to_jsonb(t) as row from ${sql.identifier(table.tableName)} as t
+     where ${sql.identifier(table.primaryKey)} = ${id}::${sql.raw(table.primaryKeyType)}
+     ${options.lock ? sql`for update` : sql``}`);
+  return rowsOf<{ row: Row }>(result)[0]?.row ?? null;
+}
+
+/** The changes an event made to one record, in the order they were captured. */
+export function changesOf(event: Pick<ActivityEventRow, "changes">, record: RecordRef): RowChange[] {
+  return event.changes.filter((c) => c.type === record.type && c.id === String(record.id));
+}
+
+/**
+ * The record as it was at `at` (events at that very instant included). It walks back from the present:
+ * from the current row, it undoes every change made after `at`, newest first — an update's fields get
+ * their values from before, an insert means the record did not exist yet, a delete brings back the row
+ * as it was deleted. So it needs no history from before `at`, only after it. Columns a registration
+ * ignores (such as `updated_at`) keep their current values; redacted ones read "[redacted]".
+ */
+export async function asOf(
+  db: AnyDatabase,
+  tables: readonly AnyTrackedTable[],
+  record: RecordRef,
+  at: Date,
+  workspaceId: string,
+): Promise<RecordState> {
+  const table = registrationOf(tables, record.type);
+  const key = `${record.type}:${record.id}`;
+  const touches = sql`((${activityEvents.recordType} = ${record.type} and ${activityEvents.recordId} = ${String(record.id)})
+    or ${activityEvents.refs} @> ARRAY[${key}]::text[])`;
+  const scoped = and(eq(activityEvents.workspaceId, workspaceId), touches);
+  const later = await db
+    .select()
+    .from(activityEvents)
+    .where(and(scoped, gt(activityEvents.occurredAt, at)))
+    .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id));
+  let state = await currentRow(db, table, String(record.id));
+  // Newest first, and within an event its changes in reverse.
+  for (const event of later) {
+    for (const change of changesOf(event, record).reverse()) {
+      if (change.op === "insert") state = null;
+      else if (change.op === "delete") state = { ...change.row };
+      else if (change.op === "update" && state)
+        for (const [field, [before]] of Object.entries(change.changes)) state[field] = before;
+    }
+  }
+  if (state) return { status: "exists", row: state };
+  const [last] = await db
+    .select()
+    .from(activityEvents)
+    .where(and(scoped, lte(activityEvents.occurredAt, at)))
+    .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id))
+    .limit(1);
+  const lastChange = last ? changesOf(last, record).at(-1) : undefined;
+  return lastChange?.op === "delete" ? { status: "deleted", deletedAt: last!.occurredAt } : { status: "not_yet" };
+}
