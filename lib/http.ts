@@ -1,4 +1,5 @@
 import { ActivityError } from "@/lib/activity";
+import { getViewer, type Viewer } from "@/lib/auth/viewer";
 import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/result";
 
 export function jsonError(code: ErrorCode | string, message: string, status: number, extra: object = {}): Response {
@@ -19,3 +20,13 @@ export function errorResponse(error: unknown): Response {
 }
 
 export const unauthorized = () => jsonError("unauthorized", "Sign in to see this.", 401);
+
+/** For admin-only route handlers: the viewer, or the 401/403 response to return. */
+export async function requireAdminApi(): Promise<{ viewer: Viewer; response?: undefined } | { response: Response }> {
+  const viewer = await getViewer();
+  if (!viewer) return { response: unauthorized() };
+  if (viewer.workspace.role !== "admin") {
+    return { response: jsonError("forbidden", "The audit log is for workspace admins.", 403) };
+  }
+  return { viewer };
+}

@@ -32,7 +32,8 @@ export class AppError extends Error {
 
 export interface Failure {
   ok: false;
-  error: { code: ErrorCode; message: string; fieldErrors?: FieldErrors };
+  /** `details`: what the form needs to explain the failure (a revert's conflicting fields, say). */
+  error: { code: ErrorCode; message: string; fieldErrors?: FieldErrors; details?: unknown };
 }
 export type Result<T = undefined> = { ok: true; data: T } | Failure;
 

@@ -22,7 +22,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             current={viewer.workspace.id}
             workspaces={viewer.memberships}
           />
-          <nav aria-label="Main" className="order-last flex w-full gap-1 overflow-x-auto text-sm sm:order-none sm:w-auto">
+          <nav
+            aria-label="Main"
+            className="order-last flex w-full gap-1 overflow-x-auto text-sm sm:order-none sm:w-auto"
+          >
             <NavLink href="/tasks">Tasks</NavLink>
             <NavLink href="/projects">Projects</NavLink>
             <NavLink href="/activity">Activity</NavLink>

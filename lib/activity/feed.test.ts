@@ -111,6 +111,8 @@ describe("feed pagination", () => {
     ]);
     expect((await page({ record: "comment:5" })).items.map((i) => i.subject)).toEqual(["comment about T"]);
     expect((await page({ action: "delete" })).items).toHaveLength(3);
+    expect((await page({ type: "synthetic" })).items).toHaveLength(3);
+    expect((await page({ type: "comment" })).items.map((i) => i.subject)).toEqual(["comment about T"]);
     expect((await page({ actor: String((alice as { id: number }).id) })).items.map((i) => i.subject)).toEqual([
       "comment about T",
       "task T",
@@ -142,6 +144,7 @@ describe("feed pagination", () => {
     [{ record: "task:" }, "record"],
     [{ record: "Task:1; drop table" }, "record"],
     [{ actor: "' or 1=1" }, "actor"],
+    [{ type: "Task" }, "type"],
     [{ from: "yesterday" }, "from"],
     [{ to: "2026-13-45" }, "to"],
     [{ from: "2026-11-02", to: "2026-11-01" }, "to"],

@@ -26,6 +26,8 @@ export interface ActivityItem {
   changes: RowChange[];
   /** Made outside the app's tracked actions (raw SQL, a script, another service). */
   unattributed: boolean;
+  /** The request that caused it: only in the admin's audit log, not in the members' feed. */
+  context?: { requestId: string | null; ip: string | null; userAgent: string | null; txId: number };
 }
 
 /** An event with its live sequence number (null until the sequencer has seen it). */
@@ -33,6 +35,8 @@ export type SequencedEvent = ActivityEventRow & { seq: number | null };
 
 export interface FeedFilters {
   record?: RecordRef;
+  /** A record type (`task`): every event about a record of that type. */
+  type?: string;
   actor?: string;
   action?: string;
   from?: Date;
@@ -44,7 +48,7 @@ export interface FeedParams extends FeedFilters {
   cursor?: string;
 }
 
-const PARAMETERS = ["limit", "cursor", "record", "actor", "action", "from", "to"] as const;
+const PARAMETERS = ["limit", "cursor", "record", "type", "actor", "action", "from", "to"] as const;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 function bad(parameter: string, message: string): never {
@@ -94,6 +98,11 @@ export function parseFeedParams(search: URLSearchParams, knownActions: readonly 
       bad("record", `"record" must look like task:42.`);
     }
   }
+  const type = value("type");
+  if (type !== undefined) {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(type)) bad("type", `"type" must be a record type such as task.`);
+    params.type = type;
+  }
   const actor = value("actor");
   if (actor !== undefined) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(actor)) bad("actor", `"actor" must be a user id.`);
@@ -119,6 +128,7 @@ export function feedScope(workspaceId: string, filters: FeedFilters): string {
   return JSON.stringify([
     workspaceId,
     filters.record ? `${filters.record.type}:${filters.record.id}` : null,
+    filters.type ?? null,
     filters.actor ?? null,
     filters.action ?? null,
     filters.from?.getTime() ?? null,
@@ -136,6 +146,7 @@ export function feedConditions(workspaceId: string, filters: FeedFilters): SQL {
       or(and(eq(e.recordType, type), eq(e.recordId, id)), sql`${e.refs} @> ARRAY[${`${type}:${id}`}]::text[]`),
     );
   }
+  if (filters.type) conditions.push(eq(e.recordType, filters.type));
   if (filters.actor) conditions.push(eq(e.actorId, filters.actor));
   if (filters.action) conditions.push(eq(e.action, filters.action));
   if (filters.from) conditions.push(gte(e.occurredAt, filters.from));
@@ -153,6 +164,7 @@ export function matchesFilters(
     const own = event.recordType === type && event.recordId === id;
     if (!own && !event.refs.includes(`${type}:${id}`)) return false;
   }
+  if (filters.type && event.recordType !== filters.type) return false;
   if (filters.actor && event.actorId !== filters.actor) return false;
   if (filters.action && event.action !== filters.action) return false;
   if (filters.from && event.occurredAt < filters.from) return false;
@@ -212,4 +224,41 @@ function recordCandidates(workspaceId: string, params: FeedParams, keyset: SQL |
     where ${and(rest, sql`${e.refs} @> ARRAY[${`${type}:${id}`}]::text[]`, keyset)}
     order by ${e.occurredAt} + interval '0 seconds' desc, ${e.id} + 0 desc limit ${limit})`;
   return sql`${e.id} in (${own} union all ${named})`;
+}
+
+/**
+ * Every event of the workspace that passes the filters, newest first, in batches by keyset: for exports,
+ * whose memory stays that of one batch however many events there are.
+ */
+export async function* readAllEvents(
+  db: AnyDatabase,
+  workspaceId: string,
+  filters: FeedFilters,
+  batch = 1_000,
+): AsyncGenerator<SequencedEvent[]> {
+  let position: { occurredAt: Date; id: number } | undefined;
+  const e = activityEvents;
+  for (;;) {
+    const keyset = position
+      ? sql`(${e.occurredAt}, ${e.id}) < (${position.occurredAt.toISOString()}::timestamptz, ${position.id})`
+      : undefined;
+    const params = { ...filters, limit: batch };
+    const joined = await db
+      .select({ event: e, seq: activitySequence.seq })
+      .from(e)
+      .leftJoin(activitySequence, eq(activitySequence.eventId, e.id))
+      .where(
+        params.record
+          ? recordCandidates(workspaceId, params, keyset)
+          : and(feedConditions(workspaceId, params), keyset),
+      )
+      .orderBy(desc(e.occurredAt), desc(e.id))
+      .limit(batch);
+    if (joined.length === 0) return;
+    const rows = joined.map((r) => ({ ...r.event, seq: r.seq }));
+    yield rows;
+    if (rows.length < batch) return;
+    const last = rows.at(-1)!;
+    position = { occurredAt: last.occurredAt, id: last.id };
+  }
 }

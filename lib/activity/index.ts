@@ -7,7 +7,8 @@ import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
-import { type ActivityItem, parseFeedParams, readFeedPage, type SequencedEvent } from "./feed";
+import { ActivityError } from "./errors";
+import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
 import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
@@ -56,7 +57,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   const codec = () => createCursorCodec((typeof config.secret === "function" ? config.secret() : config.secret) ?? "");
 
   /** Events as the API and the feed show them: with the actor, the record's link, and whether it exists. */
-  async function toItems(rows: SequencedEvent[]): Promise<ActivityItem[]> {
+  async function toItems(rows: SequencedEvent[], options: { audit?: boolean } = {}): Promise<ActivityItem[]> {
     const refs = rows.flatMap((r) => (r.recordType && r.recordId ? [{ type: r.recordType, id: r.recordId }] : []));
     const existing = await existingRecords(await config.db(), config.tables, refs);
     return rows.map((r) => {
@@ -81,6 +82,9 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
         metadata: r.metadata,
         changes: r.changes,
         unattributed: r.unattributed,
+        ...(options.audit
+          ? { context: { requestId: r.requestId, ip: r.ip, userAgent: r.userAgent, txId: r.txId } }
+          : {}),
       };
     });
   }
@@ -89,14 +93,30 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
    * actor, action, from, to). Bad input throws an ActivityError naming the parameter.
    */
-  async function feed(workspaceId: string | number, search: URLSearchParams) {
+  async function feed(workspaceId: string | number, search: URLSearchParams, options: { audit?: boolean } = {}) {
     const params = parseFeedParams(search, actions);
     const db = await config.db();
     // Read before the page: every event up to `head` is visible to the page's query, so a live stream
     // opened with `after=head` misses nothing (and repeats at most what the page already shows).
     const head = await readHead(db, String(workspaceId));
     const { rows, nextCursor } = await readFeedPage(db, codec(), String(workspaceId), params);
-    return { items: await toItems(rows), nextCursor, head };
+    return { items: await toItems(rows, options), nextCursor, head };
+  }
+
+  /**
+   * Every event that passes the filters (the feed's query string, less `limit` and `cursor`), newest first,
+   * as items with their request context, in batches: for exports. Bad input throws before the first batch.
+   */
+  function exportItems(workspaceId: string | number, search: URLSearchParams) {
+    for (const key of ["limit", "cursor"]) {
+      if (search.has(key)) throw new ActivityError("invalid_filter", `"${key}" does not apply to an export.`, key);
+    }
+    const { limit: _limit, cursor: _cursor, ...filters } = parseFeedParams(search, actions);
+    return (async function* () {
+      for await (const rows of readAllEvents(await config.db(), String(workspaceId), filters)) {
+        yield await toItems(rows, { audit: true });
+      }
+    })();
   }
 
   /** The record's state at an instant (see time-travel.ts). */
@@ -133,6 +153,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     revert,
     recordKey,
     feed,
+    exportItems,
     toItems,
     actions,
     tables: config.tables,

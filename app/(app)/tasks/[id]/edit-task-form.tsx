@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { type Task, TASK_STATUSES } from "@/lib/db/schema";
+import { TASK_STATUSES, type Task } from "@/lib/db/schema";
 import { TASK_STATUS_LABELS } from "@/lib/demo/tasks";
 import { updateTaskAction } from "../actions";
 

@@ -1,0 +1,45 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { formAction } from "@/lib/actions";
+import type { RevertConflict } from "@/lib/activity";
+import { activity } from "@/lib/activity-kit";
+import { fail, ok } from "@/lib/result";
+
+const revertSchema = z.object({
+  eventId: z.coerce.number().int().positive(),
+  // "on" when the admin confirmed overwriting the fields that changed since.
+  force: z
+    .enum(["on", "true"])
+    .optional()
+    .transform((v) => v !== undefined),
+});
+
+export type RevertActionData = { revertedEventId: number; recordHref: string | null };
+
+/**
+ * Reverts one event (admins only). On a conflict the result carries the fields with their current and
+ * intended values; submitting again with `force` overwrites them.
+ */
+export const revertEventAction = formAction(
+  revertSchema,
+  async ({ eventId, force }, viewer) => {
+    const actor = {
+      type: "user",
+      id: viewer.user.id,
+      name: viewer.user.name,
+      workspaceId: viewer.workspace.id,
+    } as const;
+    const result = await activity.revert(actor, eventId, { force });
+    if (!result.ok) {
+      const failure = fail(result.error.code, result.error.message);
+      const conflicts: RevertConflict[] = result.error.conflicts ?? [];
+      return { ...failure, error: { ...failure.error, details: { conflicts } } };
+    }
+    const record = result.data.record;
+    revalidatePath("/admin/audit", "layout");
+    return ok({ revertedEventId: eventId, recordHref: record ? `/admin/audit/${record.type}/${record.id}` : null });
+  },
+  { admin: true },
+);
