@@ -38,12 +38,15 @@ export function ActivityFeed({
   firstPage,
   now,
   timeZone,
+  showHistory = false,
 }: {
   filters: FeedFilters;
   firstPage: FeedPage;
   /** The server's clock and the reader's zone (from a cookie), so hydration renders the server's text. */
   now: number;
   timeZone: string;
+  /** Admins: each line links its record's audit history. */
+  showHistory?: boolean;
 }) {
   const queryClient = useQueryClient();
   const options = feedQueryOptions(filters, firstPage);
@@ -146,7 +149,14 @@ export function ActivityFeed({
             </Button>
           </div>
         ) : null}
-        <FeedList ref={list} items={items} filters={filters} fresh={fresh} busy={isFetchingNextPage} />
+        <FeedList
+          ref={list}
+          items={items}
+          filters={filters}
+          fresh={fresh}
+          busy={isFetchingNextPage}
+          showHistory={showHistory}
+        />
         <div ref={sentinel} aria-hidden="true" />
         {isFetchingNextPage ? <SkeletonLines count={3} className="mt-3" /> : null}
         <div className="mt-6 flex min-h-9 items-center justify-center text-sm text-muted-foreground">

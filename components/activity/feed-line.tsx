@@ -42,7 +42,16 @@ function Subject({ item }: { item: ActivityItem }) {
  * record narrow the feed to them (links, so they work without script and Back undoes them); the record's
  * name opens the record.
  */
-export function FeedLine({ item, filters }: { item: ActivityItem; filters: FeedFilters }) {
+export function FeedLine({
+  item,
+  filters,
+  showHistory = false,
+}: {
+  item: ActivityItem;
+  filters: FeedFilters;
+  /** Admins: link the record's audit history (members never see it). */
+  showHistory?: boolean;
+}) {
   const { actor, record } = item;
   const name = actor.name || "Unattributed change";
   const reason = reasonOf(item);
@@ -76,6 +85,19 @@ export function FeedLine({ item, filters }: { item: ActivityItem; filters: FeedF
               >
                 <FunnelIcon />
               </FilterLink>
+            </>
+          ) : null}
+          {showHistory && record ? (
+            <>
+              {" "}
+              <Link
+                href={`/admin/audit/${record.type}/${record.id}`}
+                aria-label={`History of ${item.subject}`}
+                title={`The whole history of ${item.subject}`}
+                className="ml-1 rounded-sm text-xs text-muted-foreground underline-offset-2 hover:text-neutral-900 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400"
+              >
+                History
+              </Link>
             </>
           ) : null}
           {item.unattributed ? (

@@ -15,6 +15,7 @@ export function FeedList({
   filters,
   fresh,
   busy,
+  showHistory,
   ref,
 }: {
   items: ActivityItem[];
@@ -22,6 +23,7 @@ export function FeedList({
   /** Events that just arrived live: briefly highlighted. */
   fresh: ReadonlySet<string>;
   busy: boolean;
+  showHistory?: boolean;
   ref?: Ref<HTMLOListElement>;
 }) {
   const { now, timeZone } = useClock();
@@ -46,7 +48,7 @@ export function FeedList({
                 last && "rounded-b-lg shadow-xs",
               )}
             >
-              <FeedLine item={item} filters={filters} />
+              <FeedLine item={item} filters={filters} showHistory={showHistory} />
             </div>
           </li>
         );

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityItem } from "@/lib/activity";
-import { type FeedData, feedHref, filtersFrom, flattenPages, insertLiveItem } from "./feed-query";
+import {
+  AUDIT_FILTER_KEYS,
+  type FeedData,
+  feedHref,
+  feedQueryKey,
+  feedSearch,
+  filtersFrom,
+  flattenPages,
+  insertLiveItem,
+} from "./feed-query";
 
 function item(id: string, occurredAt: string, seq: number | null = null): ActivityItem {
   return {
@@ -36,6 +45,16 @@ describe("filters in the URL", () => {
       "/activity?record=task%3A42&actor=2&action=task.cancelled",
     );
     expect(feedHref({})).toBe("/activity");
+  });
+});
+
+describe("the audit log's filters", () => {
+  it("add the record type and the date range, in the API's order, and a cache of their own", () => {
+    const search = { to: "2026-11-30", type: "task", from: "2026-11-01", actor: "2", cursor: "x" };
+    expect(filtersFrom(search)).toEqual({ actor: "2" });
+    const filters = filtersFrom(search, AUDIT_FILTER_KEYS);
+    expect(feedSearch(filters).toString()).toBe("type=task&actor=2&from=2026-11-01&to=2026-11-30");
+    expect(feedQueryKey(filters, "/api/audit")).not.toEqual(feedQueryKey(filters));
   });
 });
 

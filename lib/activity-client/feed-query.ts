@@ -12,13 +12,22 @@ export type FeedData<PageParam = unknown> = InfiniteData<FeedPage, PageParam>;
 
 /** The feed's filters as they stand in the page's URL (and in the API's query string). */
 export const FILTER_KEYS = ["record", "actor", "action"] as const;
+/** The audit log's filters: the feed's, plus the record type and a date range (in the API's order). */
+export const AUDIT_FILTER_KEYS = ["record", "type", "actor", "action", "from", "to"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
-export type FeedFilters = Partial<Record<FilterKey, string>>;
+export type AuditFilterKey = (typeof AUDIT_FILTER_KEYS)[number];
+export type FeedFilters = Partial<Record<AuditFilterKey, string>>;
+
+/** The API a feed pages through: the members' feed, or the admins' audit log (same JSON, more context). */
+export type FeedEndpoint = "/api/activity" | "/api/audit";
 
 /** The filters of a page's `searchParams` (the first value of each; blanks and other keys are dropped). */
-export function filtersFrom(search: Record<string, string | string[] | undefined> | URLSearchParams): FeedFilters {
+export function filtersFrom(
+  search: Record<string, string | string[] | undefined> | URLSearchParams,
+  keys: readonly AuditFilterKey[] = FILTER_KEYS,
+): FeedFilters {
   const filters: FeedFilters = {};
-  for (const key of FILTER_KEYS) {
+  for (const key of keys) {
     const raw = search instanceof URLSearchParams ? search.get(key) : search[key];
     const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
     if (value) filters[key] = value;
@@ -27,13 +36,13 @@ export function filtersFrom(search: Record<string, string | string[] | undefined
 }
 
 export function hasFilters(filters: FeedFilters): boolean {
-  return FILTER_KEYS.some((key) => filters[key]);
+  return AUDIT_FILTER_KEYS.some((key) => filters[key]);
 }
 
 /** The query string of the filters, in a stable order (`record=task%3A42&action=update`). */
 export function feedSearch(filters: FeedFilters, extra: Record<string, string> = {}): URLSearchParams {
   const search = new URLSearchParams();
-  for (const key of FILTER_KEYS) {
+  for (const key of AUDIT_FILTER_KEYS) {
     const value = filters[key];
     if (value) search.set(key, value);
   }
@@ -59,9 +68,14 @@ export class FeedRequestError extends Error {
   }
 }
 
-export async function fetchFeedPage(filters: FeedFilters, cursor: string | null, signal?: AbortSignal) {
+export async function fetchFeedPage(
+  filters: FeedFilters,
+  cursor: string | null,
+  signal?: AbortSignal,
+  endpoint: FeedEndpoint = "/api/activity",
+) {
   const search = feedSearch(filters, cursor ? { cursor } : {});
-  const response = await fetch(`/api/activity?${search}`, { signal, headers: { Accept: "application/json" } });
+  const response = await fetch(`${endpoint}?${search}`, { signal, headers: { Accept: "application/json" } });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as {
       error?: { message?: string; parameter?: string };
@@ -75,18 +89,18 @@ export async function fetchFeedPage(filters: FeedFilters, cursor: string | null,
   return (await response.json()) as FeedPage;
 }
 
-export function feedQueryKey(filters: FeedFilters) {
-  return ["activity", "feed", feedSearch(filters).toString()] as const;
+export function feedQueryKey(filters: FeedFilters, endpoint: FeedEndpoint = "/api/activity") {
+  return ["activity", endpoint === "/api/audit" ? "audit" : "feed", feedSearch(filters).toString()] as const;
 }
 
 /**
  * The feed as an infinite query. The server renders the first page and hands it over as `initialData`, so
  * the client starts with what the HTML shows and fetches only the pages after it.
  */
-export function feedQueryOptions(filters: FeedFilters, firstPage: FeedPage) {
+export function feedQueryOptions(filters: FeedFilters, firstPage: FeedPage, endpoint: FeedEndpoint = "/api/activity") {
   return infiniteQueryOptions({
-    queryKey: feedQueryKey(filters),
-    queryFn: ({ pageParam, signal }) => fetchFeedPage(filters, pageParam, signal),
+    queryKey: feedQueryKey(filters, endpoint),
+    queryFn: ({ pageParam, signal }) => fetchFeedPage(filters, pageParam, signal, endpoint),
     initialPageParam: null as string | null,
     getNextPageParam: (last: FeedPage) => last.nextCursor,
     initialData: { pages: [firstPage], pageParams: [null] },

@@ -9,7 +9,7 @@ import { ActivityError } from "@/lib/activity";
 import { type FeedPage, FILTER_KEYS, type FilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
-import { requireViewer } from "@/lib/auth/viewer";
+import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listAssignees } from "@/lib/demo/tasks";
 
@@ -82,6 +82,7 @@ export default async function ActivityPage({
               firstPage={loaded.page}
               now={Date.now()}
               timeZone={isTimeZone(zone) ? zone : "UTC"}
+              showHistory={isAdmin(viewer)}
             />
           ) : (
             <FilterError id={FILTER_ERROR_ID} message={loaded.error.message} />

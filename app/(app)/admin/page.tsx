@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { NotAllowed } from "@/components/not-allowed";
+import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
@@ -20,7 +22,12 @@ export default async function AdminPage() {
     .orderBy(users.name);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Admin</h1>
+      <div className="flex items-center justify-between gap-4">
+        <h1 className="text-2xl font-semibold">Admin</h1>
+        <Link href="/admin/audit" className={buttonVariants({ variant: "outline", size: "sm" })}>
+          Audit log
+        </Link>
+      </div>
       <Card className="p-0">
         <table className="w-full text-sm">
           <caption className="px-5 pt-4 text-left font-medium">Members of {viewer.workspace.name}</caption>

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
 import { TaskStatusBadge } from "@/components/task-status-badge";
 import { Card } from "@/components/ui/card";
-import { requireViewer } from "@/lib/auth/viewer";
+import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { parseRouteId } from "@/lib/demo/fields";
 import { getProject } from "@/lib/demo/projects";
@@ -27,7 +27,17 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
         <Link href="/projects" className="text-sm text-muted-foreground hover:underline">
           ← Projects
         </Link>
-        <h1 className="mt-1 text-2xl font-semibold">{project.name}</h1>
+        <div className="mt-1 flex items-center gap-3">
+          <h1 className="text-2xl font-semibold">{project.name}</h1>
+          {isAdmin(viewer) ? (
+            <Link
+              href={`/admin/audit/project/${project.id}`}
+              className="ml-auto text-sm text-muted-foreground hover:underline"
+            >
+              History
+            </Link>
+          ) : null}
+        </div>
       </div>
       <Card aria-label="Edit project">
         <ProjectForm project={project} />

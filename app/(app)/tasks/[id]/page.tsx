@@ -37,6 +37,14 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <div className="mt-1 flex items-center gap-3">
           <h1 className="text-2xl font-semibold">{task.title}</h1>
           <TaskStatusBadge status={task.status} />
+          {isAdmin(viewer) ? (
+            <Link
+              href={`/admin/audit/task/${task.id}`}
+              className="ml-auto text-sm text-muted-foreground hover:underline"
+            >
+              History
+            </Link>
+          ) : null}
         </div>
       </div>
       <Card aria-label="Edit task">

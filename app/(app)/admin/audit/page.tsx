@@ -1,0 +1,102 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { AuditFilters } from "@/components/audit/audit-filters";
+import { AuditLog } from "@/components/audit/audit-log";
+import { ExportLinks } from "@/components/audit/export-links";
+import { NotAllowed } from "@/components/not-allowed";
+import { Card } from "@/components/ui/card";
+import { ActivityError } from "@/lib/activity";
+import {
+  AUDIT_FILTER_KEYS,
+  type AuditFilterKey,
+  type FeedPage,
+  feedSearch,
+  filtersFrom,
+} from "@/lib/activity-client/feed-query";
+import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
+import { activity } from "@/lib/activity-kit";
+import { isAdmin, requireViewer } from "@/lib/auth/viewer";
+import { getDb } from "@/lib/db";
+import { listAssignees } from "@/lib/demo/tasks";
+
+export const metadata: Metadata = { title: "Audit log · activity-kit" };
+
+const FILTER_ERROR_ID = "audit-filter-error";
+
+type Loaded = { page: FeedPage; error?: undefined } | { page?: undefined; error: ActivityError };
+
+async function firstPage(workspaceId: number, search: URLSearchParams): Promise<Loaded> {
+  try {
+    return { page: await activity.feed(workspaceId, search, { audit: true }) };
+  } catch (error) {
+    if (error instanceof ActivityError) return { error };
+    throw error;
+  }
+}
+
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const viewer = await requireViewer();
+  if (!isAdmin(viewer)) return <NotAllowed what="The audit log" />;
+  const filters = filtersFrom(await searchParams, AUDIT_FILTER_KEYS);
+  const search = feedSearch(filters);
+  const db = await getDb();
+  const [assignees, loaded, cookieStore] = await Promise.all([
+    listAssignees(db, viewer.workspace.id),
+    firstPage(viewer.workspace.id, search),
+    cookies(),
+  ]);
+  const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
+  const members = assignees.map((a) => ({ id: String(a.id), name: a.name }));
+  if (filters.actor && !members.some((m) => m.id === filters.actor)) {
+    members.push({ id: filters.actor, name: `User ${filters.actor}` });
+  }
+  const parameter = loaded.error?.parameter;
+  const invalid =
+    parameter && (AUDIT_FILTER_KEYS as readonly string[]).includes(parameter)
+      ? { parameter: parameter as AuditFilterKey, describedBy: FILTER_ERROR_ID }
+      : undefined;
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Audit log</h1>
+          <p className="mt-1 text-sm text-muted-foreground">
+            Every change in {viewer.workspace.name}, newest first, with who made it and why.
+          </p>
+        </div>
+        <ExportLinks filters={filters} />
+      </div>
+      <Card className="p-4">
+        <AuditFilters
+          key={search.toString()}
+          filters={filters}
+          members={members}
+          actions={activity.actions}
+          types={activity.tables.map((t) => t.type)}
+          invalid={invalid}
+        />
+      </Card>
+      {loaded.page ? (
+        <AuditLog
+          key={search.toString()}
+          filters={filters}
+          firstPage={loaded.page}
+          now={Date.now()}
+          timeZone={isTimeZone(zone) ? zone : "UTC"}
+        />
+      ) : (
+        <Card className="px-6 py-10 text-center" role="alert">
+          <h2 className="font-semibold">That filter doesn’t work</h2>
+          <p id={FILTER_ERROR_ID} className="mt-1 text-sm text-muted-foreground">
+            {loaded.error.message}
+          </p>
+        </Card>
+      )}
+    </div>
+  );
+}
