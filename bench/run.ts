@@ -10,13 +10,14 @@ import { cpus, loadavg, release, totalmem, type } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openPostgres } from "@/lib/db/client";
+import { audit } from "./audit";
 import { feed } from "./feed";
 import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
 import { live } from "./live";
 import { writePath } from "./write-path";
 
-const SUITES: readonly Suite[] = [writePath, feed, live];
+const SUITES: readonly Suite[] = [writePath, feed, live, audit];
 
 const USAGE = `Usage: npm run bench [-- [suite...] [options]]
 
@@ -35,6 +36,7 @@ Options:
 
 Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).
 Feed size: BENCH_FEED_EVENTS (default 1000000) events in the measured workspace.
+Audit: BENCH_AUDIT_EVENTS (default 1000000) events; BENCH_AUDIT_FORMATS export formats (default csv,ndjson,json).
 Live: runs in the first of --modes; --clients and --seconds size its write-path case.`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = false): number {

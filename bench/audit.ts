@@ -1,0 +1,662 @@
+/**
+ * The audit side at scale, among a million events of one workspace:
+ * 1. a record's history (`kit.history`) and its state at an instant (`kit.asOf`), against the same history
+ *    found by JSONB containment on `changes`/`related` (what one would write without `refs` and its index);
+ * 2. the export (`kit.exportItems` piped through `exportPieces`, what GET /api/audit/export streams),
+ *    against building the whole export in memory first: throughput and the process's peak memory.
+ */
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { createActivityKit } from "@/lib/activity";
+import { type ExportFormat, exportPieces } from "@/lib/activity/export-format";
+import type { ActivityItem } from "@/lib/activity/feed";
+import { catalogue, trackedTables } from "@/lib/activity-kit";
+import { type Database, openPostgres } from "@/lib/db/client";
+import * as schema from "@/lib/db/schema";
+import { activityEvents } from "@/lib/db/schema";
+import { forceGc, sampleMemory } from "./lib/memory";
+import { type Fixture, SEED, seedFeed } from "./lib/seed";
+import { summarizeLatencies } from "./lib/stats";
+import { type Suite, type SuiteContext, writeResults } from "./lib/suite";
+import { count, fixed, formatTable } from "./lib/table";
+
+const SECRET = "bench-secret-0123456789";
+/** Events of the measured workspace (BENCH_AUDIT_EVENTS overrides, for a quick run). */
+const DEFAULT_EVENTS = 1_000_000;
+/** Records whose history is read, in turn (spread over the workspace's tasks). */
+const HISTORY_RECORDS = 200;
+/** Of those, records that also appear in the `refs` of other events (comments on them), and how many each. */
+const RELATED_RECORDS = 10;
+const RELATED_EVENTS = 20;
+/** Repetitions: the kit's reads, and the JSONB scans (a full scan of the table each). */
+const REPS = { kit: 300, related: 100, asOf: 200, jsonb: 8 } as const;
+const WARMUP_REPS = 2;
+/** Export formats, streamed and in memory (BENCH_AUDIT_FORMATS=csv,ndjson,json adds json: about 50 s more). */
+const DEFAULT_FORMATS: readonly ExportFormat[] = ["csv", "ndjson"];
+/** Events of an unmeasured streamed export before the measured ones (JIT, caches). */
+const EXPORT_WARMUP_EVENTS = 30_000;
+const SAMPLE_MS = 50;
+/** The in-memory baseline stops collecting items when the heap reaches this share of V8's heap limit. */
+const HEAP_GUARD = 0.6;
+/** ... and holds at most this share of V8's longest string (about 512 MiB of characters). */
+const STRING_GUARD = 0.9;
+const MAX_STRING_LENGTH = 536_870_888;
+const DAY_MS = 24 * 3600_000;
+
+const eventsOf = () => {
+  const n = Number(process.env.BENCH_AUDIT_EVENTS ?? DEFAULT_EVENTS);
+  if (!Number.isSafeInteger(n) || n < 10_000) throw new Error("BENCH_AUDIT_EVENTS must be a whole number ≥ 10000");
+  return n;
+};
+
+const formatsOf = (): ExportFormat[] => {
+  const list = (process.env.BENCH_AUDIT_FORMATS ?? DEFAULT_FORMATS.join(",")).split(",").map((f) => f.trim());
+  for (const f of list) if (!["csv", "ndjson", "json"].includes(f)) throw new Error(`unknown export format "${f}"`);
+  return list as ExportFormat[];
+};
+
+const makeKit = (db: Database) => createActivityKit({ db: () => db, catalogue, tables: trackedTables, secret: SECRET });
+type Kit = ReturnType<typeof makeKit>;
+
+/* ---------------------------------------------------------------- the data */
+
+/**
+ * Comments on the first RELATED_RECORDS measured tasks: events whose own record is a comment and that name
+ * the task only in `related`/`refs` (as the capture writes them), spread over the year.
+ */
+async function insertRelated(db: Database, workspaceId: number, t0: Date, tasks: readonly number[]) {
+  const related = tasks.slice(0, RELATED_RECORDS);
+  await db.execute(sql`INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label,
+                                            action, subject, record_type, record_id, related, refs, changes)
+    SELECT ${String(workspaceId)}::text,
+           date_trunc('milliseconds', ${t0.toISOString()}::timestamptz - (k * 17 + r) * interval '1 day'),
+           'user', '1', 'User 1', 'insert', 'comment on task Task ' || t.task, 'comment', (9000000 + r * 100 + k)::text,
+           jsonb_build_array(jsonb_build_object('type', 'task', 'id', t.task::text)),
+           ARRAY['task:' || t.task],
+           jsonb_build_array(jsonb_build_object('type', 'comment', 'id', (9000000 + r * 100 + k)::text, 'op', 'insert',
+             'row', jsonb_build_object('id', 9000000 + r * 100 + k, 'task_id', t.task, 'body', 'A comment')))
+      FROM unnest(${`{${related.join(",")}}`}::int[]) WITH ORDINALITY AS t(task, r),
+           generate_series(1, ${RELATED_EVENTS}::int) AS k`);
+}
+
+/** HISTORY_RECORDS task ids spread over the workspace's tasks. */
+const historyRecords = (firstTask: number) =>
+  Array.from({ length: HISTORY_RECORDS }, (_, i) => firstTask + ((i * 7_919 + 13) % SEED.records));
+
+/* ---------------------------------------------------------------- part 1: history */
+
+interface ReadCase {
+  id: string;
+  label: string;
+  reps: number;
+  baseline?: string;
+  /** Runs once, the `rep`-th time; resolves to how many rows it read. */
+  run(rep: number): Promise<number>;
+}
+
+/** The kit's history query, by hand, with JSONB containment on the change list and the related list instead. */
+function jsonbHistory(db: Database, workspaceId: number, id: number) {
+  const e = activityEvents;
+  const ref = JSON.stringify([{ type: "task", id: String(id) }]);
+  return db
+    .select()
+    .from(e)
+    .where(
+      sql`${e.workspaceId} = ${String(workspaceId)} and (${e.changes} @> ${ref}::jsonb or ${e.related} @> ${ref}::jsonb)`,
+    )
+    .orderBy(e.occurredAt, e.id)
+    .limit(10_000);
+}
+
+type AsOfStatus = Awaited<ReturnType<Kit["asOf"]>>["status"];
+type StatusTally = Record<string, Record<AsOfStatus, number>>;
+
+function historyCases(
+  db: Database,
+  kit: Kit,
+  fixture: Fixture,
+  records: readonly number[],
+  tally: StatusTally,
+): ReadCase[] {
+  const ws = fixture.workspaceId;
+  const task = (id: number) => ({ type: "task", id: String(id) });
+  const plain = records.slice(RELATED_RECORDS);
+  const related = records.slice(0, RELATED_RECORDS);
+  const sixMonthsAgo = new Date(fixture.t0.getTime() - 182 * DAY_MS);
+  const beforeAll = new Date(fixture.t0.getTime() - 400 * DAY_MS);
+  const at = <T>(list: readonly T[], rep: number) => list[rep % list.length]!;
+  const asOf = async (id: string, rep: number, when: Date) => {
+    const state = await kit.asOf(task(at(plain, rep)), when, { workspaceId: ws });
+    tally[id] ??= { exists: 0, deleted: 0, not_yet: 0 };
+    tally[id][state.status]++;
+    return state.status === "exists" ? 1 : 0;
+  };
+  return [
+    {
+      id: "history",
+      label: "kit.history(task)",
+      reps: REPS.kit,
+      run: async (rep) => (await kit.history(task(at(plain, rep)), { workspaceId: ws })).length,
+    },
+    {
+      id: "history.related",
+      label: `kit.history(task also in refs, +${RELATED_EVENTS})`,
+      reps: REPS.related,
+      run: async (rep) => (await kit.history(task(at(related, rep)), { workspaceId: ws })).length,
+    },
+    {
+      id: "asOf.mid",
+      label: "kit.asOf(task, 6 months ago)",
+      reps: REPS.asOf,
+      baseline: "history",
+      run: (rep) => asOf("asOf.mid", rep, sixMonthsAgo),
+    },
+    {
+      id: "asOf.before",
+      label: "kit.asOf(task, before its first event)",
+      reps: REPS.asOf,
+      baseline: "history",
+      run: (rep) => asOf("asOf.before", rep, beforeAll),
+    },
+    {
+      id: "jsonb",
+      label: "SQL: changes @> / related @> (no index)",
+      reps: REPS.jsonb,
+      baseline: "history",
+      run: async (rep) => (await jsonbHistory(db, ws, at(records, rep * 37))).length,
+    },
+  ];
+}
+
+/** Every case once per repetition, the order rotated each time, until each has its repetitions. */
+async function measure(all: readonly ReadCase[]): Promise<Map<string, { ms: number[]; rows: number[] }>> {
+  const results = new Map(all.map((c) => [c.id, { ms: [] as number[], rows: [] as number[] }]));
+  for (const c of all) for (let i = 0; i < Math.min(WARMUP_REPS, c.reps); i++) await c.run(i + 1_000);
+  const most = Math.max(...all.map((c) => c.reps));
+  for (let rep = 0; rep < most; rep++) {
+    const offset = rep % all.length;
+    for (const c of [...all.slice(offset), ...all.slice(0, offset)]) {
+      if (rep >= c.reps) continue;
+      const t0 = performance.now();
+      const rows = await c.run(rep);
+      const result = results.get(c.id)!;
+      result.ms.push(performance.now() - t0);
+      result.rows.push(rows);
+    }
+  }
+  return results;
+}
+
+interface Plan {
+  label: string;
+  text: string[];
+  indexes: string[];
+  executionMs: number;
+  buffers: string;
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the statements a call really sends: a connection that records what
+ * postgres.js sends runs it once, and each of its statements on activity_events is explained.
+ */
+async function explainCalls(
+  url: string,
+  calls: { label: string; run: (db: Database, kit: Kit) => Promise<unknown> }[],
+) {
+  let sent: { query: string; parameters: unknown[] }[] = [];
+  const client = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    debug: (_connection, query, parameters) => sent.push({ query, parameters }),
+  });
+  const db = drizzle(client, { schema }) as unknown as Database;
+  const kit = makeKit(db);
+  const plans: Plan[] = [];
+  try {
+    for (const call of calls) {
+      sent = [];
+      await call.run(db, kit);
+      const statements = sent.filter((s) => s.query.includes('"activity_events"'));
+      if (statements.length === 0) throw new Error(`${call.label}: no query on activity_events seen`);
+      for (const [i, s] of statements.entries()) {
+        const rows = await client.unsafe<{ "QUERY PLAN": string }[]>(
+          `EXPLAIN (ANALYZE, BUFFERS) ${s.query}`,
+          s.parameters as never[],
+        );
+        const lines = rows.map((r) => r["QUERY PLAN"]);
+        plans.push({
+          label: statements.length > 1 ? `${call.label}, statement ${i + 1} of ${statements.length}` : call.label,
+          text: lines,
+          indexes: [
+            ...new Set(
+              lines.flatMap((l) => [...l.matchAll(/(?:using|on) (activity_\w+_idx|\w+_pkey)/gi)].map((m) => m[1]!)),
+            ),
+          ],
+          executionMs: Number(lines.find((l) => l.startsWith("Execution Time"))?.match(/[\d.]+/)?.[0] ?? Number.NaN),
+          buffers: lines.find((l) => l.trim().startsWith("Buffers:"))?.trim() ?? "",
+        });
+      }
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  return plans;
+}
+
+/** The plan's nodes without their cost estimates, with the conditions that say which index does what. */
+function planSketch(plan: Plan): string[] {
+  return plan.text
+    .filter((l, i) => i === 0 || /->|Rows Removed by Filter|Index Cond|Recheck Cond|Filter:/.test(l))
+    .map((l) => l.replace(/\s*\(cost=[^)]*\)/, "").replace(/\s+\(actual time=/, "  (actual time="));
+}
+
+/* ---------------------------------------------------------------- part 2: export */
+
+interface Peak {
+  rss: number;
+  heapUsed: number;
+}
+
+/** Samples rss and heapUsed every SAMPLE_MS (and whenever `now()` is called); keeps the highest of each. */
+function memorySampler() {
+  const peak: Peak = { rss: 0, heapUsed: 0 };
+  let samples = 0;
+  const now = () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, rss);
+    peak.heapUsed = Math.max(peak.heapUsed, heapUsed);
+    samples++;
+  };
+  const timer = setInterval(now, SAMPLE_MS);
+  now();
+  return {
+    now,
+    stop() {
+      clearInterval(timer);
+      now();
+      return { peak, samples };
+    },
+  };
+}
+
+interface ExportRun {
+  mode: "stream" | "memory";
+  format: ExportFormat;
+  events: number;
+  bytes: number;
+  seconds: number;
+  eventsPerSec: number;
+  mbPerSec: number;
+  /** Peak minus the value before the run (after a full collection), in bytes. */
+  peakRssDelta: number;
+  peakHeapDelta: number;
+  samples: number;
+  /** Why the in-memory run holds fewer events than the workspace has, if it does. */
+  capped: string | null;
+}
+
+const MB = 1e6;
+const byteLength = (text: string) => Buffer.byteLength(text, "utf8");
+
+async function measured(
+  mode: ExportRun["mode"],
+  format: ExportFormat,
+  gc: (() => void) | null,
+  body: (sampler: ReturnType<typeof memorySampler>) => Promise<{ events: number; bytes: number; capped?: string }>,
+): Promise<ExportRun> {
+  const before = sampleMemory(gc);
+  const sampler = memorySampler();
+  const t0 = performance.now();
+  const result = await body(sampler).finally(() => sampler.stop());
+  const seconds = (performance.now() - t0) / 1000;
+  const { peak, samples } = sampler.stop();
+  return {
+    mode,
+    format,
+    events: result.events,
+    bytes: result.bytes,
+    seconds,
+    eventsPerSec: result.events / seconds,
+    mbPerSec: result.bytes / MB / seconds,
+    peakRssDelta: peak.rss - before.rss,
+    peakHeapDelta: peak.heapUsed - before.heapUsed,
+    samples,
+    capped: result.capped ?? null,
+  };
+}
+
+/** What GET /api/audit/export does, less HTTP: header, every batch as it comes, footer; only bytes counted. */
+function streamExport(kit: Kit, workspaceId: number, format: ExportFormat, gc: (() => void) | null) {
+  return measured("stream", format, gc, async (sampler) => {
+    const pieces = exportPieces(format);
+    let bytes = byteLength(pieces.header);
+    let events = 0;
+    for await (const batch of kit.exportItems(workspaceId, new URLSearchParams())) {
+      bytes += byteLength(pieces.batch(batch));
+      events += batch.length;
+      sampler.now();
+    }
+    bytes += byteLength(pieces.footer);
+    return { events, bytes };
+  });
+}
+
+/**
+ * The baseline: every item collected into one array, then the whole text built at once (the same
+ * exportPieces, one batch of everything), then its bytes counted. Stops collecting at `limit` events, or
+ * earlier when the heap nears V8's limit.
+ */
+function memoryExport(kit: Kit, workspaceId: number, format: ExportFormat, limit: number, gc: (() => void) | null) {
+  return measured("memory", format, gc, async (sampler) => {
+    const { heap_size_limit } = (await import("node:v8")).getHeapStatistics();
+    const all: ActivityItem[] = [];
+    let capped: string | undefined;
+    for await (const batch of kit.exportItems(workspaceId, new URLSearchParams())) {
+      for (const item of batch) all.push(item);
+      sampler.now();
+      if (all.length >= limit) break;
+      if (process.memoryUsage().heapUsed > HEAP_GUARD * heap_size_limit) {
+        capped = `heap at ${fixed(HEAP_GUARD * 100, 0)}% of V8's limit after ${count(all.length)} events`;
+        break;
+      }
+    }
+    if (all.length > limit) all.length = limit;
+    const pieces = exportPieces(format);
+    const text = pieces.header + pieces.batch(all) + pieces.footer;
+    sampler.now();
+    const bytes = byteLength(text);
+    sampler.now();
+    return { events: all.length, bytes, capped };
+  });
+}
+
+/* ---------------------------------------------------------------- the suite */
+
+interface CaseSummary {
+  id: string;
+  label: string;
+  reps: number;
+  rowsMin: number;
+  rowsMax: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  baseline: string | null;
+  /** This case's p50 over its baseline's p50, both measured interleaved in this run. */
+  ratio: number;
+}
+
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
+const mb = (bytes: number) => fixed(bytes / MB, 1);
+
+export const audit: Suite = {
+  name: "audit",
+  description: "history/asOf of one record among 1M events vs a JSONB scan; streamed export vs in memory",
+
+  estimateSeconds() {
+    const scale = eventsOf() / DEFAULT_EVENTS;
+    return 40 + scale * (30 + 45 * formatsOf().length);
+  },
+
+  async run(context: SuiteContext) {
+    const events = eventsOf();
+    const formats = formatsOf();
+    const gc = forceGc();
+    const handle = await openPostgres(context.databaseUrl, { max: 2 });
+    try {
+      const { db } = handle;
+      process.stderr.write(`\naudit: seeding ${count(events)} + ${count(SEED.otherEvents)} events\n`);
+      let records: number[] = [];
+      const fixture = await seedFeed(db, {
+        events,
+        label: "audit",
+        workspace: { name: "Bench audit", slug: "bench-audit" },
+        extra: async (d, f) => {
+          records = historyRecords(f.firstTask);
+          await insertRelated(d, f.workspaceId, f.t0, records);
+        },
+      });
+      const ws = fixture.workspaceId;
+      const kit = makeKit(db);
+      const total = events + RELATED_RECORDS * RELATED_EVENTS;
+
+      console.log(`
+Audit: one workspace of ${count(events)} events as in the feed suite (${count(SEED.records)} tasks, about ${fixed(events / SEED.records, 0)} events
+each; a second workspace of ${count(SEED.otherEvents)} shares the table), plus ${RELATED_RECORDS} tasks each named in ${RELATED_EVENTS} comment events' refs/related
+only (${count(total)} events in the workspace). Seeded in ${fixed(fixture.seedSeconds, 0)} s. activity_events ${fixture.sizes.table}; indexes ${Object.entries(
+        fixture.sizes.indexes,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}.
+
+1. A record's history. kit.history = createActivityKit(...).history({ type: "task", id }, { workspaceId }) over
+   ${HISTORY_RECORDS - RELATED_RECORDS} tasks in turn (${RELATED_RECORDS} others for "also in refs"); kit.asOf walks back from the current row. Baseline:
+   the same rows by JSONB containment, changes @> '[{"type":"task","id":…}]' or related @> (same), no index on either.
+   Each case ${REPS.kit}/${REPS.related}/${REPS.asOf} times (JSONB ${REPS.jsonb}) after ${WARMUP_REPS} warm-ups, interleaved; wall time in this process
+   over loopback, one connection at a time. "× baseline" is this case's p50 over the baseline's p50.`);
+
+      const tally: StatusTally = {};
+      const all = historyCases(db, kit, fixture, records, tally);
+      const task = (id: number) => ({ type: "task", id: String(id) });
+      // The baseline finds the same rows as the kit (own events and those naming the record).
+      const same: boolean[] = [];
+      for (const id of [...records.slice(0, 3), ...records.slice(RELATED_RECORDS, RELATED_RECORDS + 3)]) {
+        const a = (await kit.history(task(id), { workspaceId: ws })).map((r) => r.id).join();
+        const b = (await jsonbHistory(db, ws, id)).map((r) => r.id).join();
+        same.push(a === b && a.length > 0);
+      }
+      const relatedCount = (await kit.history(task(records[0]!), { workspaceId: ws })).filter(
+        (r) => r.recordType === "comment",
+      ).length;
+
+      process.stderr.write("  audit: measuring history\n");
+      const results = await measure(all);
+      const p50 = (id: string) => summarizeLatencies(Float64Array.from(results.get(id)!.ms)).p50;
+      const summaries: CaseSummary[] = all.map((c) => {
+        const r = summarizeLatencies(Float64Array.from(results.get(c.id)!.ms));
+        const rows = results.get(c.id)!.rows;
+        return {
+          id: c.id,
+          label: c.label,
+          reps: r.count,
+          rowsMin: Math.min(...rows),
+          rowsMax: Math.max(...rows),
+          p50Ms: r.p50,
+          p99Ms: r.p99,
+          maxMs: r.max,
+          baseline: c.baseline ?? null,
+          ratio: c.baseline ? r.p50 / p50(c.baseline) : Number.NaN,
+        };
+      });
+      const byId = new Map(summaries.map((s) => [s.id, s]));
+      console.log("");
+      console.log(
+        formatTable(
+          ["case", "reps", "rows", "p50 ms", "p99 ms", "max ms", "× baseline", "baseline"],
+          summaries.map((s) => [
+            s.label,
+            count(s.reps),
+            s.id.startsWith("asOf")
+              ? "state"
+              : s.rowsMin === s.rowsMax
+                ? count(s.rowsMin)
+                : `${count(s.rowsMin)}–${count(s.rowsMax)}`,
+            fixed(s.p50Ms, 3),
+            fixed(s.p99Ms, 3),
+            fixed(s.maxMs, 3),
+            s.baseline ? fixed(s.ratio, 2) : "",
+            s.baseline ? (byId.get(s.baseline)?.label ?? s.baseline) : "",
+          ]),
+        ),
+      );
+      const jsonbOverHistory = p50("jsonb") / p50("history");
+      console.log(`
+  JSONB containment scan / kit.history       ${fixed(jsonbOverHistory, 0)}×   (p50 ${fixed(p50("jsonb"), 1)} ms vs ${fixed(p50("history"), 3)} ms)
+  JSONB scan / kit.history, record in refs   ${fixed(p50("jsonb") / p50("history.related"), 0)}×
+  kit.asOf states found (warm-ups included; the seeded actions are random, so a record may be "deleted" at any time):
+${Object.entries(tally)
+  .map(([id, t]) => `    ${byId.get(id)?.label}: exists ${t.exists}, deleted ${t.deleted}, not_yet ${t.not_yet}`)
+  .join("\n")}`);
+
+      process.stderr.write("  audit: explaining\n");
+      const sample = records[RELATED_RECORDS]!;
+      // A record that did not exist 6 months ago: asOf then also reads the last event at or before that instant.
+      const sixMonthsAgo = new Date(fixture.t0.getTime() - 182 * DAY_MS);
+      let absent = sample;
+      for (const id of records.slice(RELATED_RECORDS)) {
+        if ((await kit.asOf(task(id), sixMonthsAgo, { workspaceId: ws })).status !== "exists") {
+          absent = id;
+          break;
+        }
+      }
+      const plans = await explainCalls(context.databaseUrl, [
+        { label: "kit.history", run: (_d, k) => k.history(task(sample), { workspaceId: ws }) },
+        {
+          label: "kit.asOf, before its first event",
+          run: (_d, k) => k.asOf(task(sample), new Date(fixture.t0.getTime() - 400 * DAY_MS), { workspaceId: ws }),
+        },
+        {
+          label: "kit.asOf, 6 months ago, a record absent then",
+          run: (_d, k) => k.asOf(task(absent), sixMonthsAgo, { workspaceId: ws }),
+        },
+        { label: "JSONB baseline", run: (d) => jsonbHistory(d, ws, sample) },
+      ]);
+      const historyPlan = plans.find((p) => p.label === "kit.history")!;
+      const historyIndexed =
+        historyPlan.indexes.includes("activity_events_record_idx") &&
+        historyPlan.indexes.includes("activity_events_refs_idx");
+      console.log("\nPlans (EXPLAIN (ANALYZE, BUFFERS) of the statements each call sends, once, after the timings):");
+      for (const plan of plans) {
+        console.log(
+          `  ${plan.label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}`,
+        );
+        for (const line of planSketch(plan)) console.log(`      ${line}`);
+      }
+
+      const checks = [
+        {
+          label: `kit.history and the JSONB scan return the same events for ${same.length} tasks (3 also in refs)`,
+          ok: same.every(Boolean),
+        },
+        {
+          label: `kit.history of a task also in refs includes its ${RELATED_EVENTS} comment events (found ${relatedCount})`,
+          ok: relatedCount === RELATED_EVENTS,
+        },
+        {
+          label: "kit.history's plan uses activity_events_record_idx and activity_events_refs_idx",
+          ok: historyIndexed,
+        },
+      ];
+
+      /* ------------------------------------------------------------ export */
+      console.log(`
+2. Export of the workspace's ${count(total)} events, in this process: kit.exportItems(workspace, no filters) (batches of
+   1,000 by keyset, each with its records' existence) piped through exportPieces(format) (header, batch, footer)
+   into a sink that counts UTF-8 bytes and keeps nothing. This is the pipeline of GET /api/audit/export without its
+   HTTP layer (no ReadableStream, TextEncoder, Next or socket). Baseline: every item collected into one array first,
+   then the whole text built at once (the same exportPieces), then counted. Memory: process.memoryUsage() sampled
+   every ${SAMPLE_MS} ms and after every batch; peak minus the value before the run (after a full GC${gc ? "" : " — unavailable here"}).
+   One run each after an unmeasured warm-up of ${count(EXPORT_WARMUP_EVENTS)} events, streamed runs first; formats ${formats.join(", ")}.`);
+      process.stderr.write("  audit: export, warm-up\n");
+      let warm = 0;
+      for await (const batch of kit.exportItems(ws, new URLSearchParams())) {
+        for (const format of formats) exportPieces(format).batch(batch);
+        warm += batch.length;
+        if (warm >= EXPORT_WARMUP_EVENTS) break;
+      }
+      process.stderr.write("  audit: export, streamed\n");
+      const runs: ExportRun[] = [];
+      for (const format of formats) {
+        const run = await streamExport(kit, ws, format, gc);
+        runs.push(run);
+        process.stderr.write(`    stream ${format}: ${fixed(run.seconds, 1)} s\n`);
+      }
+      process.stderr.write("  audit: export, in memory\n");
+      for (const format of formats) {
+        const streamed = runs.find((r) => r.format === format)!;
+        // A JavaScript string holds at most ~512 Mi characters: cap the events so the whole text fits.
+        const perEvent = streamed.bytes / Math.max(1, streamed.events);
+        const fit = Math.floor((STRING_GUARD * MAX_STRING_LENGTH) / perEvent);
+        const limit = Math.min(total, fit);
+        const run = await memoryExport(kit, ws, format, limit, gc);
+        if (!run.capped && run.events < total) {
+          run.capped = `the whole text must fit one string (< ${mb(MAX_STRING_LENGTH)} M characters): capped at ${count(run.events)}`;
+        }
+        runs.push(run);
+        process.stderr.write(`    memory ${format}: ${fixed(run.seconds, 1)} s\n`);
+        gc?.();
+      }
+
+      console.log("");
+      console.log(
+        formatTable(
+          ["export", "events", "MB out", "seconds", "events/s", "MB/s", "peak RSS +MB", "peak heap +MB"],
+          runs.map((r) => [
+            `${r.mode === "stream" ? "streamed" : "in memory"}, ${r.format}`,
+            count(r.events),
+            mb(r.bytes),
+            fixed(r.seconds, 1),
+            count(r.eventsPerSec),
+            fixed(r.mbPerSec, 1),
+            mb(r.peakRssDelta),
+            mb(r.peakHeapDelta),
+          ]),
+        ),
+      );
+      const ratios = formats.map((format) => {
+        const s = runs.find((r) => r.mode === "stream" && r.format === format)!;
+        const m = runs.find((r) => r.mode === "memory" && r.format === format)!;
+        return {
+          format,
+          streamEvents: s.events,
+          memoryEvents: m.events,
+          capped: m.capped,
+          peakRssStreamOverMemory: s.peakRssDelta / m.peakRssDelta,
+          peakHeapStreamOverMemory: s.peakHeapDelta / m.peakHeapDelta,
+          throughputStreamOverMemory: s.eventsPerSec / m.eventsPerSec,
+        };
+      });
+      console.log("");
+      console.log(
+        formatTable(
+          ["format", "peak RSS stream/memory", "peak heap stream/memory", "events/s stream/memory", "baseline events"],
+          ratios.map((r) => [
+            r.format,
+            fixed(r.peakRssStreamOverMemory, 3),
+            fixed(r.peakHeapStreamOverMemory, 3),
+            fixed(r.throughputStreamOverMemory, 2),
+            `${count(r.memoryEvents)}${r.capped ? " (capped)" : ""}`,
+          ]),
+        ),
+      );
+      for (const r of ratios) if (r.capped) console.log(`  ${r.format} baseline capped: ${r.capped}`);
+      for (const format of formats) {
+        const s = runs.find((r) => r.mode === "stream" && r.format === format)!;
+        checks.push({
+          label: `streamed ${format} export delivered all ${count(total)} events`,
+          ok: s.events === total,
+        });
+      }
+      console.log(`\nChecks:\n${checks.map((c) => `  ${mark(c.ok)} ${c.label}`).join("\n")}`);
+
+      writeResults(context, "audit", {
+        data: {
+          events,
+          otherEvents: SEED.otherEvents,
+          records: SEED.records,
+          relatedRecords: RELATED_RECORDS,
+          relatedEventsEach: RELATED_EVENTS,
+          workspaceEvents: total,
+          seedSeconds: fixture.seedSeconds,
+          sizes: fixture.sizes,
+        },
+        history: { reps: REPS, cases: summaries, jsonbOverHistory, plans },
+        export: { formats, sampleMs: SAMPLE_MS, gc: gc !== null, runs, ratios },
+        checks,
+      });
+    } finally {
+      await handle.close();
+    }
+  },
+};
