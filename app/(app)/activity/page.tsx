@@ -5,28 +5,17 @@ import { FeedNavigation, PendingFade } from "@/components/activity/feed-navigati
 import { FilterError } from "@/components/activity/feed-states";
 import { FiltersBar } from "@/components/activity/filters-bar";
 import { Card } from "@/components/ui/card";
-import { ActivityError } from "@/lib/activity";
-import { type FeedPage, FILTER_KEYS, type FilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
+import { FILTER_KEYS, type FilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listAssignees } from "@/lib/demo/tasks";
+import { loadFirstPage } from "@/lib/feed-page";
 
 export const metadata: Metadata = { title: "Activity · activity-kit" };
 
 const FILTER_ERROR_ID = "feed-filter-error";
-
-type Loaded = { page: FeedPage; error?: undefined } | { page?: undefined; error: ActivityError };
-
-async function firstPage(workspaceId: number, search: URLSearchParams): Promise<Loaded> {
-  try {
-    return { page: await activity.feed(workspaceId, search) };
-  } catch (error) {
-    if (error instanceof ActivityError) return { error };
-    throw error;
-  }
-}
 
 export default async function ActivityPage({
   searchParams,
@@ -39,7 +28,7 @@ export default async function ActivityPage({
   const db = await getDb();
   const [assignees, loaded, cookieStore] = await Promise.all([
     listAssignees(db, viewer.workspace.id),
-    firstPage(viewer.workspace.id, search),
+    loadFirstPage(viewer.workspace.id, search),
     cookies(),
   ]);
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;

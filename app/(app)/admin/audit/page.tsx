@@ -5,11 +5,9 @@ import { AuditLog } from "@/components/audit/audit-log";
 import { ExportLinks } from "@/components/audit/export-links";
 import { NotAllowed } from "@/components/not-allowed";
 import { Card } from "@/components/ui/card";
-import { ActivityError } from "@/lib/activity";
 import {
   AUDIT_FILTER_KEYS,
   type AuditFilterKey,
-  type FeedPage,
   feedSearch,
   filtersFrom,
 } from "@/lib/activity-client/feed-query";
@@ -18,21 +16,11 @@ import { activity } from "@/lib/activity-kit";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listAssignees } from "@/lib/demo/tasks";
+import { loadFirstPage } from "@/lib/feed-page";
 
 export const metadata: Metadata = { title: "Audit log · activity-kit" };
 
 const FILTER_ERROR_ID = "audit-filter-error";
-
-type Loaded = { page: FeedPage; error?: undefined } | { page?: undefined; error: ActivityError };
-
-async function firstPage(workspaceId: number, search: URLSearchParams): Promise<Loaded> {
-  try {
-    return { page: await activity.feed(workspaceId, search, { audit: true }) };
-  } catch (error) {
-    if (error instanceof ActivityError) return { error };
-    throw error;
-  }
-}
 
 export default async function AuditPage({
   searchParams,
@@ -46,7 +34,7 @@ export default async function AuditPage({
   const db = await getDb();
   const [assignees, loaded, cookieStore] = await Promise.all([
     listAssignees(db, viewer.workspace.id),
-    firstPage(viewer.workspace.id, search),
+    loadFirstPage(viewer.workspace.id, search, { audit: true }),
     cookies(),
   ]);
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
