@@ -76,32 +76,29 @@ BEGIN
 END
 $fn$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION activity_begin(p_actor_type text, p_actor_id text, p_actor_label text,
-                                          p_request_id text, p_ip text, p_user_agent text)
+CREATE OR REPLACE FUNCTION activity_begin(p jsonb)
 RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
   PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.chunk', '0', true),
           set_config('activity.changes_0', '', true),
-          set_config('activity.actor_type', p_actor_type, true),
-          set_config('activity.actor_id', coalesce(p_actor_id, ''), true),
-          set_config('activity.actor_label', p_actor_label, true),
-          set_config('activity.request_id', coalesce(p_request_id, ''), true),
-          set_config('activity.ip', coalesce(p_ip, ''), true),
-          set_config('activity.user_agent', coalesce(p_user_agent, ''), true);
+          set_config('activity.actor_type', p ->> 'actorType', true),
+          set_config('activity.actor_id', coalesce(p ->> 'actorId', ''), true),
+          set_config('activity.actor_label', p ->> 'actorLabel', true),
+          set_config('activity.request_id', coalesce(p ->> 'requestId', ''), true),
+          set_config('activity.ip', coalesce(p ->> 'ip', ''), true),
+          set_config('activity.user_agent', coalesce(p ->> 'userAgent', ''), true);
 END
 $fn$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION activity_store_event(
-  p_workspace text, p_occurred_at timestamptz, p_actor_type text, p_actor_id text, p_actor_label text,
-  p_action text, p_subject text, p_record_type text, p_record_id text, p_hint_id text,
-  p_related jsonb, p_metadata jsonb, p_request_id text, p_ip text, p_user_agent text)
+CREATE OR REPLACE FUNCTION activity_store_event(p jsonb)
 RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
   chunks int := coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int;
   captured jsonb;
   chosen jsonb;
-  record_type text := p_record_type;
-  record_id text := p_record_id;
+  related jsonb := coalesce(p -> 'related', '[]'::jsonb);
+  record_type text := p ->> 'recordType';
+  record_id text := p ->> 'recordId';
   event_id bigint;
 BEGIN
   SELECT ('[' || coalesce(string_agg(nullif(current_setting('activity.changes_' || i, true), ''), ',' ORDER BY i), '')
@@ -110,12 +107,12 @@ BEGIN
     FROM generate_series(0, chunks) AS i;
   PERFORM set_config('activity.mode', '', true), set_config('activity.chunk', '', true);
   PERFORM set_config('activity.changes_' || i, '', true) FROM generate_series(0, chunks) AS i;
-  IF p_action = 'update' AND jsonb_array_length(captured) = 0 THEN
+  IF p ->> 'action' = 'update' AND jsonb_array_length(captured) = 0 THEN
     RETURN NULL;
   END IF;
   IF record_type IS NULL THEN
     SELECT e INTO chosen FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)
-     ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM p_hint_id DESC, n
+     ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM (p ->> 'hintId') DESC, n
      LIMIT 1;
     record_type := chosen ->> 'type';
     record_id := chosen ->> 'id';
@@ -123,17 +120,17 @@ BEGIN
   INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, related, refs, changes, metadata,
                                request_id, ip, user_agent)
-  VALUES (p_workspace, coalesce(p_occurred_at, now()), p_actor_type, p_actor_id, p_actor_label, p_action,
-          p_subject, record_type, record_id, p_related,
+  VALUES (p ->> 'workspaceId', coalesce((p ->> 'occurredAt')::timestamptz, now()), p ->> 'actorType',
+          p ->> 'actorId', p ->> 'actorLabel', p ->> 'action', p ->> 'subject', record_type, record_id, related,
           ARRAY(SELECT DISTINCT k FROM (
                   SELECT (e ->> 'type') || ':' || (e ->> 'id') AS k FROM jsonb_array_elements(captured) AS e
                   UNION ALL
-                  SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(p_related) AS r
+                  SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(related) AS r
                 ) AS keys
                 WHERE k IS DISTINCT FROM record_type || ':' || record_id ORDER BY k),
           (SELECT coalesce(jsonb_agg(e - 'depth' ORDER BY n), '[]'::jsonb)
              FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)),
-          p_metadata, p_request_id, p_ip, p_user_agent)
+          coalesce(p -> 'metadata', '{}'::jsonb), p ->> 'requestId', p ->> 'ip', p ->> 'userAgent')
   RETURNING id INTO event_id;
   RETURN event_id;
 END

@@ -136,10 +136,9 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     return runInTransaction(db, async (tx) => {
       // Sent without waiting for its answer: the driver pipelines it with fn's first statement, so the
       // settings cost no round trip of their own. Its error, if any, is the one to report.
-      const begun = Promise.resolve(
-        tx.execute(sql`select activity_begin(${actor.type}::text, ${actor.id}::text, ${actor.label}::text,
-          ${context.requestId ?? null}::text, ${context.ip ?? null}::text, ${context.userAgent ?? null}::text)`),
-      );
+      const request = { requestId: context.requestId, ip: context.ip, userAgent: context.userAgent };
+      const who = { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
+      const begun = Promise.resolve(tx.execute(sql`select activity_begin(${JSON.stringify({ ...who, ...request })}::jsonb)`));
       begun.catch(() => {});
       let result: R;
       try {
@@ -157,13 +156,20 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
         typeof success === "object" && success !== null && "id" in success
           ? String((success as { id: unknown }).id)
           : null;
-      await tx.execute(sql`select activity_store_event(
-        ${actor.workspaceId}::text, ${(opts.occurredAt ?? context.occurredAt)?.toISOString() ?? null}::timestamptz,
-        ${actor.type}::text, ${actor.id}::text, ${actor.label}::text, ${action}::text,
-        ${resolve(subject, success) ?? ""}::text, ${record?.type ?? null}::text,
-        ${record ? String(record.id) : null}::text, ${hintId}::text,
-        ${JSON.stringify(related)}::jsonb, ${JSON.stringify(metadata)}::jsonb,
-        ${context.requestId ?? null}::text, ${context.ip ?? null}::text, ${context.userAgent ?? null}::text)`);
+      const event = {
+        ...who,
+        ...request,
+        workspaceId: actor.workspaceId,
+        occurredAt: (opts.occurredAt ?? context.occurredAt)?.toISOString(),
+        action,
+        subject: resolve(subject, success) ?? "",
+        recordType: record?.type,
+        recordId: record ? String(record.id) : undefined,
+        hintId,
+        related,
+        metadata,
+      };
+      await tx.execute(sql`select activity_store_event(${JSON.stringify(event)}::jsonb)`);
       return result;
     });
   }
