@@ -27,6 +27,8 @@ export async function currentRow(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<Row | null> {
+  // An id that cannot be of the key's type names no row (rather than an error from the cast).
+  if (/^(integer|bigint|smallint)/.test(table.primaryKeyType) && !/^-?\d{1,18}$/.test(id)) return null;
   const result = await db.execute(sql`
     select to_jsonb(t) as row from ${sql.identifier(table.tableName)} as t
      where ${sql.identifier(table.primaryKey)} = ${id}::${sql.raw(table.primaryKeyType)}

@@ -138,7 +138,9 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
       // settings cost no round trip of their own. Its error, if any, is the one to report.
       const request = { requestId: context.requestId, ip: context.ip, userAgent: context.userAgent };
       const who = { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
-      const begun = Promise.resolve(tx.execute(sql`select activity_begin(${JSON.stringify({ ...who, ...request })}::jsonb)`));
+      const begun = Promise.resolve(
+        tx.execute(sql`select activity_begin(${JSON.stringify({ ...who, ...request })}::jsonb)`),
+      );
       begun.catch(() => {});
       let result: R;
       try {
