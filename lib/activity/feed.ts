@@ -55,9 +55,18 @@ function bad(parameter: string, message: string): never {
   throw new ActivityError("invalid_filter", message, parameter);
 }
 
+/** Whether the date part of an ISO string names a real day (checked in UTC, or at the given offset). */
+function sameCalendarDay(value: string, date: Date): boolean {
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(value);
+  const shift = offset ? (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+  return new Date(date.getTime() + shift).toISOString().slice(0, 10) === value.slice(0, 10);
+}
+
 function parseDate(parameter: "from" | "to", value: string): Date {
   const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime())) {
+  // JavaScript rolls 2026-02-30 over into March; the calendar date must read back as given.
+  const rolledOver = !Number.isNaN(date.getTime()) && value.length >= 10 && !sameCalendarDay(value, date);
+  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || rolledOver) {
     bad(parameter, `"${parameter}" must be an ISO 8601 date or time, like 2026-11-23 or 2026-11-23T14:00:00Z.`);
   }
   // A date alone in `to` means the whole of that day (UTC).
