@@ -267,6 +267,7 @@ describe("queries", () => {
       (await kit.history({ type: "project", id: String(project!.id) }, { workspaceId })).map((e) => e.subject),
     ).toEqual(["project P", "task T"]);
     expect(await kit.history(ref, { workspaceId: workspaceId + 1 })).toEqual([]);
+    expect((await kit.history(ref, { workspaceId, limit: 1 })).map((e) => e.subject)).toEqual(["task T2"]);
     expect(await kit.isTracked(ref, { workspaceId })).toBe(true);
     expect(await kit.isTracked({ type: "task", id: "999" }, { workspaceId })).toBe(false);
     expect(await kit.isTrackedBy(ref, [alice], { workspaceId })).toBe(true);

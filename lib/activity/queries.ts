@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
 import { type ActivityEventRow, activityEvents } from "./schema";
 import type { AnyDatabase } from "./tracking";
@@ -20,15 +20,19 @@ export interface HistoryOptions {
 }
 
 export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<Db>) {
-  /** The record's whole history in the workspace, oldest to newest. */
+  /**
+   * The record's history in the workspace, oldest to newest: all of it, or, past `limit` (10,000 by
+   * default), its most recent `limit` events.
+   */
   async function history(record: RecordRef, options: HistoryOptions): Promise<ActivityEventRow[]> {
     const db = await getDb();
-    return db
+    const newestFirst = await db
       .select()
       .from(activityEvents)
       .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touches(record)))
-      .orderBy(asc(activityEvents.occurredAt), asc(activityEvents.id))
+      .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id))
       .limit(options.limit ?? 10_000);
+    return newestFirst.reverse();
   }
 
   /** Whether anything has been recorded about the record. */
