@@ -167,6 +167,17 @@ describe("revert", () => {
     expect(await titleOf(task.id)).toBe("A");
   });
 
+  it("never reverts a change to another workspace's record", async () => {
+    const other = await createWorkspace(t.db, "Globex");
+    const [foreign] = await t.db.insert(tasks).values({ workspaceId: other.workspace.id, title: "Theirs" }).returning();
+    // A buggy action of Acme's changed Globex's task: the log has it, but a revert must not touch it.
+    await kit.withTracking(alice, "update", "task Theirs", (tx) =>
+      tx.update(tasks).set({ title: "Changed by Acme" }).where(eq(tasks.id, foreign!.id)),
+    );
+    expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await titleOf(foreign!.id)).toBe("Changed by Acme");
+  });
+
   it("refuses an event of another workspace, or one that changed nothing", async () => {
     const task = await createTask("Mine");
     const event = await lastEventId();

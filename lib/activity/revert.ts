@@ -117,6 +117,11 @@ export async function planRevert(
     const table = registrationOf(tables, change.type);
     const record = { type: change.type, id: change.id };
     const current = await currentRow(tx, table, change.id, { lock: true });
+    // A revert never reaches into another workspace, whatever the event recorded.
+    const rowWorkspace = (current ?? (change.op === "update" ? null : change.row))?.[table.workspaceColumn];
+    if (rowWorkspace !== undefined && rowWorkspace !== null && String(rowWorkspace) !== workspaceId) {
+      return { ok: false, error: { code: "not_found", message: "That event changed a record of another workspace." } };
+    }
     if (change.op === "update") {
       if (!current) {
         conflicts.push({ record, field: "(record)", current: null, expected: "exists", intended: "exists" });
