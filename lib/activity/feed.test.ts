@@ -118,6 +118,7 @@ describe("feed pagination", () => {
       "task T",
     ]);
     expect((await page({ from: "2025-12-31", to: "2026-01-01" })).items).toHaveLength(3);
+    expect((await page({ from: "2025-12-31T23:59:59", to: "2026-01-01T00:00:01" })).items).toHaveLength(3);
     // Offsets: the same instant, written in two other zones, bounds the synthetic events exactly.
     expect((await page({ from: "2025-12-31T18:00:00-06:00", to: "2026-01-01T02:00:00+01:00" })).items).toHaveLength(3);
     expect((await page({ from: "2025-12-31T18:00:00.001-06:00", to: "2026-01-01T02:00:00+01:00" })).items).toHaveLength(
@@ -153,6 +154,8 @@ describe("feed pagination", () => {
     [{ from: "yesterday" }, "from"],
     [{ to: "2026-13-45" }, "to"],
     [{ from: "2026-02-30" }, "from"],
+    [{ from: "0000-01-01" }, "from"],
+    [{ to: "9999-12-31" }, "to"],
     [{ from: "2026-02-29T10:00:00Z" }, "from"],
     [{ from: "2026-11-02", to: "2026-11-01" }, "to"],
     [{ cursor: "garbage" }, undefined],

@@ -63,14 +63,19 @@ function sameCalendarDay(value: string, date: Date): boolean {
 }
 
 function parseDate(parameter: "from" | "to", value: string): Date {
-  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  // A time without a zone is read as UTC, whatever the server's own zone.
+  const zoned = value.length === 10 ? `${value}T00:00:00Z` : /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
+  const date = new Date(zoned);
   // JavaScript rolls 2026-02-30 over into March; the calendar date must read back as given.
   const rolledOver = !Number.isNaN(date.getTime()) && value.length >= 10 && !sameCalendarDay(value, date);
   if (!ISO_DATE.test(value) || Number.isNaN(date.getTime()) || rolledOver) {
     bad(parameter, `"${parameter}" must be an ISO 8601 date or time, like 2026-11-23 or 2026-11-23T14:00:00Z.`);
   }
   // A date alone in `to` means the whole of that day (UTC).
-  return parameter === "to" && value.length === 10 ? new Date(date.getTime() + 24 * 3600_000) : date;
+  const result = parameter === "to" && value.length === 10 ? new Date(date.getTime() + 24 * 3600_000) : date;
+  const year = result.getUTCFullYear();
+  if (year < 1 || year > 9999) bad(parameter, `"${parameter}" must be a date between the years 1 and 9999.`);
+  return result;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface LiveSubscriber {
   send(item: ActivityItem & { seq: number }): void;
   /** Called when the server shuts down: the stream ends, the browser reconnects elsewhere. */
   close(): void;
+  /** Aborted when the client goes away: a long backfill stops there. */
+  signal?: AbortSignal;
 }
 
 export interface LiveOptions {
@@ -103,7 +105,10 @@ export function createLiveHub(options: LiveOptions) {
         const deliveries = await itemsOf(rows);
         last = rows.at(-1)!.seq!;
         fetched.set(workspaceId, last);
-        for (const subscription of subscriptions) if (subscription.ready) deliver(subscription, deliveries);
+        // The set as it is now: subscribers may have come and gone while the rows were read.
+        for (const subscription of byWorkspace.get(workspaceId) ?? []) {
+          if (subscription.ready) deliver(subscription, deliveries);
+        }
         if (rows.length < PAGE) break;
       }
     });
@@ -158,7 +163,7 @@ export function createLiveHub(options: LiveOptions) {
       // `ready = true` run without an await between them, so from then on the pump includes it.
       for (;;) {
         const target = fetched.get(subscriber.workspaceId) ?? 0;
-        while (subscription.cursor < target && set.has(subscription)) {
+        while (subscription.cursor < target && set.has(subscription) && !subscriber.signal?.aborted) {
           const rows = (await readAfter(subscriber.workspaceId, subscription.cursor)).filter((r) => r.seq! <= target);
           if (rows.length === 0) break;
           deliver(subscription, await itemsOf(rows));
@@ -169,10 +174,9 @@ export function createLiveHub(options: LiveOptions) {
       await pump(subscriber.workspaceId);
       return () => {
         set.delete(subscription);
-        if (set.size === 0) {
+        // `fetched` stays: a pump in flight may still advance it, and the next subscriber resumes from it.
+        if (set.size === 0 && byWorkspace.get(subscriber.workspaceId) === set)
           byWorkspace.delete(subscriber.workspaceId);
-          fetched.delete(subscriber.workspaceId);
-        }
       };
     },
 
@@ -196,7 +200,15 @@ export function createLiveHub(options: LiveOptions) {
 
     /** Closes every stream and stops listening and sequencing: the server can then exit promptly. */
     async stop(): Promise<void> {
-      for (const set of byWorkspace.values()) for (const s of set) s.subscriber.close();
+      for (const set of byWorkspace.values()) {
+        for (const s of set) {
+          try {
+            s.subscriber.close();
+          } catch (error) {
+            console.error("activity live: closing a stream failed", error);
+          }
+        }
+      }
       byWorkspace.clear();
       fetched.clear();
       clearInterval(poll);

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
+import { fitsKeyType } from "./time-travel";
 import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
 

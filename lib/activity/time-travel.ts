@@ -20,6 +20,20 @@ export function registrationOf(tables: readonly AnyTrackedTable[], type: string)
   return table;
 }
 
+const INTEGER_LIMITS: Record<string, bigint> = {
+  smallint: 32_767n,
+  integer: 2_147_483_647n,
+  bigint: 9_223_372_036_854_775_807n,
+};
+
+/** Whether `id` can be cast to the primary key's SQL type (integers in range, uuids well formed). */
+export function fitsKeyType(sqlType: string, id: string): boolean {
+  const limit = INTEGER_LIMITS[sqlType];
+  if (limit !== undefined) return /^-?\d{1,19}$/.test(id) && BigInt(id) <= limit && BigInt(id) >= -limit - 1n;
+  if (sqlType === "uuid") return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  return true;
+}
+
 /** The record's current row as JSON (column names as in the database), or null. */
 export async function currentRow(
   db: AnyDatabase,
@@ -28,7 +42,7 @@ export async function currentRow(
   options: { lock?: boolean } = {},
 ): Promise<Row | null> {
   // An id that cannot be of the key's type names no row (rather than an error from the cast).
-  if (/^(integer|bigint|smallint)/.test(table.primaryKeyType) && !/^-?\d{1,18}$/.test(id)) return null;
+  if (!fitsKeyType(table.primaryKeyType, id)) return null;
   const result = await db.execute(sql`
     select to_jsonb(t) as row from ${sql.identifier(table.tableName)} as t
      where ${sql.identifier(table.primaryKey)} = ${id}::${sql.raw(table.primaryKeyType)}
@@ -66,6 +80,8 @@ export async function asOf(
     .where(and(scoped, gt(activityEvents.occurredAt, at)))
     .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id));
   let state = await currentRow(db, table, String(record.id));
+  // The row of that id in another workspace is not this workspace's record.
+  if (state && String(state[table.workspaceColumn]) !== workspaceId) state = null;
   // Newest first, and within an event its changes in reverse.
   for (const event of later) {
     for (const change of changesOf(event, record).reverse()) {

@@ -5,12 +5,7 @@ import { AuditLog } from "@/components/audit/audit-log";
 import { ExportLinks } from "@/components/audit/export-links";
 import { NotAllowed } from "@/components/not-allowed";
 import { Card } from "@/components/ui/card";
-import {
-  AUDIT_FILTER_KEYS,
-  type AuditFilterKey,
-  feedSearch,
-  filtersFrom,
-} from "@/lib/activity-client/feed-query";
+import { AUDIT_FILTER_KEYS, type AuditFilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";

@@ -55,14 +55,23 @@ export async function GET(request: Request) {
           send: (item) => write(`id: ${item.seq}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`),
           close: () => {
             stop();
-            controller.close();
+            try {
+              controller.close();
+            } catch {
+              // already closed by the client going away
+            }
           },
+          signal: request.signal,
         });
         if (closed) unsubscribe();
       } catch (error) {
         console.error("activity stream: could not subscribe", error);
         stop();
-        controller.close();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client going away
+        }
       }
     },
     cancel: stop,
