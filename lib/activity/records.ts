@@ -25,9 +25,7 @@ export async function existingRecords(
   for (const [type, ids] of byType) {
     const table = tables.find((t) => t.type === type);
     if (!table || !SAFE_SQL_TYPE.test(table.primaryKeyType)) continue;
-    const valid = [...ids].filter(
-      (id) => !/^(integer|bigint|smallint)/.test(table.primaryKeyType) || /^\d{1,18}$/.test(id),
-    );
+    const valid = [...ids].filter((id) => fitsKeyType(table.primaryKeyType, id));
     if (valid.length === 0) continue;
     const result = await db.execute(
       sql`select ${sql.identifier(table.primaryKey)}::text as id from ${sql.identifier(table.tableName)}

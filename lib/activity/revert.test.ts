@@ -190,3 +190,17 @@ describe("revert", () => {
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: false, error: { code: "bad_request" } });
   });
 });
+
+describe("fitsKeyType", () => {
+  it("accepts ids that cast to the key's type, and only those", async () => {
+    const { fitsKeyType } = await import("./time-travel");
+    expect(fitsKeyType("integer", "2147483647")).toBe(true);
+    expect(fitsKeyType("integer", "2147483648")).toBe(false);
+    expect(fitsKeyType("integer", "abc")).toBe(false);
+    expect(fitsKeyType("bigint", "9223372036854775807")).toBe(true);
+    expect(fitsKeyType("smallint", "40000")).toBe(false);
+    expect(fitsKeyType("uuid", "0b6f1c7e-8a5d-4f1e-9c2b-3d4e5f6a7b8c")).toBe(true);
+    expect(fitsKeyType("uuid", "not-a-uuid")).toBe(false);
+    expect(fitsKeyType("text", "anything")).toBe(true);
+  });
+});
