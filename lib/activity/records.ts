@@ -1,12 +1,10 @@
 import { sql } from "drizzle-orm";
+import { pgArray } from "./pg-array";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { fitsKeyType } from "./time-travel";
 import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
-
-const arrayLiteral = (values: string[]) =>
-  `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 
 const SAFE_SQL_TYPE = /^[a-z][a-z0-9 ()]*$/;
 
@@ -29,7 +27,7 @@ export async function existingRecords(
     if (valid.length === 0) continue;
     const result = await db.execute(
       sql`select ${sql.identifier(table.primaryKey)}::text as id from ${sql.identifier(table.tableName)}
-          where ${sql.identifier(table.primaryKey)} = any(${arrayLiteral(valid)}::${sql.raw(table.primaryKeyType)}[])`,
+          where ${sql.identifier(table.primaryKey)} = any(${pgArray(valid)}::${sql.raw(table.primaryKeyType)}[])`,
     );
     for (const row of rowsOf<{ id: string }>(result)) existing.add(`${type}:${row.id}`);
   }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
+import { pgArray } from "./pg-array";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { activityEvents } from "./schema";
@@ -52,12 +53,15 @@ function deleteStep(table: AnyTrackedTable, id: string): Step {
 
 /** How deep each table sits under the others among these, by foreign key (a parent is shallower). */
 async function foreignKeyDepth(tx: AnyDatabase, tableNames: string[]): Promise<Map<string, number>> {
+  const names = pgArray(tableNames);
   const result = await tx.execute(sql`
-    select conrelid::regclass::text as child, confrelid::regclass::text as parent
-      from pg_constraint
-     where contype = 'f' and conrelid <> confrelid
-       and conrelid::regclass::text = any(${`{${tableNames.map((n) => `"${n}"`).join(",")}}`}::text[])
-       and confrelid::regclass::text = any(${`{${tableNames.map((n) => `"${n}"`).join(",")}}`}::text[])`);
+    with involved as (select to_regclass(quote_ident(n)) as oid from unnest(${names}::text[]) as n)
+    select child.relname as child, parent.relname as parent
+      from pg_constraint as k
+      join pg_class as child on child.oid = k.conrelid
+      join pg_class as parent on parent.oid = k.confrelid
+     where k.contype = 'f' and k.conrelid <> k.confrelid
+       and k.conrelid in (select oid from involved) and k.confrelid in (select oid from involved)`);
   const parents = new Map<string, string[]>();
   for (const { child, parent } of rowsOf<{ child: string; parent: string }>(result)) {
     parents.set(child, [...(parents.get(child) ?? []), parent]);

@@ -1,3 +1,4 @@
+import { pgArray } from "./pg-array";
 import type { AnyTrackedTable } from "./registry";
 
 /**
@@ -195,9 +196,6 @@ export function kitFunctionStatements(): string[] {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
-/** A PostgreSQL array literal: `{"a","b"}`. */
-const pgArray = (values: string[]) =>
-  `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 
 /** The trigger names of a tracked table, one per captured operation. */
 export function triggerName(table: Pick<AnyTrackedTable, "tableName">, operation: string): string {
