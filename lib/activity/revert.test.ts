@@ -157,6 +157,16 @@ describe("revert", () => {
     expect(await titleOf(created.id)).toBeUndefined();
   });
 
+  it("reverts an event that changed one row twice without a spurious conflict", async () => {
+    const task = await createTask("A");
+    await kit.withTracking(alice, "update", "task C", async (tx) => {
+      await tx.update(tasks).set({ title: "B" }).where(eq(tasks.id, task.id));
+      await tx.update(tasks).set({ title: "C" }).where(eq(tasks.id, task.id));
+    });
+    expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: true });
+    expect(await titleOf(task.id)).toBe("A");
+  });
+
   it("of two reverts of the same change, the second finds it already undone", async () => {
     const task = await createTask("A");
     await rename(task.id, "B");

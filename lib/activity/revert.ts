@@ -117,10 +117,14 @@ export async function planRevert(
     const db = depth.get(registrationOf(tables, b.type).tableName) ?? 0;
     return a.op === "insert" && b.op === "insert" ? db - da : da - db;
   });
+  const projected = new Map<string, Row | null>();
   for (const change of ordered) {
     const table = registrationOf(tables, change.type);
     const record = { type: change.type, id: change.id };
-    const current = await currentRow(tx, table, change.id, { lock: true });
+    // What the record will be once the event's newer changes are undone: an event that changed one row
+    // twice is checked against the state between them, not against the row as it is now.
+    const key = `${change.type}:${change.id}`;
+    const current = projected.has(key) ? projected.get(key)! : await currentRow(tx, table, change.id, { lock: true });
     // A revert never reaches into another workspace, whatever the event recorded.
     const rowWorkspace = (current ?? (change.op === "update" ? null : change.row))?.[table.workspaceColumn];
     if (rowWorkspace !== undefined && rowWorkspace !== null && String(rowWorkspace) !== workspaceId) {
@@ -144,6 +148,7 @@ export async function planRevert(
         patch[field] = before;
       }
       steps.push(updateStep(table, change.id, patch));
+      projected.set(key, { ...current, ...patch });
     } else if (change.op === "delete") {
       if (current) {
         conflicts.push({ record, field: "(record)", current: "exists", expected: null, intended: "recreated" });
@@ -159,6 +164,7 @@ export async function planRevert(
         };
       }
       steps.push(insertStep(table, change.row));
+      projected.set(key, change.row);
     } else {
       if (!current) continue; // already gone
       for (const [field, value] of Object.entries(change.row)) {
@@ -167,6 +173,7 @@ export async function planRevert(
           conflicts.push({ record, field, current: current[field], expected: value, intended: null });
       }
       steps.push(deleteStep(table, change.id));
+      projected.set(key, null);
     }
   }
   const record = event.recordType && event.recordId ? { type: event.recordType, id: event.recordId } : null;
