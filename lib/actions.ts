@@ -1,6 +1,7 @@
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { ActivityError, runWithActivityContext } from "@/lib/activity";
+import { viewerActor } from "@/lib/actor";
 import { isAdmin, requireViewer, type Viewer } from "@/lib/auth/viewer";
 import { requestActivityContext } from "@/lib/request-context";
 import { AppError, type Failure, fail, type Result } from "@/lib/result";
@@ -38,13 +39,7 @@ export function formAction<S extends z.ZodType, T>(
         }
         return fail("validation", "Please correct the highlighted fields.", fieldErrors);
       }
-      const actor = {
-        type: "user",
-        id: viewer.user.id,
-        name: viewer.user.name,
-        workspaceId: viewer.workspace.id,
-      } as const;
-      const context = { ...(await requestActivityContext()), actor };
+      const context = { ...(await requestActivityContext()), actor: viewerActor(viewer) };
       return await runWithActivityContext(context, () => handler(parsed.data, viewer));
     } catch (error) {
       return toFailure(error);

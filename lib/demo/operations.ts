@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { activity } from "@/lib/activity-kit";
+import { viewerActor } from "@/lib/actor";
 import type { Comment, Project, Task } from "@/lib/db/schema";
 import { ok, type Result } from "@/lib/result";
 import { createComment, type createCommentSchema, deleteComment } from "./comments";
@@ -26,9 +27,6 @@ type Kit = Pick<typeof activity, "withTracking">;
 /** A comment with the title of its task, for the feed line ("comment on Fix login"). */
 type CommentOnTask = Comment & { taskTitle: string };
 
-const actorOf = (viewer: OperationViewer) =>
-  ({ type: "user", id: viewer.user.id, name: viewer.user.name, workspaceId: viewer.workspace.id }) as const;
-
 const taskRelated = (task: Task) => (task.projectId ? [{ type: "project", id: String(task.projectId) }] : []);
 
 /**
@@ -41,7 +39,7 @@ export function createOperations(kit: Kit) {
     createTask: async (viewer: OperationViewer, input: CreateTaskInput): Promise<Result<Task>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "insert",
           (task: Task) => `task ${task.title}`,
           (tx) => createTask(tx, viewer.workspace.id, input),
@@ -52,7 +50,7 @@ export function createOperations(kit: Kit) {
     updateTask: async (viewer: OperationViewer, input: UpdateTaskInput): Promise<Result<Task>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "update",
           (task: Task) => `task ${task.title}`,
           (tx) => updateTask(tx, viewer.workspace.id, input),
@@ -63,7 +61,7 @@ export function createOperations(kit: Kit) {
     cancelTask: async (viewer: OperationViewer, input: CancelTaskInput): Promise<Result<Task>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "task.cancelled",
           (task: Task) => `task ${task.title}`,
           (tx) => cancelTask(tx, viewer.workspace.id, input.id),
@@ -74,7 +72,7 @@ export function createOperations(kit: Kit) {
     deleteTask: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<Task>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "delete",
           (task: Task) => `task ${task.title}`,
           (tx) => deleteTask(tx, viewer.workspace.id, id),
@@ -88,7 +86,7 @@ export function createOperations(kit: Kit) {
     ): Promise<Result<CommentOnTask>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "insert",
           (comment: CommentOnTask) => `comment on ${comment.taskTitle}`,
           (tx) => createComment(tx, viewer.workspace.id, viewer.user.id, input),
@@ -99,7 +97,7 @@ export function createOperations(kit: Kit) {
     deleteComment: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<CommentOnTask>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "delete",
           (comment: CommentOnTask) => `comment on ${comment.taskTitle}`,
           (tx) =>
@@ -116,7 +114,7 @@ export function createOperations(kit: Kit) {
     createProject: async (viewer: OperationViewer, input: ProjectInput): Promise<Result<Project>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "insert",
           (project: Project) => `project ${project.name}`,
           (tx) => createProject(tx, viewer.workspace.id, input),
@@ -129,7 +127,7 @@ export function createOperations(kit: Kit) {
     ): Promise<Result<Project>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "update",
           (project: Project) => `project ${project.name}`,
           (tx) => updateProject(tx, viewer.workspace.id, id, input),
@@ -139,7 +137,7 @@ export function createOperations(kit: Kit) {
     deleteProject: async (viewer: OperationViewer, { id }: z.output<typeof idSchema>): Promise<Result<Project>> =>
       ok(
         await withTracking(
-          actorOf(viewer),
+          viewerActor(viewer),
           "delete",
           (project: Project) => `project ${project.name}`,
           (tx) => deleteProject(tx, viewer.workspace.id, id),

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { formAction } from "@/lib/actions";
 import type { RevertConflict } from "@/lib/activity";
 import { activity } from "@/lib/activity-kit";
+import { viewerActor } from "@/lib/actor";
 import { fail, ok } from "@/lib/result";
 
 const revertSchema = z.object({
@@ -25,13 +26,7 @@ export type RevertActionData = { revertedEventId: number; recordHref: string | n
 export const revertEventAction = formAction(
   revertSchema,
   async ({ eventId, force }, viewer) => {
-    const actor = {
-      type: "user",
-      id: viewer.user.id,
-      name: viewer.user.name,
-      workspaceId: viewer.workspace.id,
-    } as const;
-    const result = await activity.revert(actor, eventId, { force });
+    const result = await activity.revert(viewerActor(viewer), eventId, { force });
     if (!result.ok) {
       const failure = fail(result.error.code, result.error.message);
       const conflicts: RevertConflict[] = result.error.conflicts ?? [];
