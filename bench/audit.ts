@@ -6,15 +6,13 @@
  *    against building the whole export in memory first: throughput and the process's peak memory.
  */
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { createActivityKit } from "@/lib/activity";
 import { type ExportFormat, exportPieces } from "@/lib/activity/export-format";
 import type { ActivityItem } from "@/lib/activity/feed";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres } from "@/lib/db/client";
-import * as schema from "@/lib/db/schema";
 import { activityEvents } from "@/lib/db/schema";
+import { explain, type PlanSummary, planSketch, recordingDatabase } from "./lib/explain";
 import { forceGc, sampleMemory } from "./lib/memory";
 import { type Fixture, SEED, seedFeed } from "./lib/seed";
 import { summarizeLatencies } from "./lib/stats";
@@ -188,12 +186,8 @@ async function measure(all: readonly ReadCase[]): Promise<Map<string, { ms: numb
   return results;
 }
 
-interface Plan {
+interface Plan extends PlanSummary {
   label: string;
-  text: string[];
-  indexes: string[];
-  executionMs: number;
-  buffers: string;
 }
 
 /**
@@ -204,52 +198,30 @@ async function explainCalls(
   url: string,
   calls: { label: string; run: (db: Database, kit: Kit) => Promise<unknown> }[],
 ) {
-  let sent: { query: string; parameters: unknown[] }[] = [];
-  const client = postgres(url, {
-    max: 1,
-    onnotice: () => {},
-    debug: (_connection, query, parameters) => sent.push({ query, parameters }),
-  });
-  const db = drizzle(client, { schema }) as unknown as Database;
-  const kit = makeKit(db);
+  const recording = recordingDatabase(url);
+  const kit = makeKit(recording.db);
   const plans: Plan[] = [];
   try {
     for (const call of calls) {
-      sent = [];
-      await call.run(db, kit);
-      const statements = sent.filter((s) => s.query.includes('"activity_events"'));
+      recording.take();
+      await call.run(recording.db, kit);
+      const statements = recording.take().filter((s) => s.query.includes('"activity_events"'));
       if (statements.length === 0) throw new Error(`${call.label}: no query on activity_events seen`);
-      for (const [i, s] of statements.entries()) {
-        const rows = await client.unsafe<{ "QUERY PLAN": string }[]>(
-          `EXPLAIN (ANALYZE, BUFFERS) ${s.query}`,
-          s.parameters as never[],
-        );
-        const lines = rows.map((r) => r["QUERY PLAN"]);
+      for (const [i, statement] of statements.entries()) {
         plans.push({
           label: statements.length > 1 ? `${call.label}, statement ${i + 1} of ${statements.length}` : call.label,
-          text: lines,
-          indexes: [
-            ...new Set(
-              lines.flatMap((l) => [...l.matchAll(/(?:using|on) (activity_\w+_idx|\w+_pkey)/gi)].map((m) => m[1]!)),
-            ),
-          ],
-          executionMs: Number(lines.find((l) => l.startsWith("Execution Time"))?.match(/[\d.]+/)?.[0] ?? Number.NaN),
-          buffers: lines.find((l) => l.trim().startsWith("Buffers:"))?.trim() ?? "",
+          ...(await explain(recording.client, statement)),
         });
       }
     }
   } finally {
-    await client.end({ timeout: 5 });
+    await recording.client.end({ timeout: 5 });
   }
   return plans;
 }
 
-/** The plan's nodes without their cost estimates, with the conditions that say which index does what. */
-function planSketch(plan: Plan): string[] {
-  return plan.text
-    .filter((l, i) => i === 0 || /->|Rows Removed by Filter|Index Cond|Recheck Cond|Filter:/.test(l))
-    .map((l) => l.replace(/\s*\(cost=[^)]*\)/, "").replace(/\s+\(actual time=/, "  (actual time="));
-}
+/** Which index does what: the plan's nodes and their conditions. */
+const AUDIT_PLAN_LINES = /->|Rows Removed by Filter|Index Cond|Recheck Cond|Filter:/;
 
 /* ---------------------------------------------------------------- part 2: export */
 
@@ -531,7 +503,7 @@ ${Object.entries(tally)
         console.log(
           `  ${plan.label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}`,
         );
-        for (const line of planSketch(plan)) console.log(`      ${line}`);
+        for (const line of planSketch(plan, AUDIT_PLAN_LINES)) console.log(`      ${line}`);
       }
 
       const checks = [

@@ -5,15 +5,13 @@
  * interleaved, one repetition of each in turn, so machine noise touches them alike.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { createActivityKit } from "@/lib/activity";
 import { type CursorPosition, createCursorCodec } from "@/lib/activity/cursor";
 import { feedScope } from "@/lib/activity/feed";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres } from "@/lib/db/client";
-import * as schema from "@/lib/db/schema";
 import { activityEvents, activitySequence } from "@/lib/db/schema";
+import { explain, type PlanSummary, planSketch, recordingDatabase } from "./lib/explain";
 import { firstRow, SEED, seedFeed } from "./lib/seed";
 import { summarizeLatencies } from "./lib/stats";
 import { type Suite, type SuiteContext, writeResults } from "./lib/suite";
@@ -228,13 +226,9 @@ async function walk(kit: Kit, workspaceId: number, pages: number, expectedCursor
   };
 }
 
-interface Plan {
+interface Plan extends PlanSummary {
   case: string;
-  text: string[];
-  indexes: string[];
   feedIndex: boolean;
-  executionMs: number;
-  buffers: string;
 }
 
 /**
@@ -248,47 +242,26 @@ async function explainCases(
   make: typeof cases,
   p: Positions,
 ) {
-  let sent: { query: string; parameters: unknown[] }[] = [];
-  const client = postgres(url, {
-    max: 1,
-    onnotice: () => {},
-    debug: (_connection, query, parameters) => sent.push({ query, parameters }),
-  });
-  const db = drizzle(client, { schema }) as unknown as Database;
-  const own = new Map(make(db, makeKit(db), workspaceId, p).map((c) => [c.id, c]));
+  const recording = recordingDatabase(url);
+  const own = new Map(make(recording.db, makeKit(recording.db), workspaceId, p).map((c) => [c.id, c]));
   const plans: Plan[] = [];
   try {
     for (const c of all) {
-      sent = [];
+      recording.take();
       await own.get(c.id)!.run();
-      const page = sent.find((s) => /order by/i.test(s.query) && s.query.includes('"activity_events"'));
+      const page = recording.take().find((s) => /order by/i.test(s.query) && s.query.includes('"activity_events"'));
       if (!page) throw new Error(`${c.id}: no page query seen`);
-      const rows = await client.unsafe<{ "QUERY PLAN": string }[]>(
-        `EXPLAIN (ANALYZE, BUFFERS) ${page.query}`,
-        page.parameters as never[],
-      );
-      const lines = rows.map((r) => r["QUERY PLAN"]);
-      const indexes = [...new Set(lines.flatMap((l) => [...l.matchAll(/using (\w+)/gi)].map((m) => m[1]!)))];
+      const summary = await explain(recording.client, page);
       plans.push({
         case: c.id,
-        text: lines,
-        indexes,
-        feedIndex: lines.some((l) => /Index Scan( Backward)? using activity_events_feed_idx/.test(l)),
-        executionMs: Number(lines.find((l) => l.startsWith("Execution Time"))?.match(/[\d.]+/)?.[0] ?? Number.NaN),
-        buffers: lines.find((l) => l.trim().startsWith("Buffers:"))?.trim() ?? "",
+        ...summary,
+        feedIndex: summary.text.some((l) => /Index Scan( Backward)? using activity_events_feed_idx/.test(l)),
       });
     }
   } finally {
-    await client.end({ timeout: 5 });
+    await recording.client.end({ timeout: 5 });
   }
   return plans;
-}
-
-/** The plan's nodes without their cost estimates, and the rows a filter threw away. */
-function planSketch(plan: Plan): string[] {
-  return plan.text
-    .filter((l, i) => i === 0 || /->|Rows Removed by Filter/.test(l))
-    .map((l) => l.replace(/\s*\(cost=[^)]*\)/, "").replace(/\s+\(actual time=/, "  (actual time="));
 }
 
 /* ---------------------------------------------------------------- the suite */
