@@ -12,9 +12,6 @@ const encoder = new TextEncoder();
  * number of events.
  */
 export async function GET(request: Request) {
-  let items: AsyncGenerator<Awaited<ReturnType<typeof activity.toItems>>>;
-  let format: ExportFormat;
-  let filename: string;
   try {
     const auth = await requireAdminApi();
     if (auth.response) return auth.response;
@@ -25,16 +22,16 @@ export async function GET(request: Request) {
         parameter: "format",
       });
     }
-    format = requested as ExportFormat;
+    const format = requested as ExportFormat;
     search.delete("format");
-    items = activity.exportItems(auth.viewer.workspace.id, search);
+    const items = activity.exportItems(auth.viewer.workspace.id, search);
     // The first batch is read before answering, so bad filters are a 400 and not a broken download.
     const first = await items.next();
     const day = new Date().toISOString().slice(0, 10);
-    filename = `activity-${auth.viewer.workspace.slug.replace(/[^a-z0-9-]/g, "-")}-${day}.${format}`;
+    const filename = `activity-${auth.viewer.workspace.slug.replace(/[^a-z0-9-]/g, "-")}-${day}.${format}`;
     const pieces = exportPieces(format);
     let pending: string | null = pieces.header + (first.done ? "" : pieces.batch(first.value));
-    let done = first.done ?? false;
+    let done = first.done === true;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (pending !== null) {
@@ -42,19 +39,14 @@ export async function GET(request: Request) {
           pending = null;
           return;
         }
-        if (done) {
-          controller.enqueue(encoder.encode(pieces.footer));
-          controller.close();
+        const next = done ? undefined : await items.next();
+        if (next && !next.done) {
+          controller.enqueue(encoder.encode(pieces.batch(next.value)));
           return;
         }
-        const next = await items.next();
-        if (next.done) {
-          done = true;
-          controller.enqueue(encoder.encode(pieces.footer));
-          controller.close();
-        } else {
-          controller.enqueue(encoder.encode(pieces.batch(next.value)));
-        }
+        done = true;
+        controller.enqueue(encoder.encode(pieces.footer));
+        controller.close();
       },
       async cancel() {
         await items.return(undefined);
