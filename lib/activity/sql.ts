@@ -12,64 +12,77 @@ import type { AnyTrackedTable } from "./registry";
  */
 const KIT_FUNCTIONS_SQL = /* sql */ `
 CREATE OR REPLACE FUNCTION activity_diff(old_row jsonb, new_row jsonb, redacted text[], ignored text[])
-RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-  SELECT coalesce(jsonb_object_agg(n.key,
-           CASE WHEN n.key = ANY (redacted) THEN '["[redacted]", "[redacted]"]'::jsonb
-                ELSE jsonb_build_array(old_row -> n.key, n.value) END), '{}'::jsonb)
-  FROM jsonb_each(new_row) AS n
-  WHERE NOT (n.key = ANY (ignored)) AND (old_row -> n.key) IS DISTINCT FROM n.value
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+BEGIN
+  -- plpgsql, not sql: PostgreSQL before 18 plans a sql function's body anew in every transaction.
+  RETURN (SELECT coalesce(jsonb_object_agg(n.key,
+            CASE WHEN n.key = ANY (redacted) THEN '["[redacted]", "[redacted]"]'::jsonb
+                 ELSE jsonb_build_array(old_row -> n.key, n.value) END), '{}'::jsonb)
+          FROM jsonb_each(new_row) AS n
+          WHERE NOT (n.key = ANY (ignored)) AND (old_row -> n.key) IS DISTINCT FROM n.value);
+END
 $fn$;
 
 CREATE OR REPLACE FUNCTION activity_redact(r jsonb, redacted text[])
-RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-  SELECT CASE WHEN cardinality(redacted) = 0 THEN r ELSE
-    (SELECT jsonb_object_agg(key, CASE WHEN key = ANY (redacted) THEN '"[redacted]"'::jsonb ELSE value END)
-     FROM jsonb_each(r)) END
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+BEGIN
+  IF cardinality(redacted) = 0 THEN
+    RETURN r;
+  END IF;
+  RETURN (SELECT jsonb_object_agg(key, CASE WHEN key = ANY (redacted) THEN '"[redacted]"'::jsonb ELSE value END)
+          FROM jsonb_each(r));
+END
 $fn$;
 
 -- Trigger arguments: record type, primary key column, workspace column, label column ('' for none),
 -- redacted columns and ignored columns (text[] literals).
+--
+-- Written for the common case, an action that changes one row: plpgsql prepares each expression of a
+-- function anew in every transaction, so the path a tracked insert takes evaluates as few as it can.
+-- Inside withTracking (mode 'tracking') the change is appended as JSON text to a transaction-local
+-- setting; activity_store_event folds what was collected into the event. An insert or delete names its
+-- primary key column ("key") rather than repeating the id, which the event's change gets when it is stored.
+-- Chunks of at most 64 kB: each append copies one chunk, so a statement changing many rows costs time in
+-- proportion to their number. The depth tells a cascade from the statement that caused it.
 CREATE OR REPLACE FUNCTION activity_capture()
 RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
   mode text := current_setting('activity.mode', true);
-  r jsonb;
   diff jsonb;
-  change jsonb;
-  chunk int;
-  pending text;
+  change text;
+  chunk text;
+  r jsonb;
 BEGIN
   IF mode = 'skip' THEN
     RETURN NULL;
   END IF;
-  IF TG_OP = 'UPDATE' THEN
-    r := to_jsonb(NEW);
-    diff := activity_diff(to_jsonb(OLD), r, TG_ARGV[4]::text[], TG_ARGV[5]::text[]);
+  IF TG_OP = 'INSERT' THEN
+    change := json_build_object('type', TG_ARGV[0], 'key', TG_ARGV[1], 'op', 'insert', 'depth', pg_trigger_depth(),
+      'row', CASE WHEN TG_ARGV[4] = '{}' THEN row_to_json(NEW)
+                  ELSE activity_redact(to_jsonb(NEW), TG_ARGV[4]::text[])::json END)::text;
+  ELSIF TG_OP = 'DELETE' THEN
+    change := json_build_object('type', TG_ARGV[0], 'key', TG_ARGV[1], 'op', 'delete', 'depth', pg_trigger_depth(),
+      'row', CASE WHEN TG_ARGV[4] = '{}' THEN row_to_json(OLD)
+                  ELSE activity_redact(to_jsonb(OLD), TG_ARGV[4]::text[])::json END)::text;
+  ELSE
+    diff := activity_diff(to_jsonb(OLD), to_jsonb(NEW), TG_ARGV[4]::text[], TG_ARGV[5]::text[]);
     IF diff = '{}'::jsonb THEN
       RETURN NULL;
     END IF;
-    change := jsonb_build_object('type', TG_ARGV[0], 'id', r ->> TG_ARGV[1], 'op', 'update', 'changes', diff);
-  ELSE
-    r := CASE TG_OP WHEN 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END;
-    change := jsonb_build_object('type', TG_ARGV[0], 'id', r ->> TG_ARGV[1], 'op', lower(TG_OP),
-                                 'row', activity_redact(r, TG_ARGV[4]::text[]));
+    change := json_build_object('type', TG_ARGV[0], 'id', row_to_json(NEW) ->> TG_ARGV[1], 'op', 'update',
+      'depth', pg_trigger_depth(), 'changes', diff)::text;
   END IF;
   IF mode = 'tracking' THEN
-    -- Appended as text, without re-parsing what is there, into chunks of at most 64 kB: each append then
-    -- copies one chunk, so a statement changing many rows costs time in proportion to their number. The
-    -- depth tells a cascade from the statement that caused it.
-    chunk := coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int;
-    pending := coalesce(current_setting('activity.changes_' || chunk, true), '');
-    IF length(pending) > 65536 THEN
-      chunk := chunk + 1;
-      pending := '';
-      PERFORM set_config('activity.chunk', chunk::text, true);
+    chunk := 'activity.changes_' || coalesce(nullif(current_setting('activity.chunk', true), ''), '0');
+    IF length(set_config(chunk, coalesce(nullif(current_setting(chunk, true), '') || ',', '') || change, true))
+       > 65536 THEN
+      PERFORM set_config('activity.chunk',
+        (coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int + 1)::text, true);
     END IF;
-    PERFORM set_config('activity.changes_' || chunk,
-      CASE WHEN pending = '' THEN '' ELSE pending || ',' END
-        || (change || jsonb_build_object('depth', pg_trigger_depth()))::text, true);
     RETURN NULL;
   END IF;
+  -- Outside withTracking: an unattributed event of its own.
+  r := to_jsonb(CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END);
   INSERT INTO activity_events (workspace_id, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, changes, request_id, ip, user_agent, unattributed)
   VALUES (r ->> TG_ARGV[2],
@@ -80,7 +93,7 @@ BEGIN
           TG_ARGV[0] || ' ' || left(coalesce(r ->> nullif(TG_ARGV[3], ''), r ->> TG_ARGV[1]), 120),
           TG_ARGV[0],
           r ->> TG_ARGV[1],
-          jsonb_build_array(change),
+          jsonb_build_array(change::jsonb - 'key' - 'depth' || jsonb_build_object('id', r ->> TG_ARGV[1])),
           nullif(current_setting('activity.request_id', true), ''),
           nullif(current_setting('activity.ip', true), ''),
           nullif(current_setting('activity.user_agent', true), ''),
@@ -90,8 +103,7 @@ END
 $fn$;
 
 -- withTracking's first statement: the actor and request as transaction-local settings (safe behind
--- PgBouncer), and capture switched to collecting. One jsonb argument: a statement with many parameters
--- costs the client far more than one.
+-- PgBouncer), and capture switched to collecting.
 CREATE OR REPLACE FUNCTION activity_begin(p jsonb)
 RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -106,51 +118,87 @@ BEGIN
 END
 $fn$;
 
--- withTracking's last statement: the one event row, with every change captured since activity_begin.
--- The record is the one given, or the change made by the action's own statements (smallest trigger
--- depth; a cascade is deeper), preferring the id the action returned. Returns null when an update
--- changed nothing: then nothing is stored.
-CREATE OR REPLACE FUNCTION activity_store_event(p jsonb)
+-- One event row from its fields (p) and the captured changes (a JSON array, in capture order). The
+-- record is the one given, or the change made by the action's own statements (smallest trigger depth;
+-- a cascade is deeper), preferring the id the action returned. \`refs\` (a text[] literal in p) holds
+-- the related records' keys; the event's refs are those and every changed record's, distinct and sorted,
+-- without the event's own record.
+CREATE OR REPLACE FUNCTION activity_store_changes(p jsonb, captured jsonb)
 RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
-  chunks int := coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int;
-  captured jsonb;
   chosen jsonb;
-  related jsonb := coalesce(p -> 'related', '[]'::jsonb);
   record_type text := p ->> 'recordType';
   record_id text := p ->> 'recordId';
+  refs text[];
   event_id bigint;
 BEGIN
-  SELECT ('[' || coalesce(string_agg(nullif(current_setting('activity.changes_' || i, true), ''), ',' ORDER BY i), '')
-          || ']')::jsonb
-    INTO captured
-    FROM generate_series(0, chunks) AS i;
-  PERFORM set_config('activity.mode', '', true), set_config('activity.chunk', '', true);
-  PERFORM set_config('activity.changes_' || i, '', true) FROM generate_series(0, chunks) AS i;
-  IF p ->> 'action' = 'update' AND jsonb_array_length(captured) = 0 THEN
-    RETURN NULL;
-  END IF;
+  -- Each change gets its id (an insert or a delete named its key column) and loses the capture depth.
+  SELECT jsonb_agg(e - 'key' - 'depth' || jsonb_build_object('id', coalesce(e ->> 'id', e -> 'row' ->> (e ->> 'key')))
+                   ORDER BY n),
+         (array_agg(jsonb_build_object('type', e ->> 'type', 'id', coalesce(e ->> 'id', e -> 'row' ->> (e ->> 'key')))
+                    ORDER BY (e ->> 'depth')::int,
+                             coalesce(e ->> 'id', e -> 'row' ->> (e ->> 'key')) IS NOT DISTINCT FROM (p ->> 'hintId') DESC,
+                             n)
+           FILTER (WHERE record_type IS NULL))[1]
+    INTO captured, chosen
+    FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n);
   IF record_type IS NULL THEN
-    SELECT e INTO chosen FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)
-     ORDER BY (e ->> 'depth')::int, (e ->> 'id') IS NOT DISTINCT FROM (p ->> 'hintId') DESC, n
-     LIMIT 1;
     record_type := chosen ->> 'type';
     record_id := chosen ->> 'id';
   END IF;
+  refs := ARRAY(SELECT DISTINCT k FROM (
+                  SELECT unnest(coalesce((p ->> 'refs')::text[], '{}')) AS k
+                  UNION ALL
+                  SELECT (e ->> 'type') || ':' || (e ->> 'id') FROM jsonb_array_elements(captured) AS e
+                ) AS keys
+                WHERE k IS DISTINCT FROM record_type || ':' || record_id ORDER BY k);
   INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, related, refs, changes, metadata,
                                request_id, ip, user_agent)
   VALUES (p ->> 'workspaceId', coalesce((p ->> 'occurredAt')::timestamptz, now()), p ->> 'actorType',
-          p ->> 'actorId', p ->> 'actorLabel', p ->> 'action', p ->> 'subject', record_type, record_id, related,
-          ARRAY(SELECT DISTINCT k FROM (
-                  SELECT (e ->> 'type') || ':' || (e ->> 'id') AS k FROM jsonb_array_elements(captured) AS e
-                  UNION ALL
-                  SELECT (r ->> 'type') || ':' || (r ->> 'id') FROM jsonb_array_elements(related) AS r
-                ) AS keys
-                WHERE k IS DISTINCT FROM record_type || ':' || record_id ORDER BY k),
-          (SELECT coalesce(jsonb_agg(e - 'depth' ORDER BY n), '[]'::jsonb)
-             FROM jsonb_array_elements(captured) WITH ORDINALITY AS x(e, n)),
+          p ->> 'actorId', p ->> 'actorLabel', p ->> 'action', p ->> 'subject', record_type, record_id,
+          coalesce(p -> 'related', '[]'::jsonb), refs, coalesce(captured, '[]'::jsonb),
           coalesce(p -> 'metadata', '{}'::jsonb), p ->> 'requestId', p ->> 'ip', p ->> 'userAgent')
+  RETURNING id INTO event_id;
+  RETURN event_id;
+END
+$fn$;
+
+-- withTracking's last statement: the one event row, with every change captured since activity_begin.
+-- Returns null when an update changed nothing: then nothing is stored. The common case, one changed row
+-- and no record given, takes a path of its own: a handful of expressions and the insert.
+CREATE OR REPLACE FUNCTION activity_store_event(p jsonb)
+RETURNS bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+  captured jsonb;
+  c jsonb;
+  event_id bigint;
+BEGIN
+  PERFORM set_config('activity.mode', '', true);
+  IF coalesce(nullif(current_setting('activity.chunk', true), ''), '0') = '0' THEN
+    captured := ('[' || coalesce(current_setting('activity.changes_0', true), '') || ']')::jsonb;
+  ELSE
+    SELECT ('[' || string_agg(nullif(current_setting('activity.changes_' || i, true), ''), ',' ORDER BY i) || ']')::jsonb
+      INTO captured
+      FROM generate_series(0, current_setting('activity.chunk')::int) AS i;
+  END IF;
+  IF jsonb_array_length(captured) = 0 AND p ->> 'action' = 'update' THEN
+    RETURN NULL;
+  END IF;
+  IF jsonb_array_length(captured) <> 1 OR p ? 'recordType' THEN
+    RETURN activity_store_changes(p, captured);
+  END IF;
+  c := captured -> 0;
+  c := c - 'key' - 'depth' || jsonb_build_object('id', coalesce(c ->> 'id', c -> 'row' ->> (c ->> 'key')));
+  INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
+                               record_type, record_id, related, refs, changes, metadata,
+                               request_id, ip, user_agent)
+  VALUES (p ->> 'workspaceId', coalesce((p ->> 'occurredAt')::timestamptz, now()), p ->> 'actorType',
+          p ->> 'actorId', p ->> 'actorLabel', p ->> 'action', p ->> 'subject', c ->> 'type', c ->> 'id',
+          coalesce(p -> 'related', '[]'::jsonb),
+          array_remove(coalesce((p ->> 'refs')::text[], '{}'), (c ->> 'type') || ':' || (c ->> 'id')),
+          jsonb_build_array(c), coalesce(p -> 'metadata', '{}'::jsonb), p ->> 'requestId', p ->> 'ip',
+          p ->> 'userAgent')
   RETURNING id INTO event_id;
   RETURN event_id;
 END

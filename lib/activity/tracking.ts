@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import { storedActor } from "./actor";
@@ -12,6 +11,8 @@ import {
 } from "./catalogue";
 import { currentActivityContext } from "./context";
 import { ActivityError } from "./errors";
+import { pgArray } from "./pg-array";
+import { type Statement, type TransactionRunner, transactionRunner } from "./transaction";
 import type { RecordRef } from "./types";
 
 // biome-ignore lint/suspicious/noExplicitAny: the kit accepts any host schema
@@ -117,14 +118,9 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     options?: TrackingOptions<Success<R>, unknown>,
   ): Promise<R> {
     const opts = options ?? {};
-    const db = await config.db();
+    const runner = transactionRunner(await config.db());
     if (opts.track === false) {
-      return runInTransaction(db, async (tx) => {
-        await tx.execute(sql`select set_config('activity.mode', 'skip', true)`);
-        const result = await fn(tx);
-        if (isFailure(result)) throw new Rollback(result);
-        return result;
-      });
+      return runInTransaction(runner, { text: "select set_config('activity.mode', 'skip', true)" }, fn, () => null);
     }
     const metadata = parseMetadata(action, opts.metadata);
     const context = currentActivityContext();
@@ -132,53 +128,51 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     if (!actorInput)
       throw new ActivityError("no_actor", "withTracking needs an actor: pass one or set it in the context.");
     const actor = storedActor(actorInput);
+    const request = { requestId: context.requestId, ip: context.ip, userAgent: context.userAgent };
+    const who = { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
 
-    return runInTransaction(db, async (tx) => {
-      // Sent without waiting for its answer: the driver pipelines it with fn's first statement, so the
-      // settings cost no round trip of their own. Its error, if any, is the one to report.
-      const request = { requestId: context.requestId, ip: context.ip, userAgent: context.userAgent };
-      const who = { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
-      const begun = Promise.resolve(
-        tx.execute(sql`select activity_begin(${JSON.stringify({ ...who, ...request })}::jsonb)`),
-      );
-      begun.catch(() => {});
-      let result: R;
-      try {
-        result = await fn(tx);
-      } catch (error) {
-        await begun;
-        throw error;
-      }
-      await begun;
-      if (isFailure(result)) throw new Rollback(result);
-      const success = result as Success<R>;
-      const record = resolve(opts.record, success);
-      const related = (resolve(opts.related, success) ?? []).map((r) => ({ type: r.type, id: String(r.id) }));
-      const hintId =
-        typeof success === "object" && success !== null && "id" in success
-          ? String((success as { id: unknown }).id)
-          : null;
-      const event = {
-        ...who,
-        ...request,
-        workspaceId: actor.workspaceId,
-        occurredAt: (opts.occurredAt ?? context.occurredAt)?.toISOString(),
-        action,
-        subject: resolve(subject, success) ?? "",
-        recordType: record?.type,
-        recordId: record ? String(record.id) : undefined,
-        hintId,
-        related,
-        metadata,
-      };
-      await tx.execute(sql`select activity_store_event(${JSON.stringify(event)}::jsonb)`);
-      return result;
-    });
+    return runInTransaction(
+      runner,
+      { text: "select activity_begin($1::jsonb)", argument: JSON.stringify({ ...who, ...request }) },
+      fn,
+      (success) => {
+        const record = resolve(opts.record, success);
+        const related = (resolve(opts.related, success) ?? []).map((r) => ({ type: r.type, id: String(r.id) }));
+        const hintId =
+          typeof success === "object" && success !== null && "id" in success
+            ? String((success as { id: unknown }).id)
+            : null;
+        const event = {
+          ...who,
+          ...request,
+          workspaceId: actor.workspaceId,
+          occurredAt: (opts.occurredAt ?? context.occurredAt)?.toISOString(),
+          action,
+          subject: resolve(subject, success) ?? "",
+          recordType: record?.type,
+          recordId: record ? String(record.id) : undefined,
+          hintId,
+          related,
+          refs: pgArray([...new Set(related.map((r) => `${r.type}:${r.id}`))].sort()),
+          metadata,
+        };
+        return { text: "select activity_store_event($1::jsonb)", argument: JSON.stringify(event) };
+      },
+    );
   }
 
-  async function runInTransaction<R>(db: Db, fn: (tx: TransactionOf<Db>) => Promise<R>): Promise<R> {
+  /** Runs the transaction; a failure result rolls it back and is returned unchanged. */
+  async function runInTransaction<R>(
+    runner: TransactionRunner<Db>,
+    opening: Statement,
+    fn: (tx: TransactionOf<Db>) => Promise<R>,
+    closing: (success: Success<R>) => Statement | null,
+  ): Promise<R> {
     try {
-      return (await db.transaction((tx) => fn(tx as TransactionOf<Db>))) as R;
+      return await runner.run(opening, fn, (result) => {
+        if (isFailure(result)) throw new Rollback(result);
+        return closing(result as Success<R>);
+      });
     } catch (error) {
       if (error instanceof Rollback) return error.result as R;
       throw error;

@@ -1,0 +1,174 @@
+import { is, sql } from "drizzle-orm";
+import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
+import type { AnyDatabase, TransactionOf } from "./tracking";
+
+/**
+ * How withTracking runs its transaction. Both runners send the same statements — BEGIN, the opening
+ * statement, fn's statements, the closing statement, COMMIT — and give the same guarantees; they differ in
+ * how many round trips and how much client work that takes.
+ */
+export interface TransactionRunner<Db extends AnyDatabase> {
+  readonly kind: "pipelined" | "generic";
+  /**
+   * Runs `opening` right after BEGIN, then `fn(tx)`, then `closing(result)` (when it returns a statement)
+   * right before COMMIT. An error anywhere — `fn` throwing, `closing` throwing, a statement failing —
+   * rolls the whole transaction back and propagates.
+   */
+  run<R>(
+    opening: Statement,
+    fn: (tx: TransactionOf<Db>) => Promise<R>,
+    closing: (result: R) => Statement | null,
+  ): Promise<R>;
+}
+
+/** A statement of the kit: SQL text with `$1` standing for one jsonb argument (or none). */
+export interface Statement {
+  text: string;
+  argument?: string;
+}
+
+const runners = new WeakMap<AnyDatabase, TransactionRunner<AnyDatabase>>();
+
+export function transactionRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
+  let runner = runners.get(db);
+  if (!runner) {
+    runner = pipelinedRunner(db) ?? genericRunner(db);
+    runners.set(db, runner);
+  }
+  return runner as TransactionRunner<Db>;
+}
+
+/** Any drizzle database: `db.transaction`, one statement after another. */
+function genericRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
+  const execute = (tx: AnyDatabase, s: Statement) => {
+    const [before, after] = s.text.split("$1") as [string, string | undefined];
+    return tx.execute(after === undefined ? sql.raw(before) : sql`${sql.raw(before)}${s.argument}${sql.raw(after)}`);
+  };
+  return {
+    kind: "generic",
+    run: <R>(opening: Statement, fn: (tx: TransactionOf<Db>) => Promise<R>, closing: (result: R) => Statement | null) =>
+      db.transaction(async (tx): Promise<R> => {
+        // Sent without waiting for its answer: drivers that pipeline send it with fn's first statement.
+        // Its error, if any, is the one to report.
+        const opened = Promise.resolve(execute(tx, opening));
+        opened.catch(() => {});
+        let result: R;
+        try {
+          result = await fn(tx as TransactionOf<Db>);
+        } catch (error) {
+          await opened;
+          throw error;
+        }
+        await opened;
+        const last = closing(result);
+        if (last) await execute(tx, last);
+        return result;
+      }),
+  };
+}
+
+/** The parts of a postgres.js client the pipelined runner uses (the `postgres` package, v3). */
+interface PostgresJsQuery extends Promise<unknown> {
+  simple?: () => PostgresJsQuery;
+}
+interface PostgresJsConnection {
+  unsafe(text: string, args?: unknown[], options?: { prepare?: boolean; simple?: boolean }): PostgresJsQuery;
+  release(): void;
+}
+interface PostgresJsClient {
+  reserve(): Promise<PostgresJsConnection>;
+  options?: { prepare?: boolean };
+}
+
+/**
+ * drizzle over postgres.js: the transaction runs on a reserved connection, and the kit's statements travel
+ * in the same network writes as their neighbours. BEGIN and the opening statement go out with fn's first
+ * statement; the closing statement and COMMIT go out together. That is two round trips for a one-statement
+ * action where `db.transaction` takes four. The kit's own statements are prepared once per connection
+ * (unless the client was created with `prepare: false`, as behind PgBouncer in transaction mode).
+ *
+ * If the closing statement fails, the COMMIT sent behind it finds the transaction aborted and ends it
+ * without committing (PostgreSQL answers ROLLBACK), and the error is reported: nothing is half-stored.
+ */
+function pipelinedRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> | null {
+  const internals = db as unknown as { $client?: unknown; session?: unknown; dialect?: unknown };
+  const client = internals.$client as PostgresJsClient | undefined;
+  if (!is(internals.session, PostgresJsSession) || typeof client?.reserve !== "function") return null;
+  // The session's schema and options (logger, cache) are private in drizzle's types, public at run time.
+  const session = internals.session as unknown as { schema: never; options: never };
+  const dialect = internals.dialect as ConstructorParameters<typeof PostgresJsTransaction>[0];
+  const prepare = client.options?.prepare !== false;
+
+  return {
+    kind: "pipelined",
+    async run(opening, fn, closing) {
+      const connection = await client.reserve();
+      const send = (s: Statement) =>
+        s.argument === undefined ? connection.unsafe(s.text) : connection.unsafe(s.text, [s.argument], { prepare });
+      let inTransaction = false;
+      try {
+        const begun = connection.unsafe("begin");
+        const opened = send(opening);
+        inTransaction = true;
+        // Both are queued now, so fn's statements line up behind them.
+        begun.catch(() => {});
+        opened.catch(() => {});
+        const tx = new PostgresJsTransaction(
+          dialect,
+          new PostgresJsSession(withSavepoints(connection) as never, dialect, session.schema, session.options),
+          session.schema,
+        );
+        let result: Awaited<ReturnType<typeof fn>>;
+        try {
+          result = await fn(tx as unknown as TransactionOf<Db>);
+        } catch (error) {
+          await begun;
+          await opened;
+          throw error;
+        }
+        await begun;
+        await opened;
+        const last = closing(result);
+        const ending = [last ? send(last) : null, connection.unsafe("commit")];
+        inTransaction = false;
+        for (const outcome of await Promise.allSettled(ending)) {
+          if (outcome.status === "rejected") throw outcome.reason;
+        }
+        return result;
+      } catch (error) {
+        if (inTransaction) await connection.unsafe("rollback").catch(() => {});
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
+  };
+}
+
+/**
+ * What drizzle's nested `tx.transaction()` needs from the client: savepoints, on the same connection.
+ */
+interface SavepointClient {
+  unsafe: PostgresJsConnection["unsafe"];
+  savepoint<T>(fn: (nested: SavepointClient) => Promise<T>): Promise<T>;
+}
+
+function withSavepoints(connection: PostgresJsConnection): SavepointClient {
+  let counter = 0;
+  const client: SavepointClient = {
+    unsafe: connection.unsafe,
+    async savepoint(fn) {
+      const name = `activity_savepoint_${++counter}`;
+      await connection.unsafe(`savepoint ${name}`);
+      try {
+        const result = await fn(client);
+        await connection.unsafe(`release savepoint ${name}`);
+        return result;
+      } catch (error) {
+        await connection.unsafe(`rollback to savepoint ${name}`);
+        throw error;
+      }
+    },
+  };
+  return client;
+}
