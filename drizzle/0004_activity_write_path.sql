@@ -84,7 +84,8 @@ $fn$;
 CREATE OR REPLACE FUNCTION activity_begin(p jsonb)
 RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-  PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.chunk', '0', true),
+  PERFORM set_config('activity.mode', 'tracking', true),
+          set_config('activity.chunk', '0', true),
           set_config('activity.changes_0', '', true),
           set_config('activity.actor_type', p ->> 'actorType', true),
           set_config('activity.actor_id', coalesce(p ->> 'actorId', ''), true),

@@ -4,12 +4,15 @@ import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { type Database, type DbHandle, openPglite, openPostgres, rowsOf } from "@/lib/db/client";
 import { workerDatabaseUrl } from "./worker-databases";
 
-/** A migrated database of this worker's own: PGlite from the global dump, or a server database. */
-export async function openTestDb(): Promise<DbHandle> {
+/**
+ * A migrated database of this worker's own: PGlite from the global dump, or a server database (`options`
+ * size the server client's pool and choose prepared statements).
+ */
+export async function openTestDb(options: { max?: number; prepare?: boolean } = {}): Promise<DbHandle> {
   const target = inject("testDatabase");
   if (target.kind === "postgres") {
     const poolId = Number(process.env.VITEST_POOL_ID ?? 1);
-    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20 });
+    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20, ...options });
   }
   const dump = await readFile(target.dump);
   return openPglite({ loadDataDir: new Blob([dump]) });

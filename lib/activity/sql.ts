@@ -10,6 +10,36 @@ import type { AnyTrackedTable } from "./registry";
  * stores takes them all: an action that changes one row writes one event row. Outside withTracking (raw
  * SQL, a script, another service) each changed row becomes an unattributed event of its own.
  */
+/**
+ * The transaction-local settings withTracking makes first (safe behind PgBouncer): the actor and the
+ * request, where database code can read them, and capture switched to collecting. `p` is a jsonb
+ * expression with actorType, actorId, actorLabel, requestId, ip and userAgent.
+ */
+const beginSettings = (p: string) =>
+  [
+    "set_config('activity.mode', 'tracking', true)",
+    "set_config('activity.chunk', '0', true)",
+    "set_config('activity.changes_0', '', true)",
+    `set_config('activity.actor_type', ${p} ->> 'actorType', true)`,
+    `set_config('activity.actor_id', coalesce(${p} ->> 'actorId', ''), true)`,
+    `set_config('activity.actor_label', ${p} ->> 'actorLabel', true)`,
+    `set_config('activity.request_id', coalesce(${p} ->> 'requestId', ''), true)`,
+    `set_config('activity.ip', coalesce(${p} ->> 'ip', ''), true)`,
+    `set_config('activity.user_agent', coalesce(${p} ->> 'userAgent', ''), true)`,
+  ].join(",\n          ");
+
+/**
+ * withTracking's first statement, with its one jsonb parameter. A plain statement rather than a call of
+ * activity_begin: prepared once per connection, it skips a function call on every transaction.
+ */
+export const BEGIN_STATEMENT = `select ${beginSettings("p")} from (select $1::jsonb as p) as args`;
+
+/** withTracking's last statement before COMMIT: the event, from one jsonb parameter. */
+export const STORE_EVENT_STATEMENT = "select activity_store_event($1::jsonb)";
+
+/** The first statement of `track: false`: capture off for this transaction. */
+export const SKIP_STATEMENT = "select set_config('activity.mode', 'skip', true)";
+
 const KIT_FUNCTIONS_SQL = /* sql */ `
 CREATE OR REPLACE FUNCTION activity_diff(old_row jsonb, new_row jsonb, redacted text[], ignored text[])
 RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -102,19 +132,12 @@ BEGIN
 END
 $fn$;
 
--- withTracking's first statement: the actor and request as transaction-local settings (safe behind
--- PgBouncer), and capture switched to collecting.
+-- What withTracking's first statement does, for a client of its own (another service, a script) that
+-- wants its writes attributed: the actor and request as settings, and capture switched to collecting.
 CREATE OR REPLACE FUNCTION activity_begin(p jsonb)
 RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-  PERFORM set_config('activity.mode', 'tracking', true), set_config('activity.chunk', '0', true),
-          set_config('activity.changes_0', '', true),
-          set_config('activity.actor_type', p ->> 'actorType', true),
-          set_config('activity.actor_id', coalesce(p ->> 'actorId', ''), true),
-          set_config('activity.actor_label', p ->> 'actorLabel', true),
-          set_config('activity.request_id', coalesce(p ->> 'requestId', ''), true),
-          set_config('activity.ip', coalesce(p ->> 'ip', ''), true),
-          set_config('activity.user_agent', coalesce(p ->> 'userAgent', ''), true);
+  PERFORM ${beginSettings("p")};
 END
 $fn$;
 

@@ -12,6 +12,7 @@ import {
 import { currentActivityContext } from "./context";
 import { ActivityError } from "./errors";
 import { pgArray } from "./pg-array";
+import { BEGIN_STATEMENT, SKIP_STATEMENT, STORE_EVENT_STATEMENT } from "./sql";
 import { type Statement, type TransactionRunner, transactionRunner } from "./transaction";
 import type { RecordRef } from "./types";
 
@@ -120,7 +121,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     const opts = options ?? {};
     const runner = transactionRunner(await config.db());
     if (opts.track === false) {
-      return runInTransaction(runner, { text: "select set_config('activity.mode', 'skip', true)" }, fn, () => null);
+      return runInTransaction(runner, { text: SKIP_STATEMENT }, fn, () => null);
     }
     const metadata = parseMetadata(action, opts.metadata);
     const context = currentActivityContext();
@@ -133,7 +134,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
 
     return runInTransaction(
       runner,
-      { text: "select activity_begin($1::jsonb)", argument: JSON.stringify({ ...who, ...request }) },
+      { text: BEGIN_STATEMENT, argument: JSON.stringify({ ...who, ...request }) },
       fn,
       (success) => {
         const record = resolve(opts.record, success);
@@ -156,7 +157,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
           refs: pgArray([...new Set(related.map((r) => `${r.type}:${r.id}`))].sort()),
           metadata,
         };
-        return { text: "select activity_store_event($1::jsonb)", argument: JSON.stringify(event) };
+        return { text: STORE_EVENT_STATEMENT, argument: JSON.stringify(event) };
       },
     );
   }

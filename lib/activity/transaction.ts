@@ -21,7 +21,7 @@ export interface TransactionRunner<Db extends AnyDatabase> {
   ): Promise<R>;
 }
 
-/** A statement of the kit: SQL text with `$1` standing for one jsonb argument (or none). */
+/** A statement of the kit: SQL text in which `$1`, at most once, stands for its one jsonb argument. */
 export interface Statement {
   text: string;
   argument?: string;

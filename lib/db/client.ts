@@ -27,10 +27,12 @@ export function embeddedDataDir(): string {
 }
 
 /** A PostgreSQL server through the `postgres` driver. */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DbHandle> {
+export async function openPostgres(url: string, options: { max?: number; prepare?: boolean } = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  // postgres.js reads a present-but-undefined `prepare` as false: pass it only when it is given.
+  const prepare = options.prepare === undefined ? {} : { prepare: options.prepare };
+  const client = postgres(url, { max: options.max ?? 10, ...prepare, onnotice: () => {} });
   const db = drizzle(client, { schema }) as unknown as Database;
   return {
     db,
