@@ -32,6 +32,7 @@ Options:
   --modes <list>    commit modes, comma-separated: ${Object.keys(COMMIT_MODES).join(", ")} (default: all)
                     durable = synchronous_commit on, async = synchronous_commit off (no wait for the disk)
   --diagnose        also run the cases that show where the time goes
+  --cases <regex>   write suite: only the cases whose id matches (ids: insert.bare, update.floor, ...)
   --help
 
 Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).
@@ -59,6 +60,7 @@ function parseOptions(argv: string[]): { suites: Suite[]; options: BenchOptions 
       rounds: { type: "string" },
       modes: { type: "string" },
       diagnose: { type: "boolean", default: false },
+      cases: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -78,6 +80,7 @@ function parseOptions(argv: string[]): { suites: Suite[]; options: BenchOptions 
       rounds: positiveNumber("rounds", values.rounds, 3, true),
       modes: modes as CommitMode[],
       diagnose: values.diagnose,
+      cases: values.cases === undefined ? undefined : new RegExp(values.cases),
     },
   };
 }

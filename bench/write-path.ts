@@ -8,6 +8,8 @@ import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { createActivityKit } from "@/lib/activity";
+import { BEGIN_STATEMENT } from "@/lib/activity/sql";
+import { transactionRunner } from "@/lib/activity/transaction";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres, rowsOf } from "@/lib/db/client";
 import * as schema from "@/lib/db/schema";
@@ -106,19 +108,35 @@ function updateFloor(f: Fixture, id: number, title: string): SQL {
     FROM u`;
 }
 
-/** An event row from values the client already has (for the transaction-shaped diagnostic). */
-function insertEvent(f: Fixture, action: string, row: TaskRow, changes: unknown): SQL {
-  return sql`INSERT INTO activity_events (${EVENT_COLUMNS})
-    VALUES (${String(row.workspace_id)}, 'user', ${String(f.user.id)}, ${f.user.name}, ${action},
-            ${`task ${row.title}`}, 'task', ${String(row.id)}, ${JSON.stringify(changes)}::jsonb)`;
-}
+/** An event row from one jsonb argument, as a plain statement (what activity_store_event adds to it is the diagnostic's point). */
+const PLAIN_EVENT_INSERT = `INSERT INTO activity_events (workspace_id, actor_type, actor_id, actor_label, action, subject,
+                             record_type, record_id, changes)
+  SELECT p ->> 'workspaceId', 'user', p ->> 'actorId', p ->> 'actorLabel', p ->> 'action', p ->> 'subject',
+         'task', p ->> 'recordId', p -> 'changes'
+  FROM (SELECT $1::jsonb AS p) AS args`;
 
-/** What withTracking sets at the start of its transaction, copied so the diagnostic pays the same. */
-function setTrackingContext(f: Fixture): SQL {
-  return sql`select set_config('activity.mode', 'tracking', true), set_config('activity.changes', '', true),
-    set_config('activity.actor_type', 'user', true), set_config('activity.actor_id', ${String(f.user.id)}, true),
-    set_config('activity.actor_label', ${f.user.name}, true), set_config('activity.request_id', '', true),
-    set_config('activity.ip', '', true), set_config('activity.user_agent', '', true)`;
+/**
+ * withTracking's transaction with the kit's own work taken out: the same runner (round trips, prepared
+ * statements) and the same settings, the write on the twin (no trigger) and a plain event insert.
+ */
+function byHand<R extends TaskRow>(env: Env, write: (tx: Database) => Promise<R>, changes: (row: R) => unknown) {
+  const { fixture } = env;
+  const who = { actorType: "user", actorId: String(fixture.user.id), actorLabel: fixture.user.name };
+  return transactionRunner(env.db).run(
+    { text: BEGIN_STATEMENT, argument: JSON.stringify(who) },
+    (tx) => write(tx as Database),
+    (row) => ({
+      text: PLAIN_EVENT_INSERT,
+      argument: JSON.stringify({
+        ...who,
+        workspaceId: String(row.workspace_id),
+        action: "insert",
+        subject: `task ${row.title}`,
+        recordId: String(row.id),
+        changes: changes(row),
+      }),
+    }),
+  );
 }
 
 const firstRow = <T>(result: unknown): T => {
@@ -182,17 +200,13 @@ const CASES: WriteCase[] = [
     id: "insert.tx-no-trigger",
     group: "insert",
     role: "diagnostic",
-    label: "· withTracking's 5 statements, no trigger",
-    make:
-      ({ db, fixture }) =>
-      (c, i) =>
-        db.transaction(async (tx) => {
-          await tx.execute(setTrackingContext(fixture));
-          const row = firstRow<TaskRow>(await tx.execute(insertTask(TWIN, fixture.workspaceId, titleOf(c, i))));
-          await tx.execute(
-            insertEvent(fixture, "insert", row, [{ type: "task", id: String(row.id), op: "insert", row }]),
-          );
-        }),
+    label: "· withTracking's transaction by hand, no trigger",
+    make: (env) => (c, i) =>
+      byHand(
+        env,
+        async (tx) => firstRow<TaskRow>(await tx.execute(insertTask(TWIN, env.fixture.workspaceId, titleOf(c, i)))),
+        (row) => [{ type: "task", id: String(row.id), op: "insert", row }],
+      ),
   },
   {
     id: "update.bare",
@@ -244,20 +258,23 @@ const CASES: WriteCase[] = [
     id: "update.tx-no-trigger",
     group: "update",
     role: "diagnostic",
-    label: "· withTracking's 5 statements, no trigger",
-    make:
-      ({ db, fixture }) =>
-      (c, i) =>
-        db.transaction(async (tx) => {
-          await tx.execute(setTrackingContext(fixture));
-          const row = firstRow<TaskRow & { old_status: string; old_title: string }>(
-            await tx.execute(updateTaskReturningOld(TWIN, pick(fixture.ids[TWIN]), titleOf(c, i))),
-          );
-          const changes = { status: [row.old_status, row.status], title: [row.old_title, row.title] };
-          await tx.execute(
-            insertEvent(fixture, "update", row, [{ type: "task", id: String(row.id), op: "update", changes }]),
-          );
-        }),
+    label: "· withTracking's transaction by hand, no trigger",
+    make: (env) => (c, i) =>
+      byHand(
+        env,
+        async (tx) =>
+          firstRow<TaskRow & { old_status: string; old_title: string }>(
+            await tx.execute(updateTaskReturningOld(TWIN, pick(env.fixture.ids[TWIN]), titleOf(c, i))),
+          ),
+        (row) => [
+          {
+            type: "task",
+            id: String(row.id),
+            op: "update",
+            changes: { status: [row.old_status, row.status], title: [row.old_title, row.title] },
+          },
+        ],
+      ),
   },
 ];
 
@@ -458,23 +475,25 @@ function printTable(summaries: readonly CaseSummary[]) {
 /* ---------------------------------------------------------------- the suite */
 
 const DIAGNOSTICS_LEGEND = `  · diagnostics where the time goes: the same write on ${TRACKED} outside withTracking (the trigger then writes
-                an unattributed event itself), and withTracking's five statements by hand on the twin (no trigger)
+                an unattributed event itself), and withTracking's transaction by hand: the kit's runner and
+                settings, the write on the twin (no trigger) and a plain event insert (no kit function)
 `;
 
-const selectedCases = (diagnose: boolean) => CASES.filter((c) => diagnose || c.role !== "diagnostic");
+const selectedCases = (options: { diagnose: boolean; cases?: RegExp }) =>
+  CASES.filter((c) => (options.diagnose || c.role !== "diagnostic") && (options.cases?.test(c.id) ?? true));
 
 export const writePath: Suite = {
   name: "write",
   description: "the write path: bare vs floor vs withTracking, for an insert and an update of one task",
 
   estimateSeconds(o) {
-    const runs = selectedCases(o.diagnose).length * o.rounds * o.modes.length;
+    const runs = selectedCases(o).length * o.rounds * o.modes.length;
     return runs * (o.seconds + o.warmup + 0.5) + 5;
   },
 
   async run(context: SuiteContext) {
     const { options } = context;
-    const cases = selectedCases(options.diagnose);
+    const cases = selectedCases(options);
     const setup = await openPostgres(context.databaseUrl, { max: 2 });
     let fixture: Fixture;
     let tables: string;
@@ -494,10 +513,13 @@ medians of per-round throughput ratios against the same group's bare and floor c
                 (same columns, identity, defaults, indexes and foreign keys: the FK checks are paid alike)
   floor         one statement writing the row (into the twin) and an event row with the same content
                 withTracking stores (a CTE: no trigger, no transaction block)
-  withTracking  the kit on ${TRACKED}: BEGIN, set_config, the write (capture trigger), the event insert, COMMIT
+  withTracking  the kit on ${TRACKED}: BEGIN and the settings, the write (capture trigger), then the event
+                (activity_store_event) and COMMIT; on postgres.js the kit's statements share network writes
+                with their neighbours and are prepared once per connection
 ${options.diagnose ? DIAGNOSTICS_LEGEND : ""}  update rows   picked at random among ${UPDATE_ROWS} per table; each update toggles status and renames (2 fields).
-  Every statement goes through drizzle (db.execute / tx.execute), which sends it unnamed: PostgreSQL parses
-  and plans it on every call, in every case alike. stmts/op and events/op are counted on one connection;
+  The write itself goes through drizzle (db.execute / tx.execute) in every case, which sends it unnamed:
+  PostgreSQL parses and plans it on every call, and postgres.js takes two round trips for it (describe, then
+  execute). stmts/op and events/op are counted on one connection;
   client µs/op is this Node process's CPU time per operation; host CPU is the whole machine's.
   ${tables}`);
 

@@ -23,6 +23,8 @@ export interface BenchOptions {
   modes: CommitMode[];
   /** Also run the cases that explain where the time goes. */
   diagnose: boolean;
+  /** Only the cases whose id matches (write suite), e.g. /^insert\./. */
+  cases?: RegExp;
 }
 
 export interface MachineInfo {
