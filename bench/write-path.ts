@@ -472,6 +472,55 @@ function printTable(summaries: readonly CaseSummary[]) {
   console.log(formatTable(headers, rows));
 }
 
+/* ---------------------------------------------------------------- bulk */
+
+/** Rows one bulk statement changes. */
+const BULK_ROWS = 20_000;
+
+interface BulkResult {
+  rows: number;
+  bareMs: number;
+  trackedMs: number;
+  unattributedMs: number;
+}
+
+/**
+ * One UPDATE of BULK_ROWS rows: on the twin (bare), on the tracked table inside withTracking (every row's
+ * change folded into one event) and outside it (one unattributed event per row). Each timed once, after
+ * the same statement warmed the rows up.
+ */
+async function measureBulk(env: Env): Promise<BulkResult> {
+  const { db, kit, fixture } = env;
+  const bulkTitle = (name: string, round: number) =>
+    sql`UPDATE ${table(name)} SET title = 'bulk ' || id || ' ' || ${round} WHERE workspace_id = ${fixture.workspaceId}
+        AND title LIKE 'bulk %'`;
+  const seed = (name: string) =>
+    sql`INSERT INTO ${table(name)} (workspace_id, title)
+        SELECT ${fixture.workspaceId}, 'bulk ' || g FROM generate_series(1, ${BULK_ROWS}) AS g`;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('activity.mode', 'skip', true)`);
+    await tx.execute(seed(TRACKED));
+    await tx.execute(bulkTitle(TRACKED, 0));
+  });
+  await db.execute(seed(TWIN));
+  await db.execute(bulkTitle(TWIN, 0));
+  await db.execute(sql`VACUUM ANALYZE ${table(TRACKED)}, ${table(TWIN)}`);
+  const time = async (work: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await work();
+    return performance.now() - t0;
+  };
+  const bareMs = await time(() => db.execute(bulkTitle(TWIN, 1)));
+  const trackedMs = await time(() =>
+    kit.withTracking(actorOf(fixture), "update", `${BULK_ROWS} tasks renamed`, async (tx) => {
+      await tx.execute(bulkTitle(TRACKED, 1));
+      return { ok: true as const };
+    }),
+  );
+  const unattributedMs = await time(() => db.execute(bulkTitle(TRACKED, 2)));
+  return { rows: BULK_ROWS, bareMs, trackedMs, unattributedMs };
+}
+
 /* ---------------------------------------------------------------- the suite */
 
 const DIAGNOSTICS_LEGEND = `  · diagnostics where the time goes: the same write on ${TRACKED} outside withTracking (the trigger then writes
@@ -561,10 +610,32 @@ ${options.diagnose ? DIAGNOSTICS_LEGEND : ""}  update rows   picked at random am
       }
     }
 
+    let bulk: BulkResult | undefined;
+    if (!options.cases) {
+      const handle = await openPostgres(context.databaseUrl, { max: 2 });
+      try {
+        bulk = await measureBulk({ db: handle.db, kit: makeKit(handle.db), fixture });
+      } finally {
+        await handle.close();
+      }
+      const { bareMs } = bulk;
+      const line = (label: string, ms: number, ratio = true) =>
+        `  ${label.padEnd(54)} ${fixed(ms / 1000, 2)} s${ratio ? `  (${fixed(ms / bareMs, 1)}× bare)` : ""}`;
+      console.log(
+        [
+          `\nBulk: one UPDATE of ${count(bulk.rows)} rows (durable commit, timed once)`,
+          line(`bare, on ${TWIN}`, bareMs, false),
+          line("inside withTracking (one event with every row's change)", bulk.trackedMs),
+          line("outside withTracking (one unattributed event per row)", bulk.unattributedMs),
+        ].join("\n"),
+      );
+    }
+
     writeResults(context, "write-path", {
       options,
       tables,
       modes: report,
+      bulk,
     });
   },
 };
