@@ -106,6 +106,7 @@ function pipelinedRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> 
       const send = (s: Statement) =>
         s.argument === undefined ? connection.unsafe(s.text) : connection.unsafe(s.text, [s.argument], { prepare });
       let inTransaction = false;
+      let lost = false;
       try {
         const begun = connection.unsafe("begin");
         const opened = send(opening);
@@ -136,13 +137,33 @@ function pipelinedRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> 
         }
         return result;
       } catch (error) {
-        if (inTransaction) await connection.unsafe("rollback").catch(() => {});
+        if (connectionLost(error)) {
+          // postgres.js has put the connection aside and reconnects it when needed; releasing it would
+          // hand a closed socket to the next query.
+          lost = true;
+        } else if (inTransaction) {
+          await connection.unsafe("rollback").catch(() => {});
+        }
         throw error;
       } finally {
-        connection.release();
+        if (!lost) connection.release();
       }
     },
   };
+}
+
+/**
+ * Whether an error means the connection is gone: postgres.js's own connection errors, or a FATAL one from
+ * the server (the backend was terminated, the server is shutting down). drizzle wraps query errors, so the
+ * causes are looked at too.
+ */
+function connectionLost(error: unknown): boolean {
+  for (let e = error as { code?: unknown; severity?: unknown; cause?: unknown } | undefined; e; e = e.cause as never) {
+    if (["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"].includes(String(e.code))) return true;
+    if (e.severity === "FATAL" || e.severity === "PANIC") return true;
+    if (typeof e !== "object") return false;
+  }
+  return false;
 }
 
 /**
