@@ -83,9 +83,11 @@ interface PostgresJsClient {
 /**
  * drizzle over postgres.js: the transaction runs on a reserved connection, and the kit's statements travel
  * in the same network writes as their neighbours. BEGIN and the opening statement go out with fn's first
- * statement; the closing statement and COMMIT go out together. That is two round trips for a one-statement
- * action where `db.transaction` takes four. The kit's own statements are prepared once per connection
- * (unless the client was created with `prepare: false`, as behind PgBouncer in transaction mode).
+ * statement; the closing statement and COMMIT go out together. A one-statement action then takes one round
+ * trip more than the statement alone (which postgres.js sends in two: describe, then execute), where
+ * `db.transaction` with unprepared statements took four more. The kit's own statements are prepared once
+ * per connection (unless the client was created with `prepare: false`, as behind PgBouncer in transaction
+ * mode).
  *
  * If the closing statement fails, the COMMIT sent behind it finds the transaction aborted and ends it
  * without committing (PostgreSQL answers ROLLBACK), and the error is reported: nothing is half-stored.
