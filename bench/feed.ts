@@ -96,6 +96,8 @@ interface Positions {
   lastOffset: number;
   actor: string;
   record: string;
+  /** A day six months back (`from`, `to`), and that day's start as a `to` alone. */
+  day: { from: string; to: string };
 }
 
 const feedIds = async (kit: Kit, workspaceId: number, params: Record<string, string>) =>
@@ -141,6 +143,20 @@ function cases(db: Database, kit: Kit, workspaceId: number, p: Positions): ReadC
       reps: REPS.cheap,
       baseline: "first",
       run: () => feedIds(kit, workspaceId, { action: "task.cancelled" }),
+    },
+    {
+      id: "day",
+      label: `kit.feed: from=${p.day.from}&to=${p.day.from} (one day, six months back), first page`,
+      reps: REPS.cheap,
+      baseline: "first",
+      run: () => feedIds(kit, workspaceId, { from: p.day.from, to: p.day.from }),
+    },
+    {
+      id: "before",
+      label: `kit.feed: to=${p.day.from} (half of the log is newer), first page`,
+      reps: REPS.cheap,
+      baseline: "first",
+      run: () => feedIds(kit, workspaceId, { to: p.day.from }),
     },
     {
       id: "sql.keyset.deep",
@@ -350,6 +366,10 @@ export const feed: Suite = {
         lastCursor: codec.encode(last, scope),
         actor: "7",
         record: `task:${newest.record_id}`,
+        day: {
+          from: new Date(fixture.t0.getTime() - 182 * 86_400_000).toISOString().slice(0, 10),
+          to: new Date(fixture.t0.getTime() - 181 * 86_400_000).toISOString().slice(0, 10),
+        },
       };
 
       console.log(`

@@ -190,7 +190,7 @@ export function matchesFilters(
  *
  * Without a record filter the page walks the primary key of `activity_sequence` (workspace, seq)
  * backwards from the bound and joins each event by its id: the cost of a page does not grow with its
- * depth. With one, the record's events come first, from the index on record type and id and the GIN index
+ * depth. With an actor, it walks the index on (workspace, actor, seq) instead. With one, the record's events come first, from the index on record type and id and the GIN index
  * on `refs` (`= any(array(...))` keeps the planner from walking the whole log hoping to meet them), and
  * only they are sorted: a page costs what the record's history does.
  */
@@ -211,7 +211,15 @@ function sequencedEvents(
     .select({ event: e, seq: s.seq })
     .from(s)
     .innerJoin(e, eq(e.id, s.eventId))
-    .where(and(eq(s.workspaceId, workspaceId), bound, conditions, touching))
+    .where(
+      and(
+        eq(s.workspaceId, workspaceId),
+        filters.actor ? eq(s.actorId, filters.actor) : undefined,
+        bound,
+        conditions,
+        touching,
+      ),
+    )
     .orderBy(desc(s.seq))
     .limit(limit);
 }
