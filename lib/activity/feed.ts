@@ -188,11 +188,12 @@ export function matchesFilters(
  * above every position handed out before it was visible. An event is in the feed once the sequencer has
  * numbered it (one tick after its commit); the live stream delivers it from the page's `head` on.
  *
- * Without a record filter the page walks the primary key of `activity_sequence` (workspace, seq)
- * backwards from the bound and joins each event by its id: the cost of a page does not grow with its
- * depth. With an actor, it walks the index on (workspace, actor, seq) instead. With one, the record's events come first, from the index on record type and id and the GIN index
- * on `refs` (`= any(array(...))` keeps the planner from walking the whole log hoping to meet them), and
- * only they are sorted: a page costs what the record's history does.
+ * Without a record filter or dates the page walks the primary key of `activity_sequence` (workspace,
+ * seq) backwards from the bound (with an actor, the index on (workspace, actor, seq)) and joins each event
+ * by its id: the cost of a page does not grow with its depth. With a record filter the record's events
+ * come first, from the index on record type and id and the GIN index on `refs` (`= any(array(...))` keeps
+ * the planner from walking the whole log hoping to meet them), and only they are sorted: a page costs what
+ * the record's history does. With dates, a page costs a read of the range's index entries.
  */
 function sequencedEvents(
   db: AnyDatabase,
@@ -207,6 +208,9 @@ function sequencedEvents(
   const touching = filters.record
     ? sql`${e.id} = any(array(select ${e.id} from ${e} where ${and(eq(e.workspaceId, workspaceId), touchingRecord(filters.record))}))`
     : undefined;
+  // A date range: its entries of the index on (workspace, occurred_at, seq), sorted. Ordered by the bare
+  // column, the planner would walk the sequence from the top instead, through every newer event.
+  const dated = !filters.record && (filters.from || filters.to);
   return db
     .select({ event: e, seq: s.seq })
     .from(s)
@@ -215,12 +219,14 @@ function sequencedEvents(
       and(
         eq(s.workspaceId, workspaceId),
         filters.actor ? eq(s.actorId, filters.actor) : undefined,
+        filters.from ? gte(s.occurredAt, filters.from) : undefined,
+        filters.to ? lt(s.occurredAt, filters.to) : undefined,
         bound,
         conditions,
         touching,
       ),
     )
-    .orderBy(desc(s.seq))
+    .orderBy(dated ? sql`${s.seq} + 0 desc` : desc(s.seq))
     .limit(limit);
 }
 
