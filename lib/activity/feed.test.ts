@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { tasks } from "@/lib/db/schema";
+import { tasks, users } from "@/lib/db/schema";
 import { sequenceAll, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
@@ -215,6 +215,18 @@ describe("feed pagination", () => {
       0,
     );
     expect((await page({ to: "2025-12-31" })).items).toHaveLength(0);
+  });
+
+  it("finds no events by a user who was deleted (their events lose the link to them)", async () => {
+    const [bob] = await t.db.insert(users).values({ email: "bob@feed.test", name: "Bob" }).returning();
+    const asBob: Actor = { type: "user", id: bob!.id, name: "Bob", workspaceId };
+    await kit.withTracking(asBob, "insert", "task by Bob", (tx) =>
+      tx.insert(tasks).values({ workspaceId, title: "B" }),
+    );
+    expect((await page({ actor: String(bob!.id) })).items.map((i) => i.subject)).toEqual(["task by Bob"]);
+    await t.db.delete(users).where(eq(users.id, bob!.id));
+    expect((await page({ actor: String(bob!.id) })).items).toEqual([]);
+    expect((await page({})).items.map((i) => [i.subject, i.actor.id])).toEqual([["task by Bob", null]]);
   });
 
   it("is scoped to the workspace, and a cursor of one workspace or filter is refused for another", async () => {
