@@ -2,10 +2,11 @@
 
 import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Input, Label, Select } from "@/components/ui/input";
+import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
 import { type FeedFilters, type FilterKey, feedHref, filtersFrom, hasFilters } from "@/lib/activity-client/feed-query";
 import { useFeedNavigation } from "./feed-navigation";
+import { FieldLabel as Label, NativeSelect as Select } from "./form-controls";
 
 /**
  * The feed's filters. They live in the URL: applying pushes a new entry (Back undoes it, a reload or a
@@ -17,6 +18,8 @@ export function FiltersBar({
   members,
   actions,
   invalid,
+  feedPath = "/activity",
+  recordPlaceholder = "type:id",
 }: {
   filters: FeedFilters;
   /** Everyone who can be picked as "User" (the URL's actor is added when it is not among them). */
@@ -24,9 +27,13 @@ export function FiltersBar({
   actions: readonly string[];
   /** The filter the server refused, and the id of the element that says why. */
   invalid?: { parameter: FilterKey; describedBy: string };
+  /** The feed page (the form's GET target without script). */
+  feedPath?: string;
+  /** An example record key for the Record field, in the host's own terms (`note:42`). */
+  recordPlaceholder?: string;
 }) {
   const { pending, navigate } = useFeedNavigation();
-  const go = (next: FeedFilters) => navigate(feedHref(next));
+  const go = (next: FeedFilters) => navigate(feedHref(next, feedPath));
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -40,7 +47,7 @@ export function FiltersBar({
   return (
     <form
       method="get"
-      action="/activity"
+      action={feedPath}
       aria-label="Filters"
       onSubmit={onSubmit}
       className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
@@ -72,7 +79,7 @@ export function FiltersBar({
         <Input
           id="filter-record"
           name="record"
-          placeholder="task:42"
+          placeholder={recordPlaceholder}
           defaultValue={filters.record ?? ""}
           autoComplete="off"
           spellCheck={false}

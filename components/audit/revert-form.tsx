@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { revertEventAction } from "@/app/(app)/admin/audit/actions";
 import { Button } from "@/components/ui/button";
 import type { RevertConflict } from "@/lib/activity";
 import { formatValue } from "@/lib/activity-client/diff";
@@ -13,11 +12,26 @@ function conflictsOf(details: unknown): RevertConflict[] {
 }
 
 /**
+ * What the host's revert action returns: the record's history page on success; on a refusal the message,
+ * and for a conflict (`code: "conflict"`) the fields in `details.conflicts`.
+ */
+export type RevertFormState =
+  | { ok: true; data: { recordHref?: string | null } }
+  | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+/**
  * "Revert this change". When a field has changed since, the server refuses and says which: the admin sees
  * its current value and the value the revert would restore, and can revert anyway.
  */
-export function RevertForm({ eventId }: { eventId: string }) {
-  const [state, action, pending] = useActionState(revertEventAction, null);
+export function RevertForm<S extends RevertFormState>({
+  eventId,
+  revertAction,
+}: {
+  eventId: string;
+  /** The host's server action: reverts the form's `eventId` (with `force=on`, over later changes). */
+  revertAction: (state: S | null, formData: FormData) => Promise<S>;
+}) {
+  const [state, action, pending] = useActionState<S | null, FormData>(revertAction, null);
   const conflicts = state && !state.ok && state.error.code === "conflict" ? conflictsOf(state.error.details) : [];
 
   if (state?.ok) {

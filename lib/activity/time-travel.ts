@@ -20,16 +20,17 @@ export function registrationOf(tables: readonly AnyTrackedTable[], type: string)
   return table;
 }
 
+// BigInt("…") rather than literals: a host's tsconfig may target ES2017 (create-next-app's does).
 const INTEGER_LIMITS: Record<string, bigint> = {
-  smallint: 32_767n,
-  integer: 2_147_483_647n,
-  bigint: 9_223_372_036_854_775_807n,
+  smallint: BigInt("32767"),
+  integer: BigInt("2147483647"),
+  bigint: BigInt("9223372036854775807"),
 };
 
 /** Whether `id` can be cast to the primary key's SQL type (integers in range, uuids well formed). */
 export function fitsKeyType(sqlType: string, id: string): boolean {
   const limit = INTEGER_LIMITS[sqlType];
-  if (limit !== undefined) return /^-?\d{1,19}$/.test(id) && BigInt(id) <= limit && BigInt(id) >= -limit - 1n;
+  if (limit !== undefined) return /^-?\d{1,19}$/.test(id) && BigInt(id) <= limit && BigInt(id) >= -limit - BigInt(1);
   if (sqlType === "uuid") return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
   return true;
 }

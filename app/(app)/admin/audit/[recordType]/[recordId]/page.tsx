@@ -14,6 +14,7 @@ import type { ActivityItem, RecordRef } from "@/lib/activity";
 import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
+import { revertEventAction } from "../../actions";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 
 export const metadata: Metadata = { title: "Record history · activity-kit" };
@@ -64,7 +65,7 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
           {item.context.userAgent ? ` · ${item.context.userAgent.slice(0, 80)}` : null}
         </p>
       ) : null}
-      {item.changes.length > 0 ? <RevertForm eventId={item.id} /> : null}
+      {item.changes.length > 0 ? <RevertForm eventId={item.id} revertAction={revertEventAction} /> : null}
     </article>
   );
 }
