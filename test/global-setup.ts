@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { installFixtures } from "@/lib/activity/testing/install";
 import { openPglite, openPostgres } from "@/lib/db/client";
 import { databaseName, WORKER_DATABASES, workerDatabaseUrl } from "./worker-databases";
 
@@ -12,7 +13,8 @@ declare module "vitest" {
 }
 
 /**
- * Migrates once per run. Embedded: a migrated PGlite data folder is dumped, and each test file starts
+ * Migrates once per run, and adds the kit's own fixture tables (lib/activity/testing) beside the app's.
+ * Embedded: a migrated PGlite data folder is dumped, and each test file starts
  * from the dump. Server (`TEST_DATABASE_URL`): the given database is migrated from scratch and copied as a
  * template into one database per worker.
  */
@@ -21,6 +23,7 @@ export default async function setup(project: TestProject) {
   if (!url) {
     const handle = await openPglite({ memory: true });
     await handle.migrate();
+    await installFixtures(handle.db);
     const blob = await handle.dumpDataDir!();
     const dump = path.join(tmpdir(), `activity-kit-test-${process.pid}.tar`);
     await writeFile(dump, Buffer.from(await blob.arrayBuffer()));
@@ -35,6 +38,7 @@ export default async function setup(project: TestProject) {
   await template.db.execute(sql`DROP SCHEMA IF EXISTS drizzle CASCADE`);
   await template.db.execute(sql`CREATE SCHEMA public`);
   await template.migrate();
+  await installFixtures(template.db);
   await template.close();
   const maintenance = new URL(url);
   maintenance.pathname = "/postgres";

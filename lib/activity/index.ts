@@ -17,6 +17,7 @@ import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { type AnyDatabase, createTracker } from "./tracking";
 import type { RecordRef } from "./types";
+import { type WorkspaceId, workspaceKey } from "./workspace";
 
 export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
@@ -31,6 +32,7 @@ export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
+export { type WorkspaceId, workspaceKey } from "./workspace";
 
 export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> {
   /** The host's drizzle database (or a function that opens it on first use: never at import time). */
@@ -93,13 +95,13 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
    * actor, action, from, to). Bad input throws an ActivityError naming the parameter.
    */
-  async function feed(workspaceId: string | number, search: URLSearchParams, options: { audit?: boolean } = {}) {
+  async function feed(workspaceId: WorkspaceId, search: URLSearchParams, options: { audit?: boolean } = {}) {
     const params = parseFeedParams(search, actions);
     const db = await config.db();
     // Read before the page: every event up to `head` is visible to the page's query, so a live stream
     // opened with `after=head` misses nothing (and repeats at most what the page already shows).
-    const head = await readHead(db, String(workspaceId));
-    const { rows, nextCursor } = await readFeedPage(db, codec(), String(workspaceId), params);
+    const head = await readHead(db, workspaceKey(workspaceId));
+    const { rows, nextCursor } = await readFeedPage(db, codec(), workspaceKey(workspaceId), params);
     return { items: await toItems(rows, options), nextCursor, head };
   }
 
@@ -107,21 +109,21 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * Every event that passes the filters (the feed's query string, less `limit` and `cursor`), newest first,
    * as items with their request context, in batches: for exports. Bad input throws before the first batch.
    */
-  function exportItems(workspaceId: string | number, search: URLSearchParams) {
+  function exportItems(workspaceId: WorkspaceId, search: URLSearchParams) {
     for (const key of ["limit", "cursor"]) {
       if (search.has(key)) throw new ActivityError("invalid_filter", `"${key}" does not apply to an export.`, key);
     }
     const { limit: _limit, cursor: _cursor, ...filters } = parseFeedParams(search, actions);
     return (async function* () {
-      for await (const rows of readAllEvents(await config.db(), String(workspaceId), filters)) {
+      for await (const rows of readAllEvents(await config.db(), workspaceKey(workspaceId), filters)) {
         yield await toItems(rows, { audit: true });
       }
     })();
   }
 
   /** The record's state at an instant (see time-travel.ts). */
-  async function asOf(record: RecordRef, at: Date, options: { workspaceId: string | number }) {
-    return stateAsOf(await config.db(), config.tables, record, at, String(options.workspaceId));
+  async function asOf(record: RecordRef, at: Date, options: { workspaceId?: WorkspaceId } = {}) {
+    return stateAsOf(await config.db(), config.tables, record, at, workspaceKey(options.workspaceId));
   }
 
   /**

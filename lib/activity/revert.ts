@@ -7,6 +7,7 @@ import { activityEvents } from "./schema";
 import { currentRow, type Row, registrationOf } from "./time-travel";
 import type { AnyDatabase } from "./tracking";
 import { type Json, REDACTED, type RecordRef } from "./types";
+import { rowInWorkspace, workspaceKey } from "./workspace";
 
 /** A field that changed since the event: what it is now, what the event left, what the revert would write. */
 export interface RevertConflict {
@@ -126,8 +127,8 @@ export async function planRevert(
     const key = `${change.type}:${change.id}`;
     const current = projected.has(key) ? projected.get(key)! : await currentRow(tx, table, change.id, { lock: true });
     // A revert never reaches into another workspace, whatever the event recorded.
-    const rowWorkspace = (current ?? (change.op === "update" ? null : change.row))?.[table.workspaceColumn];
-    if (rowWorkspace !== undefined && rowWorkspace !== null && String(rowWorkspace) !== workspaceId) {
+    const row = current ?? (change.op === "update" ? null : change.row);
+    if (row && !rowInWorkspace(table, row, workspaceId)) {
       return { ok: false, error: { code: "not_found", message: "That event changed a record of another workspace." } };
     }
     if (change.op === "update") {
@@ -195,7 +196,7 @@ export async function revertEvent(
   return withTracking(
     actor,
     async (tx) => {
-      const plan = await planRevert(tx, tables, eventId, String(actor.workspaceId));
+      const plan = await planRevert(tx, tables, eventId, workspaceKey(actor.workspaceId));
       if (!plan.ok) return plan;
       if (plan.conflicts.length > 0 && !options.force) {
         const fields = plan.conflicts.map((c) => c.field).join(", ");

@@ -16,8 +16,8 @@ import { BEGIN_STATEMENT, SKIP_STATEMENT, STORE_EVENT_STATEMENT } from "./sql";
 import { type Statement, type TransactionRunner, transactionRunner } from "./transaction";
 import type { RecordRef } from "./types";
 
-// biome-ignore lint/suspicious/noExplicitAny: the kit accepts any host schema
-export type AnyDatabase = PgDatabase<PgQueryResultHKT, any>;
+/** A drizzle PostgreSQL database of any driver and any host schema (the kit uses the core builder only). */
+export type AnyDatabase = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 export type TransactionOf<Db extends AnyDatabase> = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A result that says the mutation failed: withTracking rolls back and returns it unchanged. */
