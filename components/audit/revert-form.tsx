@@ -11,16 +11,13 @@ function conflictsOf(details: unknown): RevertConflict[] {
   return Array.isArray(conflicts) ? (conflicts as RevertConflict[]) : [];
 }
 
-/**
- * What the host's revert action returns: the record's history page on success; on a refusal the message,
- * and for a conflict (`code: "conflict"`) the fields in `details.conflicts`.
- */
+/** What the revert action answers: the record's page on success, the conflicting fields on a conflict. */
 export type RevertFormState =
-  | { ok: true; data: { recordHref?: string | null } }
+  | { ok: true; data: { recordHref: string | null } }
   | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 /**
- * "Revert this change". When a field has changed since, the server refuses and says which: the admin sees
+ * "Revert this change", posting `eventId` (and `force=on` to overwrite) to the host's revert action. When a field has changed since, the server refuses and says which: the admin sees
  * its current value and the value the revert would restore, and can revert anyway.
  */
 export function RevertForm<S extends RevertFormState>({
@@ -28,8 +25,7 @@ export function RevertForm<S extends RevertFormState>({
   revertAction,
 }: {
   eventId: string;
-  /** The host's server action: reverts the form's `eventId` (with `force=on`, over later changes). */
-  revertAction: (state: S | null, formData: FormData) => Promise<S>;
+  revertAction: (previous: S | null, formData: FormData) => Promise<S>;
 }) {
   const [state, action, pending] = useActionState<S | null, FormData>(revertAction, null);
   const conflicts = state && !state.ok && state.error.code === "conflict" ? conflictsOf(state.error.details) : [];

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { revertEventAction } from "@/app/(app)/admin/audit/actions";
 import { ClockProvider } from "@/components/activity/clock";
 import { AuditTime } from "@/components/audit/audit-time";
 import { ChangeDiff } from "@/components/audit/change-diff";
@@ -14,7 +15,6 @@ import type { ActivityItem, RecordRef } from "@/lib/activity";
 import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
-import { revertEventAction } from "../../actions";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 
 export const metadata: Metadata = { title: "Record history · activity-kit" };
