@@ -31,7 +31,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as
 };
 
 /** The folders the items ship, and what in them is not shipped (tests and the kit's test fixtures). */
-const SHIPPED_FOLDERS = ["lib/activity", "lib/activity-client", "components/activity", "components/audit"];
+const SHIPPED_FOLDERS = ["lib/activity", "lib/activity-client", "components/activity", "components/audit", "registry"];
 const isTest = (file: string) => /\.test\.tsx?$/.test(file) || file.split("/").includes("testing");
 
 function sourceFiles(folder: string): string[] {

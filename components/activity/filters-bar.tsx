@@ -22,8 +22,11 @@ export function FiltersBar({
   recordPlaceholder = "type:id",
 }: {
   filters: FeedFilters;
-  /** Everyone who can be picked as "User" (the URL's actor is added when it is not among them). */
-  members: { id: string; name: string }[];
+  /**
+   * Everyone who can be picked as "User" (the URL's actor is added when it is not among them). Without it
+   * there is no User field; a name in a line still filters by that person.
+   */
+  members?: { id: string; name: string }[];
   actions: readonly string[];
   /** The filter the server refused, and the id of the element that says why. */
   invalid?: { parameter: FilterKey; describedBy: string };
@@ -52,17 +55,21 @@ export function FiltersBar({
       onSubmit={onSubmit}
       className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
     >
-      <div className="space-y-1.5">
-        <Label htmlFor="filter-actor">User</Label>
-        <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
-          <option value="">All users</option>
-          {members.map((member) => (
-            <option key={member.id} value={member.id}>
-              {member.name}
-            </option>
-          ))}
-        </Select>
-      </div>
+      {members ? (
+        <div className="space-y-1.5">
+          <Label htmlFor="filter-actor">User</Label>
+          <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
+            <option value="">All users</option>
+            {members.map((member) => (
+              <option key={member.id} value={member.id}>
+                {member.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+      ) : filters.actor ? (
+        <input type="hidden" name="actor" value={filters.actor} />
+      ) : null}
       <div className="space-y-1.5">
         <Label htmlFor="filter-action">Action</Label>
         <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
