@@ -98,7 +98,8 @@ export function AuditLog({
   const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
 
   // The stream knows no date range: an upper bound means nothing new can match, a lower bound is always met.
-  const { from: _from, to, ...liveFilters } = filters;
+  const { record, type, actor, action, to } = filters;
+  const liveFilters: FeedFilters = { record, type, actor, action };
   const status = useLiveFeed({
     filters: liveFilters,
     streamPath,

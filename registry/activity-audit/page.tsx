@@ -38,14 +38,7 @@ async function Audit({ searchParams }: { searchParams: SearchParams }) {
   const filters = filtersFrom(await searchParams, AUDIT_FILTER_KEYS);
   const search = feedSearch(filters);
   const zone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
-  let page: Awaited<ReturnType<typeof activity.feed>> | undefined;
-  let refused: ActivityError | undefined;
-  try {
-    page = await activity.feed(viewer.workspaceId ?? "", search, { audit: true });
-  } catch (error) {
-    if (!(error instanceof ActivityError)) throw error;
-    refused = error;
-  }
+  const { page, refused, now } = await loadPage(viewer.workspaceId ?? "", search);
   const parameter = refused?.parameter;
   const invalid =
     parameter && (AUDIT_FILTER_KEYS as readonly string[]).includes(parameter)
@@ -74,7 +67,7 @@ async function Audit({ searchParams }: { searchParams: SearchParams }) {
             key={search.toString()}
             filters={filters}
             firstPage={page}
-            now={Date.now()}
+            now={now}
             timeZone={isTimeZone(zone) ? zone : "UTC"}
           />
         ) : (
@@ -88,4 +81,15 @@ async function Audit({ searchParams }: { searchParams: SearchParams }) {
       </div>
     </ActivityQueryProvider>
   );
+}
+
+/** The first page, or the kit's refusal of the filters (shown, not thrown); and the time it was read at. */
+async function loadPage(workspaceId: string | number, search: URLSearchParams) {
+  const now = Date.now();
+  try {
+    return { page: await activity.feed(workspaceId, search, { audit: true }), refused: undefined, now };
+  } catch (error) {
+    if (!(error instanceof ActivityError)) throw error;
+    return { page: undefined, refused: error, now };
+  }
 }

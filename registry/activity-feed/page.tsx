@@ -42,14 +42,7 @@ async function Feed({ searchParams }: { searchParams: SearchParams }) {
   const filters = filtersFrom(await searchParams);
   const search = feedSearch(filters);
   const zone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
-  let page: Awaited<ReturnType<typeof activity.feed>> | undefined;
-  let refused: ActivityError | undefined;
-  try {
-    page = await activity.feed(viewer.workspaceId ?? "", search);
-  } catch (error) {
-    if (!(error instanceof ActivityError)) throw error;
-    refused = error;
-  }
+  const { page, refused, now } = await loadPage(viewer.workspaceId ?? "", search);
   const parameter = refused?.parameter;
   const invalid =
     parameter && (FILTER_KEYS as readonly string[]).includes(parameter)
@@ -78,7 +71,7 @@ async function Feed({ searchParams }: { searchParams: SearchParams }) {
               key={search.toString()}
               filters={filters}
               firstPage={page}
-              now={Date.now()}
+              now={now}
               timeZone={isTimeZone(zone) ? zone : "UTC"}
               historyPath={viewer.canAudit ? "/audit" : undefined}
             />
@@ -89,4 +82,15 @@ async function Feed({ searchParams }: { searchParams: SearchParams }) {
       </FeedNavigation>
     </ActivityQueryProvider>
   );
+}
+
+/** The first page, or the kit's refusal of the filters (shown, not thrown); and the time it was read at. */
+async function loadPage(workspaceId: string | number, search: URLSearchParams) {
+  const now = Date.now();
+  try {
+    return { page: await activity.feed(workspaceId, search), refused: undefined, now };
+  } catch (error) {
+    if (!(error instanceof ActivityError)) throw error;
+    return { page: undefined, refused: error, now };
+  }
 }
