@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { captureMigrationSql } from "@/lib/activity/migration";
-import { actorsTable, trackedTables } from "@/lib/activity-kit";
+import { activity, trackedTables } from "@/lib/activity-kit";
 
 const folder = path.join(process.cwd(), "drizzle");
 const before = new Set(readdirSync(folder));
@@ -14,5 +14,5 @@ execFileSync("npx", ["drizzle-kit", "generate", "--custom", "--name", process.ar
 const created = readdirSync(folder).filter((f) => f.endsWith(".sql") && !before.has(f));
 if (created.length !== 1) throw new Error(`expected drizzle-kit to create one migration, found ${created.join(", ")}`);
 const file = path.join(folder, created[0]!);
-writeFileSync(file, captureMigrationSql({ tables: trackedTables, actors: actorsTable }));
+writeFileSync(file, captureMigrationSql({ tables: trackedTables, actors: activity.actors }));
 console.log(`wrote ${path.relative(process.cwd(), file)}: capture for ${trackedTables.map((t) => t.type).join(", ")}`);

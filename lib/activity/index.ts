@@ -2,13 +2,15 @@
  * activity-kit: the library a Next app copies. It imports drizzle, zod and Node built-ins only; the host
  * hands it a database and its table registrations in one seam file (`lib/activity-kit.ts`).
  */
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import { ActivityError } from "./errors";
 import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
+import { createLiveHub, type Listen, type LiveHub } from "./live";
+import { listenThrough } from "./listen";
 import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
@@ -22,11 +24,11 @@ import { type WorkspaceId, workspaceKey } from "./workspace";
 export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
-export { ActivityError, type ActivityErrorCode } from "./errors";
+export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
 export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
-export type { RevertConflict, RevertResult } from "./revert";
+export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
 export { type ActivityEventRow, activityEvents } from "./schema";
 export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
@@ -34,14 +36,44 @@ export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
+/** Who is asking, as the host's own session says: read by the route factories on every request. */
+export interface ActivityViewer {
+  /** The viewer as the actor of what they do (a revert, say). */
+  actor: Actor;
+  /** The workspace (tenant) whose events they see; null in an app without tenants. */
+  workspaceId: string | number | null;
+  /** May read the audit log and its export (an admin, say). */
+  canAudit: boolean;
+}
+
 export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> {
   /** The host's drizzle database (or a function that opens it on first use: never at import time). */
   db: () => Db | Promise<Db>;
   catalogue: C;
   tables: readonly AnyTrackedTable[];
+  /**
+   * The host's users table and its key: when a user is deleted their events stay, with the name as it was,
+   * and lose the link to them. The kit's migration installs the trigger that does it.
+   */
+  actors?: { table: PgTable; id: PgColumn };
   /** Signs feed cursors (at least 16 characters): a tampered or foreign cursor is refused. Needed by `feed`. */
   secret?: string | (() => string);
+  /**
+   * Reads the viewer of the current request from the host's session (null when signed out). Needed by the
+   * route factories of `lib/activity/next`.
+   */
+  viewer?: () => Promise<ActivityViewer | null>;
+  /**
+   * Subscribes to a PostgreSQL channel on a connection of its own, for the live feed. By default derived
+   * from the db's client: postgres.js (`sql.listen`) or PGlite (`pg.listen`).
+   */
+  listen?: Listen;
 }
+
+// One hub per server process: Next loads route bundles and instrumentation as separate module graphs, each
+// with its own copy of the seam, so the hub lives on globalThis rather than in a module variable.
+const LIVE_HUB = Symbol.for("activity-kit.live-hub");
+const globalForLive = globalThis as { [LIVE_HUB]?: LiveHub };
 
 export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(config: ActivityKitConfig<Db, C>) {
   const byTable = new Map<PgTable, AnyTrackedTable>(config.tables.map((t) => [t.table, t]));
@@ -149,8 +181,31 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     );
   }
 
+  /**
+   * This process's live hub: one listening connection (and the sequencer), fanning sequenced events out to
+   * the open streams. Created on first use; `registerActivity` starts it at server start.
+   */
+  function live(): LiveHub {
+    globalForLive[LIVE_HUB] ??= createLiveHub({
+      db: config.db,
+      listen: config.listen ?? (async (...args) => listenThrough(await config.db(), ...args)),
+      toItems,
+    });
+    return globalForLive[LIVE_HUB];
+  }
+
+  /** The viewer of the current request (the seam's `viewer`); throws when the seam gives none. */
+  async function viewer(): Promise<ActivityViewer | null> {
+    if (!config.viewer) {
+      throw new ActivityError("not_registered", "createActivityKit needs `viewer` for the route handlers.");
+    }
+    return config.viewer();
+  }
+
   return {
     withTracking,
+    live,
+    viewer,
     asOf,
     revert,
     recordKey,
@@ -159,6 +214,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     toItems,
     actions,
     tables: config.tables,
+    actors: config.actors,
     catalogue: config.catalogue,
     ...queries,
   };

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
+import type { ActivityErrorCode } from "./errors";
 import { pgArray } from "./pg-array";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
@@ -18,11 +19,14 @@ export interface RevertConflict {
   intended: Json | undefined;
 }
 
+/** Why a revert was refused: codes of the kit's one list (`ActivityError`), each with its HTTP status. */
+export type RevertErrorCode = Extract<ActivityErrorCode, "not_found" | "conflict" | "not_revertible">;
+
 export type RevertResult =
   | { ok: true; data: { revertedEventId: number; record: RecordRef | null; subject: string } }
   | {
       ok: false;
-      error: { code: "not_found" | "conflict" | "bad_request"; message: string; conflicts?: RevertConflict[] };
+      error: { code: RevertErrorCode; message: string; conflicts?: RevertConflict[] };
     };
 
 const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -104,7 +108,7 @@ export async function planRevert(
   if (event.changes.length === 0) {
     return {
       ok: false,
-      error: { code: "bad_request", message: "That event changed no record: there is nothing to revert." },
+      error: { code: "not_revertible", message: "That event changed no record: there is nothing to revert." },
     };
   }
   const steps: Step[] = [];
@@ -141,7 +145,7 @@ export async function planRevert(
         if (before === REDACTED) {
           return {
             ok: false,
-            error: { code: "bad_request", message: `${field} is redacted in the log and cannot be restored.` },
+            error: { code: "not_revertible", message: `${field} is redacted in the log and cannot be restored.` },
           };
         }
         if (!same(current[field], after))
@@ -159,7 +163,7 @@ export async function planRevert(
         return {
           ok: false,
           error: {
-            code: "bad_request",
+            code: "not_revertible",
             message: `A ${change.type} has redacted columns and cannot be recreated from the log.`,
           },
         };
