@@ -213,6 +213,8 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     exportItems,
     toItems,
     actions,
+    /** The host's database, as the seam opens it (the CLI's `coverage` uses it without DATABASE_URL). */
+    db: config.db,
     tables: config.tables,
     actors: config.actors,
     catalogue: config.catalogue,
