@@ -11,7 +11,7 @@ import { files, folders, members, notes, tokens } from "./testing/schema";
 import { fixtureKit, fixtureTables } from "./testing/tables";
 import type { AnyDatabase } from "./tracking";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 const allEvents = (db: AnyDatabase) => db.select().from(activityEvents).orderBy(asc(activityEvents.id));

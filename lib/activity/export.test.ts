@@ -8,7 +8,7 @@ import type { ActivityItem } from "./feed";
 import { members, notes } from "./testing/schema";
 import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 const workspaceId = 7;

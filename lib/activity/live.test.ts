@@ -8,7 +8,7 @@ import { readHead, sequenceOnce } from "./sequencer";
 import { notes } from "./testing/schema";
 import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 let acme: { id: number; actor: Actor };
@@ -87,7 +87,7 @@ describe("the sequencer", () => {
   it.runIf(process.env.TEST_DATABASE_URL)(
     "gives a transaction that commits late a later number than one that committed first (server only: PGlite holds one transaction at a time)",
     async () => {
-      const other = await openTestDb();
+      const other = await openTestDb({ database: "kit" });
       try {
         let release!: () => void;
         const held = new Promise<void>((r) => {
@@ -207,7 +207,7 @@ describe("the live hub", () => {
     "delivers an event written through one instance to a subscriber of another (server only)",
     async () => {
       // Two "instances": separate connections, separate hubs; only A sequences.
-      const other = await openTestDb();
+      const other = await openTestDb({ database: "kit" });
       const a = createLiveHub({
         db: () => t.db,
         listen: (c, m, r) => t.handle.listen(c, m, r),

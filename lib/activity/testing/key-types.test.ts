@@ -9,7 +9,7 @@ import { activityEvents } from "../schema";
 import { codes, documents, files, folders, items, labels, notes, tags } from "./schema";
 import { fixtureKit, fixtureTables } from "./tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 const ORG = "0b9c3a52-4d3e-4f7a-9a51-6f1d2c3b4a5e";

@@ -8,7 +8,7 @@ import { triggerArguments } from "../sql";
 import { documents, items, notes, tags } from "./schema";
 import { fixtureKit, fixtureTables } from "./tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 const ORG_A = "6c1f1c8e-3b7a-4d2e-9f3a-0a1b2c3d4e5f";
