@@ -125,7 +125,8 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
 
   /**
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
-   * actor, action, from, to). Bad input throws an ActivityError naming the parameter.
+   * actor, action, from, to). Bad input throws an ActivityError naming the parameter. `workspaceId` is the
+   * viewer's tenant; null in a single-tenant app (the events of workspace `""`).
    */
   async function feed(workspaceId: WorkspaceId, search: URLSearchParams, options: { audit?: boolean } = {}) {
     const params = parseFeedParams(search, actions);
@@ -213,6 +214,8 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     exportItems,
     toItems,
     actions,
+    /** The host's database, as the seam opens it (the CLI's `coverage` uses it without DATABASE_URL). */
+    db: config.db,
     tables: config.tables,
     actors: config.actors,
     catalogue: config.catalogue,

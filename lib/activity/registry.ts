@@ -124,15 +124,26 @@ export function formatRecordKey(ref: RecordRef): string {
   return `${ref.type}:${ref.id}`;
 }
 
-// The id is whatever the key holds (a number, a uuid, a text key such as a slug or an email address), up
-// to 200 characters and without control characters.
-const RECORD_KEY = /^([a-z][a-z0-9_]*):([^\p{Cc}]{1,200})$/u;
+/**
+ * A record id is whatever its key holds (a number, a uuid, a text key such as a slug or an email address):
+ * 1 to 200 characters, none of them a control character.
+ */
+function isRecordId(id: string): boolean {
+  if (id.length === 0 || id.length > 200) return false;
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
+  }
+  return true;
+}
 
 /** Parses `task:42` (the id is everything after the first colon); throws a clear error for anything else. */
 export function parseRecordKey(key: string): RecordRef {
-  const match = RECORD_KEY.exec(key);
-  if (!match) {
+  const colon = key.indexOf(":");
+  const type = key.slice(0, colon);
+  const id = key.slice(colon + 1);
+  if (colon < 0 || !TYPE_NAME.test(type) || !isRecordId(id)) {
     throw new ActivityError("invalid_record", `"${key.slice(0, 80)}" is not a record reference like "task:42".`);
   }
-  return { type: match[1]!, id: match[2]! };
+  return { type, id };
 }

@@ -1,26 +1,34 @@
-import { sql } from "drizzle-orm";
-import { captureMigrationSql, STATEMENT_BREAKPOINT } from "../migration";
+import { getTableName, sql } from "drizzle-orm";
+import { planActivityMigration, STATEMENT_BREAKPOINT } from "../migration";
 import type { AnyDatabase } from "../tracking";
 import { fixtureSchema } from "./schema";
 import { fixtureActors, fixtureTables } from "./tables";
 
-/**
- * The fixture tables' DDL, generated from their drizzle definitions as drizzle-kit would write a host's
- * migration, then the kit's own migration SQL for their registrations (functions and capture triggers).
- */
-export async function fixtureStatements(): Promise<string[]> {
+/** The fixture tables' DDL, generated from their drizzle definitions as drizzle-kit writes a host's migration. */
+export async function fixtureTableStatements(): Promise<string[]> {
   const { generateDrizzleJson, generateMigration } = await import("drizzle-kit/api");
-  const tables = await generateMigration(generateDrizzleJson({}), generateDrizzleJson(fixtureSchema));
+  const statements = await generateMigration(generateDrizzleJson({}), generateDrizzleJson(fixtureSchema));
   // drizzle-kit 0.31 quotes the pseudo-type ("smallserial"), which then names no type; PostgreSQL knows it bare.
-  const ddl = tables.map((statement) => statement.replaceAll('"smallserial"', "smallserial"));
-  const capture = captureMigrationSql({ tables: fixtureTables, actors: fixtureActors })
-    .split(STATEMENT_BREAKPOINT)
-    .map((statement) => statement.replace(/^(--.*\n)+/, "").trim())
-    .filter((statement) => statement !== "");
-  return [...ddl, ...capture];
+  return statements.map((statement) => statement.replaceAll('"smallserial"', "smallserial"));
 }
 
-/** Creates the fixture tables with their capture in a database that has the kit's tables. */
+/**
+ * Everything a fresh database needs for the kit's tests, as a host gets it: the fixture tables (the host's
+ * own migration), then the migration the kit's CLI plans after it (the kit's tables and functions, the
+ * capture triggers of the fixture registrations, the actors' erasure trigger).
+ */
+export async function fixtureDatabaseStatements(): Promise<string[]> {
+  const tables = await fixtureTableStatements();
+  const plan = planActivityMigration({
+    existing: [{ name: "0000_fixtures", sql: tables.join(`;${STATEMENT_BREAKPOINT}`) }],
+    tables: fixtureTables,
+    actors: { tableName: getTableName(fixtureActors.table), idColumn: fixtureActors.id.name },
+    schemaTables: new Set(Object.values(fixtureSchema).map((table) => getTableName(table))),
+  });
+  return [...tables, ...(plan?.statements ?? [])];
+}
+
+/** Installs the kit and its fixture tables into an empty database. */
 export async function installFixtures(db: AnyDatabase): Promise<void> {
-  for (const statement of await fixtureStatements()) await db.execute(sql.raw(statement));
+  for (const statement of await fixtureDatabaseStatements()) await db.execute(sql.raw(statement));
 }

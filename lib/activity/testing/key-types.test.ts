@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { setupTestDb } from "@/test/db";
 import type { Actor } from "../actor";
 import { checkCoverage } from "../coverage";
-import { keyCastType, trackTable } from "../registry";
+import { keyCastType, parseRecordKey, trackTable } from "../registry";
 import { activityEvents } from "../schema";
 import { codes, documents, files, folders, items, labels, notes, tags } from "./schema";
 import { fixtureKit, fixtureTables } from "./tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 const ORG = "0b9c3a52-4d3e-4f7a-9a51-6f1d2c3b4a5e";
@@ -271,5 +271,14 @@ describe("registration", () => {
       "uuid",
     ]);
     expect(trackTable(tags, { type: "tag" }).workspaceColumn).toBeNull();
+  });
+
+  it("reads a record key's id as everything after the first colon, whatever the key's type", () => {
+    expect(parseRecordKey("tag:urgent.v2@team")).toEqual({ type: "tag", id: "urgent.v2@team" });
+    expect(parseRecordKey("tag:a:b c")).toEqual({ type: "tag", id: "a:b c" });
+    expect(parseRecordKey(`document:${ORG}`)).toEqual({ type: "document", id: ORG });
+    for (const bad of ["tag", "tag:", ":1", "Tag:1", "tag:a\nb", "tag:\u0000", `tag:${"x".repeat(201)}`]) {
+      expect(() => parseRecordKey(bad)).toThrow(/not a record reference/);
+    }
   });
 });

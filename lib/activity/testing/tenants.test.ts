@@ -2,13 +2,15 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { setupTestDb } from "@/test/db";
 import type { Actor } from "../actor";
+import { createLiveHub } from "../live";
 import { activityEvents } from "../schema";
 import { readHead, sequenceOnce } from "../sequencer";
 import { triggerArguments } from "../sql";
+import { workspaceKey } from "../workspace";
 import { documents, items, notes, tags } from "./schema";
 import { fixtureKit, fixtureTables } from "./tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
 
 const ORG_A = "6c1f1c8e-3b7a-4d2e-9f3a-0a1b2c3d4e5f";
@@ -55,6 +57,39 @@ describe("a single-tenant app (no tenant column, actors without a workspace)", (
     expect(reverted).toMatchObject({ ok: true });
     expect(await t.db.select().from(tags).where(eq(tags.id, "urgent"))).toEqual([]);
     expect((await eventsOf("tag")).at(-1)).toMatchObject({ action: "revert", workspaceId: "", actorLabel: "Ada" });
+  });
+
+  it("streams them live to a subscriber of workspace ''", async () => {
+    const hub = createLiveHub({
+      db: () => t.db,
+      listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
+      toItems: kit.toItems,
+      sequence: false,
+      pollMs: 60_000,
+    });
+    try {
+      const received: string[] = [];
+      let arrived!: () => void;
+      const done = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      await hub.subscribe({
+        workspaceId: workspaceKey(null),
+        filters: {},
+        after: null,
+        send: (item) => {
+          received.push(item.subject);
+          arrived();
+        },
+        close() {},
+      });
+      await kit.withTracking(ada, "insert", "tag live", (tx) => tx.insert(tags).values({ id: "live", name: "Live" }));
+      await sequenceOnce(t.db);
+      await done;
+      expect(received).toEqual(["tag live"]);
+    } finally {
+      await hub.stop();
+    }
   });
 
   it("registers the table with an empty tenant argument for its triggers", () => {
