@@ -22,6 +22,7 @@ export interface RevertConflict {
 /** Why a revert was refused: codes of the kit's one list (`ActivityError`), each with its HTTP status. */
 export type RevertErrorCode = Extract<ActivityErrorCode, "not_found" | "conflict" | "not_revertible">;
 
+/** What `kit.revert` returns: the revert event's data, or a refusal with its code (and the conflicts). */
 export type RevertResult =
   | { ok: true; data: { revertedEventId: number; record: RecordRef | null; subject: string } }
   | {
