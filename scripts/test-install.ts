@@ -10,7 +10,8 @@
  *   next one live; a failed action stores nothing.
  *
  * Needs DATABASE_URL (a PostgreSQL server it may create a database on): run it under
- * scripts/with-postgres.sh. KEEP_INSTALL_DIR=1 keeps the app for a look afterwards.
+ * scripts/with-postgres.sh. KEEP_INSTALL_DIR=1 keeps the app for a look afterwards; REUSE_INSTALL_DIR=<dir>
+ * (a kept directory) starts again from the shadcn step, for working on the kit's install.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
@@ -223,37 +224,8 @@ async function callAction(base: string, id: string, args: unknown[]): Promise<st
   return text;
 }
 
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-
-async function main() {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error("DATABASE_URL is not set: run under scripts/with-postgres.sh");
-  const registryDir = path.join(repo, "public", "r");
-  for (const item of ITEMS) {
-    if (!existsSync(path.join(registryDir, `${item}.json`))) throw new Error(`public/r/${item}.json is missing`);
-  }
-
-  const root = await mkdtemp(path.join(tmpdir(), "activity-kit-install-"));
-  logFile = path.join(root, "install.log");
-  log(`working in ${root} (full output in ${logFile})`);
-  if (!process.env.KEEP_INSTALL_DIR) cleanups.push(() => rm(root, { recursive: true, force: true }));
-  const app = path.join(root, "myapp");
-
-  // A database of its own on the given server, dropped at the end.
-  const dbName = `install_${process.pid}_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${dbName}`);
-  cleanups.push(async () => {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
-  });
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${dbName}`;
-  const DATABASE_URL = databaseUrl.toString();
-  const appEnv = { DATABASE_URL, ACTIVITY_SECRET: "install-test-secret-0123456789" };
-
+/** A fresh create-next-app with the host's own database layer: what the guide's first step starts from. */
+async function createApp(root: string, app: string) {
   await step(`create-next-app (${CREATE_NEXT_APP}, its defaults)`, () =>
     run(
       "npx",
@@ -280,8 +252,44 @@ async function main() {
       timeoutMs: 180_000,
     });
   });
+}
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function main() {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error("DATABASE_URL is not set: run under scripts/with-postgres.sh");
+  const registryDir = path.join(repo, "public", "r");
+  for (const item of ITEMS) {
+    if (!existsSync(path.join(registryDir, `${item}.json`))) throw new Error(`public/r/${item}.json is missing`);
+  }
+
+  const reuse = process.env.REUSE_INSTALL_DIR;
+  const root = reuse ? path.resolve(reuse) : await mkdtemp(path.join(tmpdir(), "activity-kit-install-"));
+  logFile = path.join(root, "install.log");
+  log(`working in ${root} (full output in ${logFile})`);
+  if (!process.env.KEEP_INSTALL_DIR && !reuse) cleanups.push(() => rm(root, { recursive: true, force: true }));
+  const app = path.join(root, "myapp");
+
+  // A database of its own on the given server, dropped at the end.
+  const dbName = `install_${process.pid}_${Date.now()}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${dbName}`);
+  cleanups.push(async () => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  });
+  const databaseUrl = new URL(serverUrl);
+  databaseUrl.pathname = `/${dbName}`;
+  const DATABASE_URL = databaseUrl.toString();
+  const appEnv = { DATABASE_URL, ACTIVITY_SECRET: "install-test-secret-0123456789" };
+
+  if (!reuse) await createApp(root, app);
 
   const registry = await startRegistry();
+
   await step(`shadcn add the three items (${SHADCN})`, async () => {
     await writeFile(
       path.join(app, "components.json"),
