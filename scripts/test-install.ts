@@ -330,6 +330,7 @@ async function main() {
       "app/api/activity/stream/route.ts",
       "app/activity/page.tsx",
       "app/audit/page.tsx",
+      "app/audit/[type]/[id]/page.tsx",
       "components/ui/button.tsx",
       "lib/utils.ts",
     ]) {
