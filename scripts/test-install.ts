@@ -411,8 +411,9 @@ async function main() {
     await callAction(base, createId, ["First note"]);
     const [row] = await sql<{ id: number }[]>`SELECT id FROM notes WHERE title = 'First note'`;
     check(row, "the note was not stored");
-    const [event] = await sql<{ action: string; record_id: string; changes: unknown; actor_label: string }[]>`
-      SELECT action, record_id, changes, actor_label FROM activity_events WHERE record_type = 'note'`;
+    const [event] = await sql<
+      { action: string; record_id: string; changes: unknown; actor_label: string; request_id: string | null }[]
+    >`SELECT action, record_id, changes, actor_label, request_id FROM activity_events WHERE record_type = 'note'`;
     check(event, "no event was stored for the note");
     check(event.action === "insert" && event.record_id === String(row.id), `unexpected event ${JSON.stringify(event)}`);
     check(
@@ -420,6 +421,7 @@ async function main() {
       `the event's changes lack the title: ${JSON.stringify(event.changes)}`,
     );
     check(event.actor_label === "Ada Lovelace", `the actor is ${event.actor_label}`);
+    check(event.request_id, "the event has no request id (withActivityRequest)");
     return row;
   });
 
@@ -444,13 +446,31 @@ async function main() {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(String(error)));
+    // The next event must come over the live stream: no reload, no refetch of the feed.
+    const feedFetches: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/api/activity" || (url.pathname === "/activity" && request.resourceType() !== "document")) {
+        feedFetches.push(request.url());
+      }
+    });
+    const streamOpen = page.waitForResponse((r) => r.url().includes("/api/activity/stream") && r.status() === 200, {
+      timeout: 20_000,
+    });
     await page.goto(`${base}/activity`, { timeout: 30_000 });
     await page.getByText("First note").first().waitFor({ timeout: 15_000 });
-    // The live stream is open once the page has hydrated; then the next event must arrive without a reload.
-    await page.waitForLoadState("networkidle", { timeout: 15_000 }).catch(() => {});
+    await streamOpen;
+    const fetchesBefore = feedFetches.length;
     await callAction(base, renameId, [note.id, "Renamed note"]);
     await page.getByText("Renamed note").first().waitFor({ timeout: 15_000 });
+    check(feedFetches.length === fetchesBefore, `the page refetched the feed: ${feedFetches.join(", ")}`);
     check(errors.length === 0, `errors on the page: ${errors.join("; ")}`);
+    const [update] = await sql<{ changes: unknown }[]>`
+      SELECT changes FROM activity_events WHERE record_type = 'note' AND action = 'update'`;
+    check(
+      JSON.stringify(update?.changes).includes('["First note","Renamed note"]'),
+      `the rename's diff: ${JSON.stringify(update?.changes)}`,
+    );
   });
 
   await step("a failed action stores nothing", async () => {
@@ -458,7 +478,8 @@ async function main() {
     const countEvents = async () =>
       (await sql<{ count: number }[]>`SELECT count(*)::int AS count FROM activity_events`)[0]?.count ?? 0;
     const before = await countEvents();
-    await callAction(base, renameId, [note.id, "Second note"]);
+    const answer = await callAction(base, renameId, [note.id, "Second note"]);
+    check(answer.includes("Another note has that title"), `the refused rename answered: ${answer.slice(0, 300)}`);
     const after = await countEvents();
     const [row] = await sql<{ title: string }[]>`SELECT title FROM notes WHERE id = ${note.id}`;
     check(row?.title === "Renamed note", `the refused rename changed the note to ${row?.title}`);
