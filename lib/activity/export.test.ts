@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tasks } from "@/lib/db/schema";
-import { testKit } from "@/test/activity";
+import { sequenceAll, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
@@ -73,6 +73,8 @@ describe("export", () => {
     await t.db.execute(
       sql`insert into tasks (workspace_id, title) select ${workspaceId}, 'bulk ' || g from generate_series(1, 1200) g`,
     );
+    // The feed and the export hold the events the sequencer has numbered: all of them, once it has run.
+    await sequenceAll(t.db);
   });
 
   it("writes each format so that it reads back to the same events, across batches", async () => {

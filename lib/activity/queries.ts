@@ -1,17 +1,9 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "./actor";
 import { type ActivityEventRow, activityEvents } from "./schema";
+import { touchingRecord } from "./touching";
 import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
-
-/** Events touching the record: its own, those where it is related, and those that cascaded to it. */
-function touches(record: RecordRef) {
-  const id = String(record.id);
-  return or(
-    and(eq(activityEvents.recordType, record.type), eq(activityEvents.recordId, id)),
-    sql`${activityEvents.refs} @> ARRAY[${`${record.type}:${id}`}]::text[]`,
-  );
-}
 
 export interface HistoryOptions {
   /** Every read is scoped to a workspace: the viewer's. */
@@ -29,7 +21,7 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
     const newestFirst = await db
       .select()
       .from(activityEvents)
-      .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touches(record)))
+      .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touchingRecord(record)))
       .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id))
       .limit(options.limit ?? 10_000);
     return newestFirst.reverse();
@@ -41,7 +33,7 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
     const rows = await db
       .select({ id: activityEvents.id })
       .from(activityEvents)
-      .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touches(record)))
+      .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touchingRecord(record)))
       .limit(1);
     return rows.length > 0;
   }
@@ -62,7 +54,7 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
         and(
           eq(activityEvents.workspaceId, String(options.workspaceId)),
           inArray(activityEvents.actorId, ids),
-          touches(record),
+          touchingRecord(record),
         ),
       )
       .limit(1);
