@@ -3,8 +3,11 @@
  *
  *   migration [--name <name>]  writes the next migration: the kit's base (its tables and functions) when the
  *                              migrations lack it, then the capture triggers of added or changed tables only
+ *   migrate                    applies the pending migrations as drizzle's migrator does, but a failure
+ *                              prints its file, statement and PostgreSQL's message (drizzle-kit prints none)
  *   coverage                   checks that every tracked table's triggers are installed in the database
- *                              (DATABASE_URL, or the database the seam opens)
+ *
+ * The database: DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
  *
  * Options: `--seam <path>` (default lib/activity-kit.ts), `--config <path>` (default drizzle.config.*).
  * The migrations folder (`out`) and the schema come from the drizzle config.
@@ -16,11 +19,13 @@ import { pathToFileURL } from "node:url";
 import { getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { checkCoverage } from "./coverage";
+import { applyMigrations, MigrationFailure } from "./migrate";
 import { type ExistingMigration, MigrationRefusal, migrationSql, planActivityMigration } from "./migration";
 import type { AnyTrackedTable } from "./registry";
 import type { AnyDatabase } from "./tracking";
 
-const USAGE = "usage: npx tsx lib/activity/cli.ts migration|coverage [--seam <path>] [--config <path>] [--name <name>]";
+const USAGE =
+  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage [--seam <path>] [--config <path>] [--name <name>]";
 const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.js", "drizzle.config.mjs"];
 
 /** A problem the user fixes: printed without a stack trace, exit code 1. */
@@ -57,6 +62,8 @@ interface DrizzleConfig {
   file: string;
   out: string;
   schema: string[];
+  url?: string;
+  migrations: { migrationsTable?: string; migrationsSchema?: string };
 }
 
 /** `out` and `schema` of the drizzle config: loaded as a module, or read from its text if that fails. */
@@ -65,7 +72,12 @@ async function loadDrizzleConfig(override: string | undefined): Promise<DrizzleC
   if (!file || !existsSync(file)) {
     throw new CliError(`No drizzle config found (${override ?? CONFIG_NAMES.join(", ")}): pass --config <path>.`);
   }
-  let config: { out?: unknown; schema?: unknown };
+  let config: {
+    out?: unknown;
+    schema?: unknown;
+    dbCredentials?: { url?: unknown };
+    migrations?: { table?: unknown; schema?: unknown };
+  };
   try {
     const loaded = await importFile(file);
     config = (loaded.default ?? loaded) as typeof config;
@@ -76,7 +88,14 @@ async function loadDrizzleConfig(override: string | undefined): Promise<DrizzleC
   }
   const schema = typeof config.schema === "string" ? [config.schema] : config.schema;
   if (!Array.isArray(schema) || schema.length === 0) throw new CliError(`${file} names no \`schema\`.`);
-  return { file, out: typeof config.out === "string" ? config.out : "drizzle", schema: schema.map(String) };
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  return {
+    file,
+    out: text(config.out) ?? "drizzle",
+    schema: schema.map(String),
+    url: text(config.dbCredentials?.url),
+    migrations: { migrationsTable: text(config.migrations?.table), migrationsSchema: text(config.migrations?.schema) },
+  };
 }
 
 /** The source files a schema entry names: a file, a folder, or a glob (read as the folder before its first `*`). */
@@ -159,17 +178,25 @@ async function migration(options: Options): Promise<void> {
   console.log("Apply it with your migrate command (drizzle-kit migrate), then run `coverage`.");
 }
 
-async function openDatabase(kit: SeamKit): Promise<AnyDatabase> {
-  const url = process.env.DATABASE_URL;
+async function openDatabase(kit: SeamKit, config?: DrizzleConfig): Promise<AnyDatabase> {
+  const url = process.env.DATABASE_URL || config?.url;
   if (!url) return kit.db();
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   return drizzle(postgres(url, { max: 1, onnotice: () => {} })) as unknown as AnyDatabase;
 }
 
+async function migrate(options: Options): Promise<void> {
+  const config = await loadDrizzleConfig(options.config);
+  const db = await openDatabase(await loadSeam(options.seam), config);
+  await applyMigrations(db, { migrationsFolder: config.out, ...config.migrations });
+  console.log(`activity migrate: ${config.out} is applied.`);
+}
+
 async function coverage(options: Options): Promise<number> {
   const kit = await loadSeam(options.seam);
-  const problems = await checkCoverage(await openDatabase(kit), kit.tables);
+  const config = await loadDrizzleConfig(options.config).catch(() => undefined);
+  const problems = await checkCoverage(await openDatabase(kit, config), kit.tables);
   if (problems.length > 0) {
     console.error(`activity coverage: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     return 1;
@@ -184,6 +211,10 @@ async function main(argv: string[]): Promise<number> {
     await migration(options);
     return 0;
   }
+  if (options.command === "migrate") {
+    await migrate(options);
+    return 0;
+  }
   if (options.command === "coverage") return coverage(options);
   throw new CliError(options.command ? `Unknown command ${options.command}.\n${USAGE}` : USAGE);
 }
@@ -192,8 +223,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof CliError || error instanceof MigrationRefusal) console.error(`activity: ${error.message}`);
-    else console.error(error);
+    if (error instanceof CliError || error instanceof MigrationRefusal || error instanceof MigrationFailure) {
+      console.error(`activity: ${error.message}`);
+    } else console.error(error);
     process.exit(1);
   },
 );

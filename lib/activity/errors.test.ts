@@ -10,6 +10,8 @@ describe("ActivityError", () => {
     expect(new ActivityError("forbidden", "x").status).toBe(403);
     expect(new ActivityError("not_found", "x").status).toBe(404);
     expect(new ActivityError("conflict", "x").status).toBe(409);
+    expect(new ActivityError("parent_missing", "x").status).toBe(409);
+    expect(new ActivityError("nothing_to_revert", "x").status).toBe(400);
     for (const code of ["no_actor", "not_registered", "internal"] as const) {
       const error = new ActivityError(code, "x");
       expect(error.status).toBe(500);

@@ -6,6 +6,7 @@ import { runWithActivityContext } from "./context";
 import { CSV_COLUMNS, csvField, type ExportFormat, exportPieces } from "./export-format";
 import type { ActivityItem } from "./feed";
 import { members, notes } from "./testing/schema";
+import { sequenceAll } from "./testing/sequence";
 import { fixtureKit } from "./testing/tables";
 
 const t = setupTestDb({ database: "kit" });
@@ -71,6 +72,8 @@ describe("export", () => {
     await t.db.execute(
       sql`insert into notes (team_id, title) select ${workspaceId}, 'bulk ' || g from generate_series(1, 1200) g`,
     );
+    // The feed and the export hold the events the sequencer has numbered: all of them, once it has run.
+    await sequenceAll(t.db);
   });
 
   it("writes each format so that it reads back to the same events, across batches", async () => {

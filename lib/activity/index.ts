@@ -9,8 +9,8 @@ import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import { ActivityError } from "./errors";
 import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
-import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { listenThrough } from "./listen";
+import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
@@ -114,7 +114,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
                 type: r.recordType,
                 id: r.recordId,
                 href: table?.href?.(r.recordId) ?? null,
-                exists: existing.has(`${r.recordType}:${r.recordId}`),
+                exists: existing.has(formatRecordKey({ type: r.recordType, id: r.recordId })),
               }
             : null,
         related: r.related,
@@ -136,10 +136,10 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   async function feed(workspaceId: WorkspaceId, search: URLSearchParams, options: { audit?: boolean } = {}) {
     const params = parseFeedParams(search, actions);
     const db = await config.db();
-    // Read before the page: every event up to `head` is visible to the page's query, so a live stream
-    // opened with `after=head` misses nothing (and repeats at most what the page already shows).
+    // Read before the page: every event up to `head` is visible to the page's query, and the first page
+    // stops there, so a live stream opened with `after=head` continues exactly where the page starts.
     const head = await readHead(db, workspaceKey(workspaceId));
-    const { rows, nextCursor } = await readFeedPage(db, codec(), workspaceKey(workspaceId), params);
+    const { rows, nextCursor } = await readFeedPage(db, codec(), workspaceKey(workspaceId), params, head);
     return { items: await toItems(rows, options), nextCursor, head };
   }
 

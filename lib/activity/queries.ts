@@ -1,18 +1,10 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "./actor";
 import { type ActivityEventRow, activityEvents } from "./schema";
+import { touchingRecord } from "./touching";
 import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
 import { type WorkspaceId, workspaceKey } from "./workspace";
-
-/** Events touching the record: its own, those where it is related, and those that cascaded to it. */
-function touches(record: RecordRef) {
-  const id = String(record.id);
-  return or(
-    and(eq(activityEvents.recordType, record.type), eq(activityEvents.recordId, id)),
-    sql`${activityEvents.refs} @> ARRAY[${`${record.type}:${id}`}]::text[]`,
-  );
-}
 
 export interface HistoryOptions {
   /** Every read is scoped to a workspace: the viewer's (omitted in a single-tenant app). */
@@ -30,7 +22,7 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
     const newestFirst = await db
       .select()
       .from(activityEvents)
-      .where(and(eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)), touches(record)))
+      .where(and(eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)), touchingRecord(record)))
       .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id))
       .limit(options.limit ?? 10_000);
     return newestFirst.reverse();
@@ -42,7 +34,7 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
     const rows = await db
       .select({ id: activityEvents.id })
       .from(activityEvents)
-      .where(and(eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)), touches(record)))
+      .where(and(eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)), touchingRecord(record)))
       .limit(1);
     return rows.length > 0;
   }
@@ -63,7 +55,7 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
         and(
           eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)),
           inArray(activityEvents.actorId, ids),
-          touches(record),
+          touchingRecord(record),
         ),
       )
       .limit(1);

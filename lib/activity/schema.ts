@@ -62,8 +62,8 @@ export const activityEvents = pgTable(
 
 /**
  * The order in which events became visible, per workspace: written by the sequencer after commit, in a
- * table of its own so the events stay untouched (no second version of every row, no index churn). A live
- * subscriber resumes from the last `seq` it saw.
+ * table of its own so the events stay untouched (no second version of every row, no index churn). The feed
+ * pages in this order, and a live subscriber resumes from the last `seq` it saw.
  */
 export const activitySequence = pgTable(
   "activity_sequence",
@@ -71,8 +71,17 @@ export const activitySequence = pgTable(
     workspaceId: text("workspace_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     eventId: bigint("event_id", { mode: "number" }).notNull().unique("activity_sequence_event_key"),
+    /**
+     * The event's actor as sequenced, so a page of one actor's events walks an index in sequence order (a
+     * rare actor's page would otherwise scan the log). Only a guide: the feed checks the event's own
+     * `actor_id`, which erasing a user clears.
+     */
+    actorId: text("actor_id"),
   },
-  (t) => [primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] })],
+  (t) => [
+    primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] }),
+    index("activity_sequence_actor_idx").on(t.workspaceId, t.actorId, t.seq),
+  ],
 );
 
 /** Each workspace's latest sequence number. */

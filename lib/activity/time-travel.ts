@@ -3,6 +3,7 @@ import { ActivityError } from "./errors";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
+import { touchingRecord } from "./touching";
 import type { AnyDatabase } from "./tracking";
 import type { Json, RecordRef, RowChange } from "./types";
 import { rowInWorkspace } from "./workspace";
@@ -77,10 +78,7 @@ export async function asOf(
   workspaceId: string,
 ): Promise<RecordState> {
   const table = registrationOf(tables, record.type);
-  const key = `${record.type}:${record.id}`;
-  const touches = sql`((${activityEvents.recordType} = ${record.type} and ${activityEvents.recordId} = ${String(record.id)})
-    or ${activityEvents.refs} @> ARRAY[${key}]::text[])`;
-  const scoped = and(eq(activityEvents.workspaceId, workspaceId), touches);
+  const scoped = and(eq(activityEvents.workspaceId, workspaceId), touchingRecord(record));
   const later = await db
     .select()
     .from(activityEvents)

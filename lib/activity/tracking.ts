@@ -12,6 +12,7 @@ import {
 import { currentActivityContext } from "./context";
 import { ActivityError } from "./errors";
 import { pgArray } from "./pg-array";
+import { formatRecordKey } from "./registry";
 import { BEGIN_STATEMENT, SKIP_STATEMENT, STORE_EVENT_STATEMENT } from "./sql";
 import { type Statement, type TransactionRunner, transactionRunner } from "./transaction";
 import type { RecordRef } from "./types";
@@ -156,7 +157,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
           recordId: record ? String(record.id) : undefined,
           hintId,
           related,
-          refs: pgArray([...new Set(related.map((r) => `${r.type}:${r.id}`))].sort()),
+          refs: pgArray([...new Set(related.map((r) => formatRecordKey(r)))].sort()),
           metadata,
         };
         return { text: STORE_EVENT_STATEMENT, argument: JSON.stringify(event) };

@@ -7,6 +7,7 @@ import { checkCoverage } from "../coverage";
 import { keyCastType, parseRecordKey, trackTable } from "../registry";
 import { activityEvents } from "../schema";
 import { codes, documents, files, folders, items, labels, notes, tags } from "./schema";
+import { sequenceAll } from "./sequence";
 import { fixtureKit, fixtureTables } from "./tables";
 
 const t = setupTestDb({ database: "kit" });
@@ -161,7 +162,10 @@ describe.each(cases)("a $key primary key ($type)", (c) => {
 
   it("filters the feed by record, and says whether the record still exists", async () => {
     const { id, ref } = await setup();
-    const page = () => kit.feed(c.workspaceId, new URLSearchParams({ record: `${ref.type}:${ref.id}` }));
+    const page = async () => {
+      await sequenceAll(t.db);
+      return kit.feed(c.workspaceId, new URLSearchParams({ record: `${ref.type}:${ref.id}` }));
+    };
     const before = await page();
     expect(before.items.map((i) => [i.subject, i.record])).toEqual([
       ["renamed", expect.objectContaining({ type: c.type, id, exists: true })],

@@ -8,6 +8,7 @@ import { readHead, sequenceOnce } from "../sequencer";
 import { triggerArguments } from "../sql";
 import { workspaceKey } from "../workspace";
 import { documents, items, notes, tags } from "./schema";
+import { sequenceAll } from "./sequence";
 import { fixtureKit, fixtureTables } from "./tables";
 
 const t = setupTestDb({ database: "kit" });
@@ -37,6 +38,9 @@ describe("a single-tenant app (no tenant column, actors without a workspace)", (
       ["tag Later", "", expect.any(String), true],
     ]);
 
+    expect(await sequenceOnce(t.db)).toEqual({ "": 3 });
+    expect(await readHead(t.db, "")).toBe(3);
+
     const ref = { type: "tag", id: tag.id };
     expect((await kit.history(ref)).map((e) => e.subject)).toEqual(["tag urgent", "tag renamed"]);
     expect(await kit.isTracked(ref)).toBe(true);
@@ -48,9 +52,6 @@ describe("a single-tenant app (no tenant column, actors without a workspace)", (
       ]);
     }
     expect(await kit.asOf(ref, new Date())).toEqual({ status: "exists", row: { id: "urgent", name: "Very urgent" } });
-
-    expect(await sequenceOnce(t.db)).toEqual({ "": 3 });
-    expect(await readHead(t.db, "")).toBe(3);
 
     const [created] = await kit.history(ref);
     const reverted = await kit.revert(ada, created!.id, { force: true });
@@ -114,6 +115,7 @@ describe("tenant columns of any name and type", () => {
     expect(await kit.history(ref, { workspaceId: ORG_A })).toHaveLength(1);
     expect(await kit.history(ref, { workspaceId: ORG_B })).toEqual([]);
     expect(await kit.history(ref)).toEqual([]);
+    await sequenceAll(t.db);
     expect((await kit.feed(ORG_B, new URLSearchParams())).items).toEqual([]);
     expect((await kit.feed(ORG_A, new URLSearchParams())).items.map((i) => i.subject)).toEqual(["document plan"]);
     expect((await kit.asOf(ref, new Date(), { workspaceId: ORG_A })).status).toBe("exists");
@@ -136,6 +138,7 @@ describe("tenant columns of any name and type", () => {
       ["item", "globex"],
       ["document", ORG_B],
     ]);
+    await sequenceAll(t.db);
     expect((await kit.feed(8, new URLSearchParams())).items.map((i) => i.subject)).toEqual(["note raw"]);
     expect((await kit.feed("globex", new URLSearchParams())).items.map((i) => i.subject)).toEqual(["item widget"]);
   });
