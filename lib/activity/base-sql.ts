@@ -37,9 +37,11 @@ export const KIT_TABLES_SQL = [
 	"workspace_id" text NOT NULL,
 	"seq" bigint NOT NULL,
 	"event_id" bigint NOT NULL,
+	"actor_id" text,
 	CONSTRAINT "activity_sequence_pkey" PRIMARY KEY("workspace_id","seq"),
 	CONSTRAINT "activity_sequence_event_key" UNIQUE("event_id")
 )`,
+  `CREATE INDEX IF NOT EXISTS "activity_sequence_actor_idx" ON "activity_sequence" USING btree ("workspace_id","actor_id","seq")`,
   `CREATE TABLE IF NOT EXISTS "activity_sequencer" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"horizon" bigint DEFAULT 0 NOT NULL,
