@@ -13,7 +13,7 @@ export async function startServer(): Promise<void> {
       await seedIfEmpty(handle.db);
     }
   } catch (error) {
-    console.error("activity-kit: could not open the database.", error);
+    console.error("activity-kit: could not open (or seed) the database.", error);
     process.exit(1);
   }
   const [{ registerActivity }, { activity }] = await Promise.all([
