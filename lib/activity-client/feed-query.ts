@@ -117,7 +117,9 @@ export function containsItem<P>(data: FeedData<P> | undefined, id: string): bool
   return Boolean(data?.pages.some((page) => page.items.some((item) => item.id === id)));
 }
 
+/** The feed's order: the order events became visible (`seq`), the newest first; by time without one. */
 function newerFirst(a: ActivityItem, b: ActivityItem): number {
+  if (a.seq !== null && b.seq !== null && a.seq !== b.seq) return b.seq - a.seq;
   if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? 1 : -1;
   // Ids are bigints as text: a longer one is larger.
   if (a.id.length !== b.id.length) return b.id.length - a.id.length;
