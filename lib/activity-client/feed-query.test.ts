@@ -46,6 +46,11 @@ describe("filters in the URL", () => {
     );
     expect(feedHref({})).toBe("/activity");
   });
+
+  it("link to the feed page where the host mounted it", () => {
+    expect(feedHref({ actor: "7" }, "/team/log")).toBe("/team/log?actor=7");
+    expect(feedHref({}, "/team/log")).toBe("/team/log");
+  });
 });
 
 describe("the audit log's filters", () => {

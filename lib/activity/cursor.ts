@@ -34,6 +34,7 @@ export function createCursorCodec(secret: string) {
         new ActivityError(
           "invalid_cursor",
           "The cursor is invalid or belongs to another list: start from the first page.",
+          "cursor",
         );
       const [body, signature, extra] = cursor.split(".");
       if (!body || !signature || extra !== undefined || cursor.length > 200) throw invalid();

@@ -9,7 +9,9 @@ import { eventTouches, touchingRecord } from "./touching";
 import type { AnyDatabase } from "./tracking";
 import type { RecordRef, RowChange } from "./types";
 
+/** Events per page when `limit` is not given. */
 export const FEED_DEFAULT_LIMIT = 30;
+/** The largest `limit` a page may ask for; more is a 400. */
 export const FEED_MAX_LIMIT = 100;
 
 /** What a feed line carries (the JSON of `GET /api/activity`). */
@@ -34,6 +36,7 @@ export interface ActivityItem {
 /** An event with its live sequence number (null until the sequencer has seen it). */
 export type SequencedEvent = ActivityEventRow & { seq: number | null };
 
+/** What a feed page or a live stream is narrowed to: a record, a record type, an actor, an action, dates. */
 export interface FeedFilters {
   record?: RecordRef;
   /** A record type (`task`): every event about a record of that type. */

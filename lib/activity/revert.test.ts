@@ -197,7 +197,10 @@ describe("revert", () => {
     await kit.withTracking(alice, "insert", "a note", async () => ({ ok: true }), {
       record: { type: "task", id: String(task.id) },
     });
-    expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: false, error: { code: "bad_request" } });
+    expect(await kit.revert(alice, await lastEventId())).toMatchObject({
+      ok: false,
+      error: { code: "not_revertible" },
+    });
   });
 });
 

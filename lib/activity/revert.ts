@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
+import type { ActivityErrorCode } from "./errors";
 import { pgArray } from "./pg-array";
 import { type AnyTrackedTable, formatRecordKey } from "./registry";
 import { rowsOf } from "./rows";
@@ -8,6 +9,7 @@ import { changesOf, currentRow, type Row, registrationOf } from "./time-travel";
 import { touchingRecord } from "./touching";
 import type { AnyDatabase } from "./tracking";
 import { type Json, REDACTED, type RecordRef } from "./types";
+import { rowInWorkspace, workspaceKey } from "./workspace";
 
 /** A field that changed since the event: what it is now, what the event left, what the revert would write. */
 export interface RevertConflict {
@@ -33,12 +35,19 @@ export interface RevertBlocker {
  * task was deleted since): `blockedBy` names it. `nothing_to_revert`: what the event did is already undone
  * (the row it inserted is gone). Neither writes anything.
  */
+/** Why a revert was refused: codes of the kit's one list (`ActivityError`), each with its HTTP status. */
+export type RevertErrorCode = Extract<
+  ActivityErrorCode,
+  "not_found" | "conflict" | "not_revertible" | "parent_missing" | "nothing_to_revert"
+>;
+
+/** What `kit.revert` returns: the revert event's data, or a refusal with its code (and the conflicts). */
 export type RevertResult =
   | { ok: true; data: { revertedEventId: number; record: RecordRef | null; subject: string } }
   | {
       ok: false;
       error: {
-        code: "not_found" | "conflict" | "bad_request" | "parent_missing" | "nothing_to_revert";
+        code: RevertErrorCode;
         message: string;
         conflicts?: RevertConflict[];
         blockedBy?: RevertBlocker;
@@ -207,7 +216,7 @@ export async function planRevert(
   if (event.changes.length === 0) {
     return {
       ok: false,
-      error: { code: "bad_request", message: "That event changed no record: there is nothing to revert." },
+      error: { code: "not_revertible", message: "That event changed no record: there is nothing to revert." },
     };
   }
   const steps: Step[] = [];
@@ -230,8 +239,8 @@ export async function planRevert(
     const key = formatRecordKey(record);
     const current = projected.has(key) ? projected.get(key)! : await currentRow(tx, table, change.id, { lock: true });
     // A revert never reaches into another workspace, whatever the event recorded.
-    const rowWorkspace = (current ?? (change.op === "update" ? null : change.row))?.[table.workspaceColumn];
-    if (rowWorkspace !== undefined && rowWorkspace !== null && String(rowWorkspace) !== workspaceId) {
+    const row = current ?? (change.op === "update" ? null : change.row);
+    if (row && !rowInWorkspace(table, row, workspaceId)) {
       return { ok: false, error: { code: "not_found", message: "That event changed a record of another workspace." } };
     }
     if (change.op === "update") {
@@ -244,7 +253,7 @@ export async function planRevert(
         if (before === REDACTED) {
           return {
             ok: false,
-            error: { code: "bad_request", message: `${field} is redacted in the log and cannot be restored.` },
+            error: { code: "not_revertible", message: `${field} is redacted in the log and cannot be restored.` },
           };
         }
         if (!same(current[field], after))
@@ -272,7 +281,7 @@ export async function planRevert(
         return {
           ok: false,
           error: {
-            code: "bad_request",
+            code: "not_revertible",
             message: `A ${change.type} has redacted columns and cannot be recreated from the log.`,
           },
         };
@@ -319,7 +328,7 @@ export async function revertEvent(
   return withTracking(
     actor,
     async (tx) => {
-      const plan = await planRevert(tx, tables, eventId, String(actor.workspaceId));
+      const plan = await planRevert(tx, tables, eventId, workspaceKey(actor.workspaceId));
       if (!plan.ok) return plan;
       if (plan.conflicts.length > 0 && !options.force) {
         const fields = plan.conflicts.map((c) => c.field).join(", ");

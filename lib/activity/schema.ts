@@ -107,4 +107,5 @@ export const activitySequencer = pgTable(
   (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );
 
+/** One stored event, as drizzle reads it from `activity_events`. */
 export type ActivityEventRow = typeof activityEvents.$inferSelect;
