@@ -15,6 +15,7 @@ export type Actor =
   | { type: "job"; name: string; workspaceId?: WorkspaceId }
   | { type: "api_key"; id: Id; name: string; workspaceId?: WorkspaceId };
 
+/** The kinds of actor: `user`, `system`, `job`, `api_key`. */
 export type ActorType = Actor["type"];
 
 /** How an actor is stored: the label is kept as it was, so history reads right after a rename. */

@@ -46,6 +46,7 @@ export interface ActivityViewer {
   canAudit: boolean;
 }
 
+/** What the seam hands the kit: see `createActivityKit`. */
 export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> {
   /** The host's drizzle database (or a function that opens it on first use: never at import time). */
   db: () => Db | Promise<Db>;
@@ -75,6 +76,10 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
 const LIVE_HUB = Symbol.for("activity-kit.live-hub");
 const globalForLive = globalThis as { [LIVE_HUB]?: LiveHub };
 
+/**
+ * The kit for one app, made once in the seam (`lib/activity-kit.ts`): `withTracking`, the feed and audit
+ * reads, `asOf`, `revert`, the live hub and the viewer, all on the host's database and registrations.
+ */
 export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(config: ActivityKitConfig<Db, C>) {
   const byTable = new Map<PgTable, AnyTrackedTable>(config.tables.map((t) => [t.table, t]));
   const { withTracking } = createTracker(config);

@@ -41,6 +41,7 @@ export type RevertErrorCode = Extract<
   "not_found" | "conflict" | "not_revertible" | "parent_missing" | "nothing_to_revert"
 >;
 
+/** What `kit.revert` returns: the revert event's data, or a refusal with its code (and the conflicts). */
 export type RevertResult =
   | { ok: true; data: { revertedEventId: number; record: RecordRef | null; subject: string } }
   | {
@@ -161,8 +162,10 @@ async function missingParent(
         key.parentColumns.map((c) => sql`p.${sql.identifier(c)} = r.${sql.identifier(c)}`),
         sql` and `,
       );
+      // Locked like the foreign key's own check would, so it cannot go between this check and the write.
       const found = await tx.execute(sql`select 1 as found from ${sql.identifier(key.parent)} as p,
-        jsonb_populate_record(null::${sql.identifier(key.parent)}, ${probe}::jsonb) as r where ${match} limit 1`);
+        jsonb_populate_record(null::${sql.identifier(key.parent)}, ${probe}::jsonb) as r where ${match}
+        limit 1 for key share of p`);
       if (rowsOf(found).length > 0) continue;
     }
     let eventId: number | null = null;

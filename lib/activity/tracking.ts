@@ -30,8 +30,10 @@ function isFailure(value: unknown): value is FailureResult {
   return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
 }
 
+/** The feed line's subject of an event: a text, or a function of the mutation's result. */
 export type Subject<R> = string | ((result: R) => string);
 
+/** The last argument of `withTracking`: metadata, record, related records, `track: false`, `occurredAt`. */
 export interface TrackingOptions<R, M> {
   /** Metadata of the event: for a catalogue verb, what its schema requires. */
   metadata?: M;
