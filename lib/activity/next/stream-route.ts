@@ -31,7 +31,11 @@ export function createStreamRoute(kit: ActivityRouteKit) {
       const hub = kit.live();
       // A browser's EventSource gives up on an error status instead of reconnecting to a server that is
       // going away; it comes back when the page is reloaded or the user acts.
-      if (hub.closing) return activityJsonError("unavailable", "The server is restarting; reload in a moment.");
+      if (hub.closing) {
+        const response = activityJsonError("unavailable", "The server is restarting; reload in a moment.");
+        response.headers.set("Connection", "close");
+        return response;
+      }
 
       let unsubscribe: (() => void) | undefined;
       let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -80,7 +84,9 @@ export function createStreamRoute(kit: ActivityRouteKit) {
         headers: {
           "Content-Type": "text/event-stream; charset=utf-8",
           "Cache-Control": "no-cache, no-transform",
-          Connection: "keep-alive",
+          // The socket ends with the stream: at shutdown, when the hub ends every stream, the server is left
+          // with no idle keep-alive connection to wait out (about 5 s each) before it can exit.
+          Connection: "close",
           "X-Accel-Buffering": "no",
         },
       });
