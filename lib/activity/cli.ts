@@ -79,8 +79,8 @@ async function loadDrizzleConfig(override: string | undefined): Promise<DrizzleC
     migrations?: { table?: unknown; schema?: unknown };
   };
   try {
-    const module = await importFile(file);
-    config = (module.default ?? module) as typeof config;
+    const loaded = await importFile(file);
+    config = (loaded.default ?? loaded) as typeof config;
   } catch {
     const text = readFileSync(file, "utf8");
     const field = (key: string) => new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(text)?.[1];
@@ -128,10 +128,10 @@ interface SeamKit {
 async function loadSeam(seam: string): Promise<SeamKit> {
   if (!existsSync(seam))
     throw new CliError(`No seam at ${seam}: pass --seam <path> to the file that calls createActivityKit.`);
-  const module = await importFile(seam);
+  const loaded = await importFile(seam);
   const looksLikeKit = (v: unknown): v is SeamKit =>
     typeof v === "object" && v !== null && Array.isArray((v as SeamKit).tables) && "withTracking" in v;
-  const kits = looksLikeKit(module.activity) ? [module.activity] : Object.values(module).filter(looksLikeKit);
+  const kits = looksLikeKit(loaded.activity) ? [loaded.activity] : Object.values(loaded).filter(looksLikeKit);
   if (kits.length !== 1) {
     throw new CliError(
       `${seam} must export the kit made by createActivityKit (as \`activity\`); found ${kits.length}.`,

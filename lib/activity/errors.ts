@@ -21,6 +21,7 @@ export const ACTIVITY_ERROR_STATUS = {
   internal: 500,
 } as const;
 
+/** The machine code of an `ActivityError`; each has one HTTP status in `ACTIVITY_ERROR_STATUS`. */
 export type ActivityErrorCode = keyof typeof ACTIVITY_ERROR_STATUS;
 
 /** The kit's one error type: a machine code, a message a developer (or a user) can act on, its status. */

@@ -9,8 +9,8 @@ import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import { ActivityError } from "./errors";
 import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
-import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { listenThrough } from "./listen";
+import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
@@ -19,6 +19,7 @@ import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { type AnyDatabase, createTracker } from "./tracking";
 import type { RecordRef } from "./types";
+import { type WorkspaceId, workspaceKey } from "./workspace";
 
 export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
@@ -33,6 +34,7 @@ export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
+export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
 export interface ActivityViewer {
@@ -44,6 +46,7 @@ export interface ActivityViewer {
   canAudit: boolean;
 }
 
+/** What the seam hands the kit: see `createActivityKit`. */
 export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> {
   /** The host's drizzle database (or a function that opens it on first use: never at import time). */
   db: () => Db | Promise<Db>;
@@ -73,6 +76,10 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
 const LIVE_HUB = Symbol.for("activity-kit.live-hub");
 const globalForLive = globalThis as { [LIVE_HUB]?: LiveHub };
 
+/**
+ * The kit for one app, made once in the seam (`lib/activity-kit.ts`): `withTracking`, the feed and audit
+ * reads, `asOf`, `revert`, the live hub and the viewer, all on the host's database and registrations.
+ */
 export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(config: ActivityKitConfig<Db, C>) {
   const byTable = new Map<PgTable, AnyTrackedTable>(config.tables.map((t) => [t.table, t]));
   const { withTracking } = createTracker(config);
@@ -123,15 +130,16 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
 
   /**
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
-   * actor, action, from, to). Bad input throws an ActivityError naming the parameter.
+   * actor, action, from, to). Bad input throws an ActivityError naming the parameter. `workspaceId` is the
+   * viewer's tenant; null in a single-tenant app (the events of workspace `""`).
    */
-  async function feed(workspaceId: string | number, search: URLSearchParams, options: { audit?: boolean } = {}) {
+  async function feed(workspaceId: WorkspaceId, search: URLSearchParams, options: { audit?: boolean } = {}) {
     const params = parseFeedParams(search, actions);
     const db = await config.db();
     // Read before the page: every event up to `head` is visible to the page's query, and the first page
     // stops there, so a live stream opened with `after=head` continues exactly where the page starts.
-    const head = await readHead(db, String(workspaceId));
-    const { rows, nextCursor } = await readFeedPage(db, codec(), String(workspaceId), params, head);
+    const head = await readHead(db, workspaceKey(workspaceId));
+    const { rows, nextCursor } = await readFeedPage(db, codec(), workspaceKey(workspaceId), params, head);
     return { items: await toItems(rows, options), nextCursor, head };
   }
 
@@ -139,21 +147,21 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * Every event that passes the filters (the feed's query string, less `limit` and `cursor`), newest first,
    * as items with their request context, in batches: for exports. Bad input throws before the first batch.
    */
-  function exportItems(workspaceId: string | number, search: URLSearchParams) {
+  function exportItems(workspaceId: WorkspaceId, search: URLSearchParams) {
     for (const key of ["limit", "cursor"]) {
       if (search.has(key)) throw new ActivityError("invalid_filter", `"${key}" does not apply to an export.`, key);
     }
     const { limit: _limit, cursor: _cursor, ...filters } = parseFeedParams(search, actions);
     return (async function* () {
-      for await (const rows of readAllEvents(await config.db(), String(workspaceId), filters)) {
+      for await (const rows of readAllEvents(await config.db(), workspaceKey(workspaceId), filters)) {
         yield await toItems(rows, { audit: true });
       }
     })();
   }
 
   /** The record's state at an instant (see time-travel.ts). */
-  async function asOf(record: RecordRef, at: Date, options: { workspaceId: string | number }) {
-    return stateAsOf(await config.db(), config.tables, record, at, String(options.workspaceId));
+  async function asOf(record: RecordRef, at: Date, options: { workspaceId?: WorkspaceId } = {}) {
+    return stateAsOf(await config.db(), config.tables, record, at, workspaceKey(options.workspaceId));
   }
 
   /**

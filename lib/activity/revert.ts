@@ -9,6 +9,7 @@ import { changesOf, currentRow, type Row, registrationOf } from "./time-travel";
 import { touchingRecord } from "./touching";
 import type { AnyDatabase } from "./tracking";
 import { type Json, REDACTED, type RecordRef } from "./types";
+import { rowInWorkspace, workspaceKey } from "./workspace";
 
 /** A field that changed since the event: what it is now, what the event left, what the revert would write. */
 export interface RevertConflict {
@@ -40,6 +41,7 @@ export type RevertErrorCode = Extract<
   "not_found" | "conflict" | "not_revertible" | "parent_missing" | "nothing_to_revert"
 >;
 
+/** What `kit.revert` returns: the revert event's data, or a refusal with its code (and the conflicts). */
 export type RevertResult =
   | { ok: true; data: { revertedEventId: number; record: RecordRef | null; subject: string } }
   | {
@@ -160,8 +162,10 @@ async function missingParent(
         key.parentColumns.map((c) => sql`p.${sql.identifier(c)} = r.${sql.identifier(c)}`),
         sql` and `,
       );
+      // Locked like the foreign key's own check would, so it cannot go between this check and the write.
       const found = await tx.execute(sql`select 1 as found from ${sql.identifier(key.parent)} as p,
-        jsonb_populate_record(null::${sql.identifier(key.parent)}, ${probe}::jsonb) as r where ${match} limit 1`);
+        jsonb_populate_record(null::${sql.identifier(key.parent)}, ${probe}::jsonb) as r where ${match}
+        limit 1 for key share of p`);
       if (rowsOf(found).length > 0) continue;
     }
     let eventId: number | null = null;
@@ -235,8 +239,8 @@ export async function planRevert(
     const key = formatRecordKey(record);
     const current = projected.has(key) ? projected.get(key)! : await currentRow(tx, table, change.id, { lock: true });
     // A revert never reaches into another workspace, whatever the event recorded.
-    const rowWorkspace = (current ?? (change.op === "update" ? null : change.row))?.[table.workspaceColumn];
-    if (rowWorkspace !== undefined && rowWorkspace !== null && String(rowWorkspace) !== workspaceId) {
+    const row = current ?? (change.op === "update" ? null : change.row);
+    if (row && !rowInWorkspace(table, row, workspaceId)) {
       return { ok: false, error: { code: "not_found", message: "That event changed a record of another workspace." } };
     }
     if (change.op === "update") {
@@ -324,7 +328,7 @@ export async function revertEvent(
   return withTracking(
     actor,
     async (tx) => {
-      const plan = await planRevert(tx, tables, eventId, String(actor.workspaceId));
+      const plan = await planRevert(tx, tables, eventId, workspaceKey(actor.workspaceId));
       if (!plan.ok) return plan;
       if (plan.conflicts.length > 0 && !options.force) {
         const fields = plan.conflicts.map((c) => c.field).join(", ");

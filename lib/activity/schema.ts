@@ -77,10 +77,17 @@ export const activitySequence = pgTable(
      * `actor_id`, which erasing a user clears.
      */
     actorId: text("actor_id"),
+    /**
+     * The event's time (it never changes), so a page of a date range reads the range's entries of one
+     * index, sequence numbers included, and sorts those: walking the log from the top to reach a range far
+     * back would cost the whole log since.
+     */
+    occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }),
   },
   (t) => [
     primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] }),
     index("activity_sequence_actor_idx").on(t.workspaceId, t.actorId, t.seq),
+    index("activity_sequence_time_idx").on(t.workspaceId, t.occurredAt, t.seq),
   ],
 );
 
@@ -100,4 +107,5 @@ export const activitySequencer = pgTable(
   (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );
 
+/** One stored event, as drizzle reads it from `activity_events`. */
 export type ActivityEventRow = typeof activityEvents.$inferSelect;

@@ -17,8 +17,8 @@ import { BEGIN_STATEMENT, SKIP_STATEMENT, STORE_EVENT_STATEMENT } from "./sql";
 import { type Statement, type TransactionRunner, transactionRunner } from "./transaction";
 import type { RecordRef } from "./types";
 
-// biome-ignore lint/suspicious/noExplicitAny: the kit accepts any host schema
-export type AnyDatabase = PgDatabase<PgQueryResultHKT, any>;
+/** A drizzle PostgreSQL database of any driver and any host schema (the kit uses the core builder only). */
+export type AnyDatabase = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 export type TransactionOf<Db extends AnyDatabase> = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A result that says the mutation failed: withTracking rolls back and returns it unchanged. */
@@ -30,8 +30,10 @@ function isFailure(value: unknown): value is FailureResult {
   return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
 }
 
+/** The feed line's subject of an event: a text, or a function of the mutation's result. */
 export type Subject<R> = string | ((result: R) => string);
 
+/** The last argument of `withTracking`: metadata, record, related records, `track: false`, `occurredAt`. */
 export interface TrackingOptions<R, M> {
   /** Metadata of the event: for a catalogue verb, what its schema requires. */
   metadata?: M;
