@@ -31,11 +31,7 @@ export function createStreamRoute(kit: ActivityRouteKit) {
       const hub = kit.live();
       // A browser's EventSource gives up on an error status instead of reconnecting to a server that is
       // going away; it comes back when the page is reloaded or the user acts.
-      if (hub.closing) {
-        const response = activityJsonError("unavailable", "The server is restarting; reload in a moment.");
-        response.headers.set("Connection", "close");
-        return response;
-      }
+      if (hub.closing) return activityJsonError("unavailable", "The server is restarting; reload in a moment.");
 
       let unsubscribe: (() => void) | undefined;
       let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -84,9 +80,7 @@ export function createStreamRoute(kit: ActivityRouteKit) {
         headers: {
           "Content-Type": "text/event-stream; charset=utf-8",
           "Cache-Control": "no-cache, no-transform",
-          // The socket ends with the stream: at shutdown, when the hub ends every stream, the server is left
-          // with no idle keep-alive connection to wait out (about 5 s each) before it can exit.
-          Connection: "close",
+          Connection: "keep-alive",
           "X-Accel-Buffering": "no",
         },
       });
