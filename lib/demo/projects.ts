@@ -3,11 +3,11 @@ import { z } from "zod";
 import { projects, tasks } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
-import { requiredId, title } from "./fields";
+import { plainText, requiredId, title } from "./fields";
 
 export const projectInputSchema = z.object({
   name: title("Name", 120),
-  description: z.string().trim().max(2000, "Description must be at most 2000 characters.").default(""),
+  description: plainText().trim().max(2000, "Description must be at most 2000 characters.").default(""),
 });
 export const updateProjectSchema = projectInputSchema.extend({ id: requiredId });
 export type ProjectInput = z.output<typeof projectInputSchema>;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { memberships, projects, TASK_STATUSES, tasks, users } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
-import { optionalDate, optionalId, requiredId, title } from "./fields";
+import { optionalDate, optionalId, plainText, requiredId, title } from "./fields";
 
 export const TASK_STATUS_LABELS: Record<(typeof TASK_STATUSES)[number], string> = {
   todo: "To do",
@@ -29,7 +29,7 @@ export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 
 export const cancelTaskSchema = z.object({
   id: requiredId,
-  reason: z.string().trim().min(1, "Say why the task is cancelled.").max(500, "Keep the reason under 500 characters."),
+  reason: plainText().trim().min(1, "Say why the task is cancelled.").max(500, "Keep the reason under 500 characters."),
 });
 export type CancelTaskInput = z.output<typeof cancelTaskSchema>;
 

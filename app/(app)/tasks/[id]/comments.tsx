@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useEffect, useRef } from "react";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
 import { Field, FormMessage } from "@/components/form-field";
+import { useFormAction } from "@/components/use-form-action";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
 import { createCommentAction, deleteCommentAction } from "../actions";
@@ -16,7 +17,7 @@ export interface CommentView {
 }
 
 export function Comments({ taskId, comments }: { taskId: number; comments: CommentView[] }) {
-  const [state, action, pending] = useActionState(createCommentAction, null);
+  const { state, pending, formProps } = useFormAction(createCommentAction, null);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state?.ok) form.current?.reset();
@@ -43,12 +44,12 @@ export function Comments({ taskId, comments }: { taskId: number; comments: Comme
           ))}
         </ul>
       )}
-      <form ref={form} action={action} className="space-y-2" noValidate>
+      <form ref={form} {...formProps} className="space-y-2" noValidate>
         <input type="hidden" name="taskId" value={taskId} />
         <Field label="Comment" name="body" state={state}>
           <Textarea rows={3} maxLength={5000} />
         </Field>
-        <FormMessage state={state} />
+        <FormMessage state={state} hidden={["taskId"]} />
         <Button type="submit" size="sm" disabled={pending}>
           {pending ? "Posting…" : "Add comment"}
         </Button>
