@@ -19,10 +19,14 @@ export function listProjects(db: Executor, workspaceId: number) {
       name: projects.name,
       description: projects.description,
       updatedAt: projects.updatedAt,
-      openTasks: sql<number>`(select count(*)::int from ${tasks} where ${tasks.projectId} = ${projects.id} and ${tasks.status} in ('todo', 'doing'))`,
+      // A join, not a correlated subquery: drizzle leaves the columns of a one-table query unqualified, so
+      // inside a subquery on tasks `projects.id` would have read as the task's own id.
+      openTasks: sql<number>`(count(${tasks.id}) filter (where ${tasks.status} in ('todo', 'doing')))::int`,
     })
     .from(projects)
+    .leftJoin(tasks, eq(tasks.projectId, projects.id))
     .where(eq(projects.workspaceId, workspaceId))
+    .groupBy(projects.id)
     .orderBy(asc(projects.name), asc(projects.id));
 }
 
