@@ -5,6 +5,7 @@ import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
 import { plainText, requiredId } from "./fields";
 import { getTask, lockTask } from "./tasks";
+import { writtenAt } from "./written-at";
 
 export const createCommentSchema = z.object({
   taskId: requiredId,
@@ -35,7 +36,14 @@ export async function createComment(
   const task = await lockTask(db, workspaceId, input.taskId);
   const [comment] = await db
     .insert(comments)
-    .values({ workspaceId, taskId: input.taskId, authorId, body: input.body })
+    .values({
+      workspaceId,
+      taskId: input.taskId,
+      authorId,
+      body: input.body,
+      createdAt: writtenAt(),
+      updatedAt: writtenAt(),
+    })
     .returning();
   return { ...comment!, taskTitle: task.title };
 }

@@ -38,10 +38,7 @@ export const optionalDate = z
   .transform((v) => (v ? v : null));
 
 export const title = (what: string, max = 200) =>
-  plainText()
-    .trim()
-    .min(1, `${what} is required.`)
-    .max(max, `${what} must be at most ${max} characters.`);
+  plainText().trim().min(1, `${what} is required.`).max(max, `${what} must be at most ${max} characters.`);
 
 /** A record id from a URL segment, or null when it is not a positive integer (the page then 404s). */
 export function parseRouteId(segment: string): number | null {

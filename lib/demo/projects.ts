@@ -4,6 +4,7 @@ import { projects, tasks } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
 import { plainText, requiredId, title } from "./fields";
+import { writtenAt } from "./written-at";
 
 export const projectInputSchema = z.object({
   name: title("Name", 120),
@@ -52,7 +53,13 @@ async function lockProject(db: Executor, workspaceId: number, id: number) {
 export async function createProject(db: Executor, workspaceId: number, input: ProjectInput) {
   const [project] = await db
     .insert(projects)
-    .values({ workspaceId, name: input.name, description: input.description })
+    .values({
+      workspaceId,
+      name: input.name,
+      description: input.description,
+      createdAt: writtenAt(),
+      updatedAt: writtenAt(),
+    })
     .returning();
   return project!;
 }
@@ -61,7 +68,7 @@ export async function updateProject(db: Executor, workspaceId: number, id: numbe
   await lockProject(db, workspaceId, id);
   const [project] = await db
     .update(projects)
-    .set({ name: input.name, description: input.description, updatedAt: sql`now()` })
+    .set({ name: input.name, description: input.description, updatedAt: writtenAt() })
     .where(eq(projects.id, id))
     .returning();
   return project!;

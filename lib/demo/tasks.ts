@@ -4,6 +4,7 @@ import { memberships, projects, TASK_STATUSES, tasks, users } from "@/lib/db/sch
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
 import { optionalDate, optionalId, plainText, requiredId, title } from "./fields";
+import { writtenAt } from "./written-at";
 
 export const TASK_STATUS_LABELS: Record<(typeof TASK_STATUSES)[number], string> = {
   todo: "To do",
@@ -120,6 +121,8 @@ export async function createTask(db: Executor, workspaceId: number, input: Creat
       projectId: input.projectId,
       assigneeId: input.assigneeId,
       dueDate: input.dueDate,
+      createdAt: writtenAt(),
+      updatedAt: writtenAt(),
     })
     .returning();
   return task!;
@@ -141,7 +144,7 @@ export async function updateTask(db: Executor, workspaceId: number, input: Updat
       projectId: input.projectId,
       assigneeId: input.assigneeId,
       dueDate: input.dueDate,
-      updatedAt: sql`now()`,
+      updatedAt: writtenAt(),
     })
     .where(eq(tasks.id, input.id))
     .returning();
@@ -153,7 +156,7 @@ export async function cancelTask(db: Executor, workspaceId: number, id: number) 
   if (task.status === "cancelled") throw new AppError("conflict", "This task is already cancelled.");
   const [updated] = await db
     .update(tasks)
-    .set({ status: "cancelled", updatedAt: sql`now()` })
+    .set({ status: "cancelled", updatedAt: writtenAt() })
     .where(eq(tasks.id, id))
     .returning();
   return updated!;
