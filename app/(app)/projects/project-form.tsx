@@ -2,9 +2,9 @@
 
 import { useEffect, useRef } from "react";
 import { Field, FormMessage } from "@/components/form-field";
-import { useFormAction } from "@/components/use-form-action";
 import { Button } from "@/components/ui/button";
 import { Input, Textarea } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { createProjectAction, updateProjectAction } from "./actions";
 
 /** Creates a project, or edits one when `project` is given. */

@@ -1,9 +1,9 @@
 "use client";
 
 import { Field, FormMessage } from "@/components/form-field";
-import { useFormAction } from "@/components/use-form-action";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { cancelTaskAction } from "../actions";
 
 export function CancelTaskForm({ taskId }: { taskId: number }) {

@@ -3,9 +3,9 @@
 import { useEffect, useRef } from "react";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
 import { Field, FormMessage } from "@/components/form-field";
-import { useFormAction } from "@/components/use-form-action";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { createCommentAction, deleteCommentAction } from "../actions";
 
 export interface CommentView {

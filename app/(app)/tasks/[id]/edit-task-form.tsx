@@ -1,9 +1,9 @@
 "use client";
 
 import { Field, FormMessage } from "@/components/form-field";
-import { useFormAction } from "@/components/use-form-action";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { TASK_STATUSES, type Task } from "@/lib/db/schema";
 import { TASK_STATUS_LABELS } from "@/lib/demo/tasks";
 import { updateTaskAction } from "../actions";
