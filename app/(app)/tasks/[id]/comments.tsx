@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import { AuditTime } from "@/components/audit/audit-time";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
 import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
@@ -32,7 +33,7 @@ export function Comments({ taskId, comments }: { taskId: number; comments: Comme
             <li key={c.id} className="rounded-md bg-muted px-3 py-2">
               <div className="flex items-center gap-2 text-xs text-muted-foreground">
                 <span className="font-medium text-neutral-800">{c.authorName ?? "Deleted user"}</span>
-                <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString()}</time>
+                <AuditTime iso={c.createdAt} />
                 {c.canDelete ? (
                   <span className="ml-auto">
                     <ConfirmDeleteButton action={deleteCommentAction} id={c.id} label="Delete comment" />
