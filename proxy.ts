@@ -6,7 +6,7 @@ import { refuseRequest } from "@/lib/request-guard";
 // answer 401 themselves. Before that, requests Next would mangle are refused (lib/request-guard.ts): this
 // needs the raw URL, hence `skipProxyUrlNormalize` in next.config.ts.
 const { auth } = NextAuth(authConfig);
-export default auth((request) => refuseRequest(request) ?? undefined);
+export default auth(async (request) => (await refuseRequest(request)) ?? undefined);
 
 export const config = {
   // Static assets need no session.

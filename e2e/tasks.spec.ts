@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO, LoginPage } from "./pages/login-page";
 import { TasksPage } from "./pages/tasks-page";
 

@@ -15,11 +15,12 @@ export const decimalId = (max = MAX_ID, message = ID_MESSAGE) =>
 
 /** A form's optional id select: "" means none. */
 export const optionalId = z
-  .union([z.literal(""), z.null(), decimalId()])
+  .union([z.literal(""), z.null(), decimalId()], { message: ID_MESSAGE })
   .optional()
   .transform((v) => (v === "" || v === undefined || v === null ? null : v));
 
-export const requiredId = decimalId();
+/** The id of the record a form is about (a hidden input). */
+export const requiredId = decimalId(MAX_ID, "This form names a record that does not exist: reload the page.");
 
 const NUL = "\u0000";
 

@@ -6,12 +6,7 @@ import { AppError } from "@/lib/result";
 import { optionalDate, optionalId, plainText, requiredId, title } from "./fields";
 import { writtenAt } from "./written-at";
 
-export const TASK_STATUS_LABELS: Record<(typeof TASK_STATUSES)[number], string> = {
-  todo: "To do",
-  doing: "Doing",
-  done: "Done",
-  cancelled: "Cancelled",
-};
+export { TASK_STATUS_LABELS } from "./task-status";
 
 export const createTaskSchema = z.object({
   title: title("Title"),

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { useFormAction } from "@/components/use-form-action";
 import { TASK_STATUSES, type Task } from "@/lib/db/schema";
-import { TASK_STATUS_LABELS } from "@/lib/demo/tasks";
+import { TASK_STATUS_LABELS } from "@/lib/demo/task-status";
 import { updateTaskAction } from "../actions";
 
 // "Cancelled" is reached through "Cancel task", which asks for a reason.
