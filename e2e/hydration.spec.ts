@@ -21,7 +21,8 @@ test("the audit pages hydrate without a mismatch when an event is in the hour af
   const zone = zoneAtMidnightHour(event!.occurredAt);
 
   // The server renders times in the zone of the `tz` cookie; hydration must produce the same text.
-  await page.context().addCookies([{ name: "tz", value: encodeURIComponent(zone), url: page.url() }]);
+  const { hostname } = new URL(page.url());
+  await page.context().addCookies([{ name: "tz", value: encodeURIComponent(zone), domain: hostname, path: "/" }]);
   const html = await (await page.request.get(`/admin/audit/task/${id}`)).text();
   expect(html).toMatch(/<time [^>]*>[A-Z][a-z]{2} \d{1,2}, \d{4}, 00:\d\d:\d\d<\/time>/);
   await page.goto(`/admin/audit/task/${id}`);
