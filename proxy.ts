@@ -1,12 +1,21 @@
+import type { NextFetchEvent, NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authConfig } from "@/lib/auth/config";
 import { refuseRequest } from "@/lib/request-guard";
 
-// Signed-out visitors go to /login before any page renders (see `authorized` in the config); API routes
-// answer 401 themselves. Before that, requests Next would mangle are refused (lib/request-guard.ts): this
-// needs the raw URL, hence `skipProxyUrlNormalize` in next.config.ts.
 const { auth } = NextAuth(authConfig);
-export default auth(async (request) => (await refuseRequest(request)) ?? undefined);
+// Called with a request, `auth` is Auth.js's proxy: it runs `authorized` and redirects when it says no.
+// (Wrapping a handler instead, `auth(handler)`, would skip that redirect.)
+const authorize = auth as unknown as (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
+
+/**
+ * First refuses what Next would mangle (lib/request-guard.ts: it needs the URL as sent, hence
+ * `skipProxyUrlNormalize` in next.config.ts); then sends signed-out visitors to /login before any page
+ * renders (see `authorized` in the config). API routes answer 401 themselves.
+ */
+export default async function proxy(request: NextRequest, event: NextFetchEvent) {
+  return refuseRequest(request) ?? authorize(request, event);
+}
 
 export const config = {
   // Static assets need no session.

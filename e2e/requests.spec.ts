@@ -28,7 +28,9 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("a malformed call of switchWorkspaceAction is refused like any action's, not a 500", async ({ page }) => {
-  for (const body of ["", "not json", "[]", '["$K1"]', '[null, {"workspaceId": 1}]']) {
+  // Arguments Next can decode but that are not (state, form): no form, a form reference that is not there,
+  // a plain object for the form.
+  for (const body of ["[]", '["$K1"]', '[null, {"workspaceId": 1}]']) {
     const response = await callAction(page, "switchWorkspaceAction", body);
     expect(response.status(), body).toBeLessThan(500);
   }

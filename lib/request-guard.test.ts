@@ -6,36 +6,22 @@ const post = (path: string, length: number) =>
 
 describe("requests refused before Next parses them", () => {
   it("answers 413 for a server action's body over the limit, and lets one at the limit through", async () => {
-    const refused = await refuseRequest(post("/tasks/1", ACTION_BODY_LIMIT_BYTES + 1));
+    const refused = refuseRequest(post("/tasks/1", ACTION_BODY_LIMIT_BYTES + 1));
     expect(refused?.status).toBe(413);
     expect((await refused!.json()).error.code).toBe("too_large");
-    expect(await refuseRequest(post("/tasks/1", ACTION_BODY_LIMIT_BYTES))).toBeNull();
-    expect(await refuseRequest(new Request("http://app.test/tasks", { method: "POST" }))).toBeNull();
-  });
-
-  it("answers 400 for a server action whose arguments are not JSON", async () => {
-    const call = (body: string, type = "text/plain;charset=UTF-8") =>
-      refuseRequest(
-        new Request("http://app.test/tasks", {
-          method: "POST",
-          headers: { "next-action": "7f00", "content-type": type },
-          body,
-        }),
-      );
-    for (const body of ["", "not json", "[1,"]) expect((await call(body))?.status).toBe(400);
-    expect(await call('["$K1"]')).toBeNull();
-    expect(await call("--x--", "multipart/form-data; boundary=x")).toBeNull();
+    expect(refuseRequest(post("/tasks/1", ACTION_BODY_LIMIT_BYTES))).toBeNull();
+    expect(refuseRequest(new Request("http://app.test/tasks", { method: "POST" }))).toBeNull();
   });
 
   it.each(["/api/activity", "/api/activity/stream", "/api/audit", "/api/audit/export"])(
     "refuses __proto__ and other object properties as parameters of %s",
     async (path) => {
       for (const key of ["__proto__", "constructor", "toString"]) {
-        const refused = await refuseRequest(new Request(`http://app.test${path}?limit=5&${key}=1`));
+        const refused = refuseRequest(new Request(`http://app.test${path}?limit=5&${key}=1`));
         expect(refused?.status).toBe(400);
         expect((await refused!.json()).error).toMatchObject({ code: "invalid_filter", parameter: key });
       }
-      expect(await refuseRequest(new Request(`http://app.test${path}?limit=5&action=insert`))).toBeNull();
+      expect(refuseRequest(new Request(`http://app.test${path}?limit=5&action=insert`))).toBeNull();
     },
   );
 });

@@ -17,12 +17,11 @@ function json(status: number, error: object): Response {
  *
  * - A POST to a page (a server action, with or without JavaScript) whose body is over the actions' limit is a
  *   413. Next itself reads such a body up to the limit and then answers 500.
- * - A server action's arguments that are not the JSON Next's client sends are a 400 (Next: 500).
  * - On the filtered APIs, a parameter named like a property of every object (`__proto__`, `constructor`) is
  *   a 400, like any unknown parameter. Next copies the query into a plain object before the route sees it,
  *   and `__proto__=1` vanishes there: the route would silently ignore it.
  */
-export async function refuseRequest(request: Request): Promise<Response | null> {
+export function refuseRequest(request: Request): Response | null {
   const url = new URL(request.url);
   if (request.method === "POST" && !url.pathname.startsWith("/api/")) {
     const length = Number(request.headers.get("content-length") ?? "0");
@@ -31,16 +30,6 @@ export async function refuseRequest(request: Request): Promise<Response | null> 
         code: "too_large",
         message: `That is too much to send at once: keep it under ${ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB.`,
       });
-    }
-    // A server action called with arguments encoded as text: Next parses them as JSON, and answers 500 when
-    // they are not.
-    const type = request.headers.get("content-type") ?? "";
-    if (request.headers.has("next-action") && !type.startsWith("multipart/form-data")) {
-      try {
-        JSON.parse(await request.clone().text());
-      } catch {
-        return json(400, { code: "bad_request", message: "This request could not be read." });
-      }
     }
   }
   if (FILTERED_APIS.includes(url.pathname.replace(/\/$/, ""))) {
