@@ -14,7 +14,12 @@ const authorize = auth as unknown as (request: NextRequest, event: NextFetchEven
  * renders (see `authorized` in the config). API routes answer 401 themselves.
  */
 export default async function proxy(request: NextRequest, event: NextFetchEvent) {
-  return refuseRequest(request) ?? authorize(request, event);
+  const refused = refuseRequest(request);
+  if (refused) return refused;
+  // A server action reads the session itself (formAction). Passed through Auth.js here, its response would
+  // also carry the session cookie Auth.js re-issues, and that would undo the sign-out action's deletion.
+  if (request.method === "POST" && request.headers.has("next-action")) return;
+  return authorize(request, event);
 }
 
 export const config = {
