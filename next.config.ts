@@ -1,10 +1,15 @@
 import type { NextConfig } from "next";
+import { ACTION_BODY_LIMIT_BYTES } from "./lib/request-guard";
 
 const nextConfig: NextConfig = {
   // PGlite ships a WASM build of PostgreSQL; bundling it would copy ~15 MB into the static output.
   serverExternalPackages: ["@electric-sql/pglite"],
   // `npm run typecheck` runs tsc over the whole repository; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
+  // proxy.ts refuses what Next would mangle, so it needs the request's URL as sent.
+  skipProxyUrlNormalize: true,
+  // proxy.ts answers 413 above the same limit; Next itself would answer 500.
+  experimental: { serverActions: { bodySizeLimit: ACTION_BODY_LIMIT_BYTES } },
 };
 
 export default nextConfig;

@@ -43,12 +43,20 @@ export function Field({
   );
 }
 
-/** The form-level message of a failed action that is not about one field. */
-export function FormMessage({ state }: { state: ActionState<unknown> }) {
-  if (!state || state.ok || state.error.code === "validation") return null;
+/**
+ * The form-level message of a failed action that is not about one visible field. `hidden`: the names of
+ * the form's hidden inputs (a record's id), whose validation errors have no field to show next to.
+ */
+export function FormMessage({ state, hidden = [] }: { state: ActionState<unknown>; hidden?: string[] }) {
+  if (!state || state.ok) return null;
+  const message =
+    state.error.code === "validation"
+      ? hidden.flatMap((name) => state.error.fieldErrors?.[name] ?? []).join(" ")
+      : state.error.message;
+  if (!message) return null;
   return (
     <p role="status" className="rounded-md bg-red-50 px-3 py-2 text-sm text-destructive">
-      {state.error.message}
+      {message}
     </p>
   );
 }

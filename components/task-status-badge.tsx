@@ -1,5 +1,5 @@
 import type { TaskStatus } from "@/lib/db/schema";
-import { TASK_STATUS_LABELS } from "@/lib/demo/tasks";
+import { TASK_STATUS_LABELS } from "@/lib/demo/task-status";
 import { cn } from "@/lib/utils";
 
 const tone: Record<TaskStatus, string> = {

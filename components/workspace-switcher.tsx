@@ -1,22 +1,25 @@
 "use client";
 
 import { useRef } from "react";
+import type { ActionState } from "@/lib/actions";
+import { useFormAction } from "./use-form-action";
 
 export function WorkspaceSwitcher({
   action,
   current,
   workspaces,
 }: {
-  action: (formData: FormData) => Promise<void>;
+  action: (state: ActionState<unknown>, formData: FormData) => Promise<ActionState<unknown>>;
   current: number;
   workspaces: { id: number; name: string; role: string }[];
 }) {
   const form = useRef<HTMLFormElement>(null);
+  const { state, formProps } = useFormAction(action, null);
   if (workspaces.length < 2) {
     return <span className="text-sm font-medium">{workspaces[0]?.name}</span>;
   }
   return (
-    <form ref={form} action={action}>
+    <form ref={form} {...formProps}>
       <label className="sr-only" htmlFor="workspace-switcher">
         Workspace
       </label>
@@ -33,6 +36,11 @@ export function WorkspaceSwitcher({
           </option>
         ))}
       </select>
+      {state && !state.ok ? (
+        <span role="status" className="ml-2 text-sm text-destructive">
+          {state.error.message}
+        </span>
+      ) : null}
       <noscript>
         <button type="submit">Switch</button>
       </noscript>

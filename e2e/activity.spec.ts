@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ActivityPage } from "./pages/activity-page";
 import { DEMO, LoginPage } from "./pages/login-page";
 import { TasksPage } from "./pages/tasks-page";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ActivityPage } from "./pages/activity-page";
 import { AuditLogPage, RecordHistoryPage } from "./pages/audit-page";
 import { DEMO, LoginPage } from "./pages/login-page";

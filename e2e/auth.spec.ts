@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO, LoginPage } from "./pages/login-page";
 
 test("a signed-out visitor is sent to the login page", async ({ page }) => {

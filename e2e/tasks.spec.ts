@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO, LoginPage } from "./pages/login-page";
 import { TasksPage } from "./pages/tasks-page";
 
@@ -36,7 +36,8 @@ test("an empty title is refused next to the field, and nothing is created", asyn
   await expect(page.getByRole("list", { name: "Tasks" }).getByRole("listitem")).toHaveCount(before);
 });
 
-test("a Globex user cannot see Acme's tasks", async ({ browser }) => {
+test("a Globex user cannot see Acme's tasks", async ({ browser, consoleErrors }) => {
+  consoleErrors.allow(/status of 404/);
   const acme = await browser.newContext();
   const acmePage = await acme.newPage();
   await new LoginPage(acmePage).signInAs(DEMO.alice);

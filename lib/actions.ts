@@ -45,6 +45,8 @@ export function formAction<S extends z.ZodType, T>(
     try {
       const viewer = await requireViewer();
       if (options.admin && !isAdmin(viewer)) return fail("forbidden", "Only admins can do this.");
+      // A hand-made request can call an action with anything, or nothing, for its form.
+      if (!(formData instanceof FormData)) return fail("bad_request", "This form could not be read; reload the page.");
       const parsed = schema.safeParse(Object.fromEntries(formData));
       if (!parsed.success) {
         const fieldErrors: Record<string, string[]> = {};

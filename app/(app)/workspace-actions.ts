@@ -3,21 +3,23 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { membershipOf, requireViewer, WORKSPACE_COOKIE } from "@/lib/auth/viewer";
+import { formAction } from "@/lib/actions";
+import { membershipOf, WORKSPACE_COOKIE } from "@/lib/auth/viewer";
+import { decimalId } from "@/lib/demo/fields";
+import { fail } from "@/lib/result";
 
-const switchSchema = z.object({ workspaceId: z.coerce.number().int().positive() });
+const switchSchema = z.object({ workspaceId: decimalId(undefined, "Choose one of your workspaces.") });
 
-export async function switchWorkspaceAction(formData: FormData) {
-  const viewer = await requireViewer();
-  const parsed = switchSchema.safeParse(Object.fromEntries(formData));
-  // Only a workspace the user belongs to; anything else leaves the current one in place.
-  if (parsed.success && (await membershipOf(viewer.user.id, parsed.data.workspaceId))) {
-    (await cookies()).set(WORKSPACE_COOKIE, String(parsed.data.workspaceId), {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      maxAge: 60 * 60 * 24 * 365,
-    });
+export const switchWorkspaceAction = formAction(switchSchema, async ({ workspaceId }, viewer) => {
+  // Only a workspace the user belongs to.
+  if (!(await membershipOf(viewer.user.id, workspaceId))) {
+    return fail("forbidden", "You are not a member of that workspace.");
   }
+  (await cookies()).set(WORKSPACE_COOKIE, String(workspaceId), {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 60 * 60 * 24 * 365,
+  });
   redirect("/tasks");
-}
+});

@@ -97,15 +97,12 @@ export function AuditLog({
   const { data, error, isError, fetchNextPage, hasNextPage, isFetchingNextPage } = useInfiniteQuery(options);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
 
-  // The stream knows no date range: an upper bound means nothing new can match, a lower bound is always met.
-  const { record, type, actor, action, to } = filters;
-  const liveFilters: FeedFilters = { record, type, actor, action };
+  // The stream applies the same filters, dates included, as the page.
   const status = useLiveFeed({
-    filters: liveFilters,
+    filters,
     streamPath,
     after: () => queryClient.getQueryData(options.queryKey)?.pages[0]?.head ?? firstPage.head,
     onItem: (item) => {
-      if (to) return;
       const isNew = !containsItem(queryClient.getQueryData(options.queryKey), item.id);
       queryClient.setQueryData(options.queryKey, (current) => insertLiveItem(current, item));
       if (isNew) setFresh((ids) => new Set([...ids, item.id]));

@@ -1,26 +1,7 @@
 "use client";
 
 import { useClock } from "@/components/activity/clock";
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatIn(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hour12: false,
-    });
-    formats.set(timeZone, format);
-  }
-  return format;
-}
+import { exactTime } from "@/lib/activity-client/time";
 
 /**
  * The exact time of an event, in the reader's zone: the server's guess (a cookie) first, so hydration
@@ -30,7 +11,7 @@ export function AuditTime({ iso, className }: { iso: string; className?: string 
   const { timeZone } = useClock();
   return (
     <time dateTime={iso} className={className}>
-      {formatIn(timeZone).format(new Date(iso))}
+      {exactTime(iso, timeZone)}
     </time>
   );
 }

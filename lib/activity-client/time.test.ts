@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dayKey, dayLabel, isTimeZone, relativeTime } from "./time";
+import { dayKey, dayLabel, exactTime, isTimeZone, relativeTime } from "./time";
 
 const now = Date.parse("2026-11-23T12:00:00Z");
 
@@ -36,5 +36,13 @@ describe("day groups", () => {
     expect(isTimeZone("Europe/Berlin")).toBe(true);
     expect(isTimeZone("Mars/Olympus")).toBe(false);
     expect(isTimeZone(undefined)).toBe(false);
+  });
+});
+
+describe("exact time", () => {
+  it("writes the hour after midnight as 00, as browsers do", () => {
+    expect(exactTime("2026-12-02T00:30:05Z", "UTC")).toBe("Dec 2, 2026, 00:30:05");
+    expect(exactTime("2026-12-02T23:59:59Z", "UTC")).toBe("Dec 2, 2026, 23:59:59");
+    expect(exactTime("2026-12-02T05:30:00Z", "America/New_York")).toBe("Dec 2, 2026, 00:30:00");
   });
 });

@@ -52,6 +52,31 @@ export function dayLabel(key: string, now: number, timeZone: string): string {
   });
 }
 
+const exactFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "Nov 23, 2026, 00:05:09": an event's exact time in a zone, the same text on the server and in the browser.
+ * `hourCycle: "h23"`, not `hour12: false`: with the latter, Node's ICU writes the hour after midnight as 24
+ * and Chromium's as 00, and hydration fails.
+ */
+export function exactTime(iso: string, timeZone: string): string {
+  let format = exactFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    exactFormats.set(timeZone, format);
+  }
+  return format.format(new Date(iso));
+}
+
 /** Whether the browser can format in this zone (a cookie can say anything). */
 export function isTimeZone(value: string | undefined): value is string {
   if (!value) return false;

@@ -14,8 +14,9 @@ import {
 import type { RecordRef, RowChange } from "./types";
 
 /**
- * One row per event. Append-only: a trigger refuses UPDATE and DELETE outside the retention and erasure
- * routines. Record ids, actor ids and workspace ids are text so the kit fits any host's key type, and there
+ * One row per event. Append-only: a trigger refuses UPDATE and DELETE unless the transaction has set
+ * `activity.maintenance` (the actor-erasure trigger does, for a deleted user; so do re-seeding and tests;
+ * there is no retention routine). Record ids, actor ids and workspace ids are text so the kit fits any host's key type, and there
  * is no foreign key to the records: history outlives them.
  */
 export const activityEvents = pgTable(

@@ -228,8 +228,8 @@ BEGIN
 END
 $fn$;
 
--- Events are append-only. The retention and erasure routines set activity.maintenance for their
--- own transaction; nothing else may change or remove an event.
+-- Events are append-only. Only a transaction that sets activity.maintenance may change or remove an
+-- event: the actor-erasure trigger below (a deleted user's events lose the link), and re-seeding.
 CREATE OR REPLACE FUNCTION activity_events_guard()
 RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN

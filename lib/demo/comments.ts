@@ -3,12 +3,13 @@ import { z } from "zod";
 import { comments, users } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
-import { requiredId } from "./fields";
+import { plainText, requiredId } from "./fields";
 import { getTask, lockTask } from "./tasks";
+import { writtenAt } from "./written-at";
 
 export const createCommentSchema = z.object({
   taskId: requiredId,
-  body: z.string().trim().min(1, "Write something first.").max(5000, "A comment must be at most 5000 characters."),
+  body: plainText().trim().min(1, "Write something first.").max(5000, "A comment must be at most 5000 characters."),
 });
 
 export function listComments(db: Executor, workspaceId: number, taskId: number) {
@@ -35,7 +36,14 @@ export async function createComment(
   const task = await lockTask(db, workspaceId, input.taskId);
   const [comment] = await db
     .insert(comments)
-    .values({ workspaceId, taskId: input.taskId, authorId, body: input.body })
+    .values({
+      workspaceId,
+      taskId: input.taskId,
+      authorId,
+      body: input.body,
+      createdAt: writtenAt(),
+      updatedAt: writtenAt(),
+    })
     .returning();
   return { ...comment!, taskTitle: task.title };
 }

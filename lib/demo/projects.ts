@@ -3,11 +3,12 @@ import { z } from "zod";
 import { projects, tasks } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
-import { requiredId, title } from "./fields";
+import { plainText, requiredId, title } from "./fields";
+import { writtenAt } from "./written-at";
 
 export const projectInputSchema = z.object({
   name: title("Name", 120),
-  description: z.string().trim().max(2000, "Description must be at most 2000 characters.").default(""),
+  description: plainText().trim().max(2000, "Description must be at most 2000 characters.").default(""),
 });
 export const updateProjectSchema = projectInputSchema.extend({ id: requiredId });
 export type ProjectInput = z.output<typeof projectInputSchema>;
@@ -19,10 +20,14 @@ export function listProjects(db: Executor, workspaceId: number) {
       name: projects.name,
       description: projects.description,
       updatedAt: projects.updatedAt,
-      openTasks: sql<number>`(select count(*)::int from ${tasks} where ${tasks.projectId} = ${projects.id} and ${tasks.status} in ('todo', 'doing'))`,
+      // A join, not a correlated subquery: drizzle leaves the columns of a one-table query unqualified, so
+      // inside a subquery on tasks `projects.id` would have read as the task's own id.
+      openTasks: sql<number>`(count(${tasks.id}) filter (where ${tasks.status} in ('todo', 'doing')))::int`,
     })
     .from(projects)
+    .leftJoin(tasks, eq(tasks.projectId, projects.id))
     .where(eq(projects.workspaceId, workspaceId))
+    .groupBy(projects.id)
     .orderBy(asc(projects.name), asc(projects.id));
 }
 
@@ -48,7 +53,13 @@ async function lockProject(db: Executor, workspaceId: number, id: number) {
 export async function createProject(db: Executor, workspaceId: number, input: ProjectInput) {
   const [project] = await db
     .insert(projects)
-    .values({ workspaceId, name: input.name, description: input.description })
+    .values({
+      workspaceId,
+      name: input.name,
+      description: input.description,
+      createdAt: writtenAt(),
+      updatedAt: writtenAt(),
+    })
     .returning();
   return project!;
 }
@@ -57,7 +68,7 @@ export async function updateProject(db: Executor, workspaceId: number, id: numbe
   await lockProject(db, workspaceId, id);
   const [project] = await db
     .update(projects)
-    .set({ name: input.name, description: input.description, updatedAt: sql`now()` })
+    .set({ name: input.name, description: input.description, updatedAt: writtenAt() })
     .where(eq(projects.id, id))
     .returning();
   return project!;

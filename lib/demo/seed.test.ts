@@ -2,7 +2,7 @@ import { eq, isNotNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/db/demo-accounts";
-import { memberships, tasks, users, workspaces } from "@/lib/db/schema";
+import { comments, memberships, projects, tasks, users, workspaces } from "@/lib/db/schema";
 import { allEvents } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { seedDemo, seedIfEmpty } from "./seed";
@@ -63,5 +63,36 @@ describe("demo seed", () => {
     await seedDemo(t.db);
     expect(await t.db.select().from(users)).toHaveLength(userCount);
     expect(await allEvents(t.db)).toHaveLength(first);
+  });
+
+  it("gives every seeded row the times of the events that wrote it", async () => {
+    await seedDemo(t.db);
+    const events = await allEvents(t.db);
+    const writes = new Map<string, number[]>();
+    for (const e of events) {
+      if (e.action === "delete" || !e.recordType) continue;
+      const key = `${e.recordType}:${e.recordId}`;
+      writes.set(key, [...(writes.get(key) ?? []), e.occurredAt.getTime()]);
+    }
+    const rows = [
+      ...(await t.db.select().from(projects)).map((r) => ({ ...r, key: `project:${r.id}` })),
+      ...(await t.db.select().from(tasks)).map((r) => ({ ...r, key: `task:${r.id}` })),
+      ...(await t.db.select().from(comments)).map((r) => ({ ...r, key: `comment:${r.id}` })),
+    ];
+    expect(rows.length).toBeGreaterThan(100);
+    for (const row of rows) {
+      const times = writes.get(row.key);
+      expect(times, row.key).toBeDefined();
+      // Created by its first event, last written by its latest.
+      expect({ key: row.key, createdAt: row.createdAt.getTime(), updatedAt: row.updatedAt.getTime() }).toEqual({
+        key: row.key,
+        createdAt: Math.min(...times!),
+        updatedAt: Math.max(...times!),
+      });
+    }
+    const first = Math.min(...events.map((e) => e.occurredAt.getTime()));
+    for (const row of [...(await t.db.select().from(users)), ...(await t.db.select().from(workspaces))]) {
+      expect(row.createdAt.getTime()).toBeLessThan(first);
+    }
   });
 });

@@ -93,6 +93,9 @@ export async function seedDemo(db: Database): Promise<void> {
     ...DEMO_ACCOUNTS.map((a) => ({ ...a, passwordHash })),
     ...TEAMMATES.map((a) => ({ ...a, passwordHash: null })),
   ];
+  const start = Date.now() - 42 * 24 * 3600_000;
+  // The workspaces and people exist before the history that happens in them.
+  const createdAt = new Date(start - 24 * 3600_000);
   const { workspaceRows, userRows } = await db.transaction(async (tx) => {
     // The events table is append-only; re-seeding is one of the maintenance routines allowed to clear it.
     await tx.execute(sql`select set_config('activity.maintenance', 'on', true)`);
@@ -101,11 +104,11 @@ export async function seedDemo(db: Database): Promise<void> {
     );
     const workspaceRows = await tx
       .insert(workspaces)
-      .values(Object.keys(PLAN).map((name) => ({ name, slug: name.toLowerCase() })))
+      .values(Object.keys(PLAN).map((name) => ({ name, slug: name.toLowerCase(), createdAt })))
       .returning();
     const userRows = await tx
       .insert(users)
-      .values(people.map((p) => ({ email: p.email, name: p.name, passwordHash: p.passwordHash })))
+      .values(people.map((p) => ({ email: p.email, name: p.name, passwordHash: p.passwordHash, createdAt })))
       .returning();
     await tx.insert(memberships).values(
       people.map((p, i) => ({
@@ -119,7 +122,6 @@ export async function seedDemo(db: Database): Promise<void> {
 
   const operations = createOperations(createActivityKit({ db: () => db, catalogue, tables: trackedTables }));
   const rng = random(20261123);
-  const start = Date.now() - 42 * 24 * 3600_000;
 
   for (const workspace of workspaceRows) {
     const plan = PLAN[workspace.name]!;

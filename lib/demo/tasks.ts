@@ -3,14 +3,10 @@ import { z } from "zod";
 import { memberships, projects, TASK_STATUSES, tasks, users } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
 import { AppError } from "@/lib/result";
-import { optionalDate, optionalId, requiredId, title } from "./fields";
+import { optionalDate, optionalId, plainText, requiredId, title } from "./fields";
+import { writtenAt } from "./written-at";
 
-export const TASK_STATUS_LABELS: Record<(typeof TASK_STATUSES)[number], string> = {
-  todo: "To do",
-  doing: "Doing",
-  done: "Done",
-  cancelled: "Cancelled",
-};
+export { TASK_STATUS_LABELS } from "./task-status";
 
 export const createTaskSchema = z.object({
   title: title("Title"),
@@ -29,7 +25,7 @@ export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 
 export const cancelTaskSchema = z.object({
   id: requiredId,
-  reason: z.string().trim().min(1, "Say why the task is cancelled.").max(500, "Keep the reason under 500 characters."),
+  reason: plainText().trim().min(1, "Say why the task is cancelled.").max(500, "Keep the reason under 500 characters."),
 });
 export type CancelTaskInput = z.output<typeof cancelTaskSchema>;
 
@@ -120,6 +116,8 @@ export async function createTask(db: Executor, workspaceId: number, input: Creat
       projectId: input.projectId,
       assigneeId: input.assigneeId,
       dueDate: input.dueDate,
+      createdAt: writtenAt(),
+      updatedAt: writtenAt(),
     })
     .returning();
   return task!;
@@ -141,7 +139,7 @@ export async function updateTask(db: Executor, workspaceId: number, input: Updat
       projectId: input.projectId,
       assigneeId: input.assigneeId,
       dueDate: input.dueDate,
-      updatedAt: sql`now()`,
+      updatedAt: writtenAt(),
     })
     .where(eq(tasks.id, input.id))
     .returning();
@@ -153,7 +151,7 @@ export async function cancelTask(db: Executor, workspaceId: number, id: number) 
   if (task.status === "cancelled") throw new AppError("conflict", "This task is already cancelled.");
   const [updated] = await db
     .update(tasks)
-    .set({ status: "cancelled", updatedAt: sql`now()` })
+    .set({ status: "cancelled", updatedAt: writtenAt() })
     .where(eq(tasks.id, id))
     .returning();
   return updated!;

@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useEffect, useRef } from "react";
 import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { createTaskAction } from "./actions";
 
 export function NewTaskForm({
@@ -15,7 +16,7 @@ export function NewTaskForm({
   assignees: { id: number; name: string }[];
   defaultProjectId?: number;
 }) {
-  const [state, action, pending] = useActionState(createTaskAction, null);
+  const { state, pending, formProps } = useFormAction(createTaskAction, null);
   const form = useRef<HTMLFormElement>(null);
   const title = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -25,7 +26,7 @@ export function NewTaskForm({
     }
   }, [state]);
   return (
-    <form ref={form} action={action} className="grid gap-3 sm:grid-cols-[2fr_1fr_1fr_1fr_auto] sm:items-end" noValidate>
+    <form ref={form} {...formProps} className="grid gap-3 sm:grid-cols-[2fr_1fr_1fr_1fr_auto] sm:items-end" noValidate>
       <Field label="Title" name="title" state={state}>
         <Input ref={title} placeholder="What needs doing?" maxLength={200} />
       </Field>

@@ -6,10 +6,11 @@ import { formAction, toFailure } from "@/lib/actions";
 import { ActivityError, type RevertConflict } from "@/lib/activity";
 import { activity } from "@/lib/activity-kit";
 import { viewerActor } from "@/lib/actor";
+import { decimalId } from "@/lib/demo/fields";
 import { ok } from "@/lib/result";
 
 const revertSchema = z.object({
-  eventId: z.coerce.number().int().positive(),
+  eventId: decimalId(Number.MAX_SAFE_INTEGER, "That event does not exist."),
   // "on" when the admin confirmed overwriting the fields that changed since.
   force: z
     .enum(["on", "true"])

@@ -1,15 +1,15 @@
 "use client";
 
-import { useActionState } from "react";
 import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { cancelTaskAction } from "../actions";
 
 export function CancelTaskForm({ taskId }: { taskId: number }) {
-  const [state, action, pending] = useActionState(cancelTaskAction, null);
+  const { state, pending, formProps } = useFormAction(cancelTaskAction, null);
   return (
-    <form action={action} className="flex flex-col gap-3 sm:flex-row sm:items-end" noValidate>
+    <form {...formProps} className="flex flex-col gap-3 sm:flex-row sm:items-end" noValidate>
       <input type="hidden" name="id" value={taskId} />
       <div className="flex-1">
         <Field label="Reason" name="reason" state={state} hint="Shown in the activity feed and the audit log.">
@@ -19,7 +19,7 @@ export function CancelTaskForm({ taskId }: { taskId: number }) {
       <Button type="submit" variant="outline" disabled={pending}>
         {pending ? "Cancelling…" : "Cancel task"}
       </Button>
-      <FormMessage state={state} />
+      <FormMessage state={state} hidden={["id"]} />
     </form>
   );
 }

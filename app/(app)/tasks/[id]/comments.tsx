@@ -1,10 +1,12 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useEffect, useRef } from "react";
+import { AuditTime } from "@/components/audit/audit-time";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
 import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
+import { useFormAction } from "@/components/use-form-action";
 import { createCommentAction, deleteCommentAction } from "../actions";
 
 export interface CommentView {
@@ -16,7 +18,7 @@ export interface CommentView {
 }
 
 export function Comments({ taskId, comments }: { taskId: number; comments: CommentView[] }) {
-  const [state, action, pending] = useActionState(createCommentAction, null);
+  const { state, pending, formProps } = useFormAction(createCommentAction, null);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state?.ok) form.current?.reset();
@@ -31,7 +33,7 @@ export function Comments({ taskId, comments }: { taskId: number; comments: Comme
             <li key={c.id} className="rounded-md bg-muted px-3 py-2">
               <div className="flex items-center gap-2 text-xs text-muted-foreground">
                 <span className="font-medium text-neutral-800">{c.authorName ?? "Deleted user"}</span>
-                <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString()}</time>
+                <AuditTime iso={c.createdAt} />
                 {c.canDelete ? (
                   <span className="ml-auto">
                     <ConfirmDeleteButton action={deleteCommentAction} id={c.id} label="Delete comment" />
@@ -43,12 +45,12 @@ export function Comments({ taskId, comments }: { taskId: number; comments: Comme
           ))}
         </ul>
       )}
-      <form ref={form} action={action} className="space-y-2" noValidate>
+      <form ref={form} {...formProps} className="space-y-2" noValidate>
         <input type="hidden" name="taskId" value={taskId} />
         <Field label="Comment" name="body" state={state}>
           <Textarea rows={3} maxLength={5000} />
         </Field>
-        <FormMessage state={state} />
+        <FormMessage state={state} hidden={["taskId"]} />
         <Button type="submit" size="sm" disabled={pending}>
           {pending ? "Posting…" : "Add comment"}
         </Button>

@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
+import { ClockProvider } from "@/components/activity/clock";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
 import { TaskStatusBadge } from "@/components/task-status-badge";
 import { Card } from "@/components/ui/card";
+import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listComments } from "@/lib/demo/comments";
@@ -23,11 +26,13 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const db = await getDb();
   const task = id ? await getTask(db, viewer.workspace.id, id) : null;
   if (!task) notFound();
-  const [projectRows, assignees, commentRows] = await Promise.all([
+  const [projectRows, assignees, commentRows, cookieStore] = await Promise.all([
     listProjects(db, viewer.workspace.id),
     listAssignees(db, viewer.workspace.id),
     listComments(db, viewer.workspace.id, task.id),
+    cookies(),
   ]);
+  const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
   return (
     <div className="space-y-6">
       <div>
@@ -58,16 +63,19 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       ) : null}
       <Card aria-label="Comments">
         <h2 className="mb-3 font-medium">Comments</h2>
-        <Comments
-          taskId={task.id}
-          comments={commentRows.map((c) => ({
-            id: c.id,
-            body: c.body,
-            authorName: c.authorName,
-            createdAt: c.createdAt.toISOString(),
-            canDelete: c.authorId === viewer.user.id || isAdmin(viewer),
-          }))}
-        />
+        {/* The comments' times: the same text on the server and at hydration, then in the reader's zone. */}
+        <ClockProvider now={Date.now()} timeZone={isTimeZone(zone) ? zone : "UTC"}>
+          <Comments
+            taskId={task.id}
+            comments={commentRows.map((c) => ({
+              id: c.id,
+              body: c.body,
+              authorName: c.authorName,
+              createdAt: c.createdAt.toISOString(),
+              canDelete: c.authorId === viewer.user.id || isAdmin(viewer),
+            }))}
+          />
+        </ClockProvider>
       </Card>
       <Card aria-label="Danger zone" className="flex items-center justify-between">
         <p className="text-sm text-muted-foreground">Deleting a task also deletes its comments.</p>

@@ -15,19 +15,13 @@ import type { ActivityItem, RecordRef } from "@/lib/activity";
 import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
+import { auditRecordFrom } from "@/lib/audit-record";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
+import { parseInstant } from "@/lib/instant";
 
 export const metadata: Metadata = { title: "Record history · activity-kit" };
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
-/** `?at=`: an instant; a value without a zone (the form without script) is read as UTC. */
-function parseAt(value: string | undefined): Date | null | "invalid" {
-  if (!value) return null;
-  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
-  const date = new Date(zoned);
-  return Number.isNaN(date.getTime()) ? "invalid" : date;
-}
 
 function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) {
   const reason = reasonOf(item);
@@ -79,13 +73,12 @@ export default async function RecordHistoryPage({
 }) {
   const viewer = await requireViewer();
   if (!isAdmin(viewer)) return <NotAllowed what="The audit log" />;
-  const { recordType, recordId } = await params;
-  const table = activity.tables.find((t) => t.type === recordType);
-  if (!table || !/^[A-Za-z0-9_-]{1,64}$/.test(recordId)) notFound();
-  const record = { type: recordType, id: recordId };
+  const record = auditRecordFrom(await params);
+  if (!record) notFound();
+  const { type: recordType, id: recordId } = record;
   const query = await searchParams;
   const newestFirst = first(query.order) === "newest";
-  const at = parseAt(first(query.at));
+  const at = parseInstant(first(query.at));
 
   const workspaceId = viewer.workspace.id;
   const [rows, state, cookieStore] = await Promise.all([
@@ -144,7 +137,7 @@ export default async function RecordHistoryPage({
           <TimeTravelForm at={at instanceof Date ? at.toISOString() : null} />
           {at === "invalid" ? (
             <p role="alert" className="text-sm text-destructive">
-              That is not a time. Pick a date and time.
+              That is not a time: pick a date and time between the years 1 and 9999.
             </p>
           ) : at && state ? (
             <RecordStateView state={state} at={at} />
