@@ -1,25 +1,29 @@
-import type { NextFetchEvent, NextRequest } from "next/server";
-import NextAuth from "next-auth";
-import { authConfig } from "@/lib/auth/config";
+import { type NextRequest, NextResponse } from "next/server";
+import { hasSessionCookie } from "@/lib/auth/session-cookie";
 import { refuseRequest } from "@/lib/request-guard";
-
-const { auth } = NextAuth(authConfig);
-// Called with a request, `auth` is Auth.js's proxy: it runs `authorized` and redirects when it says no.
-// (Wrapping a handler instead, `auth(handler)`, would skip that redirect.)
-const authorize = auth as unknown as (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
 
 /**
  * First refuses what Next would mangle (lib/request-guard.ts: it needs the URL as sent, hence
- * `skipProxyUrlNormalize` in next.config.ts); then sends signed-out visitors to /login before any page
- * renders (see `authorized` in the config). API routes answer 401 themselves.
+ * `skipProxyUrlNormalize` in next.config.ts); then sends visitors without a session cookie to /login
+ * before any page renders. Pages and actions verify the session themselves; API routes answer 401.
+ *
+ * The proxy only reads the cookie: Auth.js's own proxy (`auth` from NextAuth) re-issues the session cookie
+ * on every request it sees, so a request still in flight when the user signs out (a link prefetch, a
+ * stream reconnecting) would set the cookie again and undo the sign-out.
  */
-export default async function proxy(request: NextRequest, event: NextFetchEvent) {
+export default function proxy(request: NextRequest) {
   const refused = refuseRequest(request);
   if (refused) return refused;
-  // A server action reads the session itself (formAction). Passed through Auth.js here, its response would
-  // also carry the session cookie Auth.js re-issues, and that would undo the sign-out action's deletion.
-  if (request.method === "POST" && request.headers.has("next-action")) return;
-  return authorize(request, event);
+  const { pathname, search } = new URL(request.url);
+  if (pathname === "/login" || pathname.startsWith("/api/")) return NextResponse.next();
+  if (hasSessionCookie(request.cookies.getAll().map((c) => c.name))) return NextResponse.next();
+  // On the request's own origin (nextUrl may name another host for the same server).
+  const login = new URL("/login", request.url);
+  const wanted = new URLSearchParams(search);
+  wanted.delete("_rsc"); // a client navigation's cache key, not part of the page asked for
+  const query = wanted.toString();
+  if (pathname !== "/") login.searchParams.set("callbackUrl", query ? `${pathname}?${query}` : pathname);
+  return NextResponse.redirect(login);
 }
 
 export const config = {

@@ -18,6 +18,28 @@ test("signs in with a demo account and out again", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
+test("pages do not re-issue the session cookie, so a request in flight at sign-out cannot restore it", async ({
+  page,
+}) => {
+  await new LoginPage(page).signInAs(DEMO.alice);
+  for (const path of ["/tasks", "/activity", "/projects"]) {
+    const response = await page.request.get(path);
+    expect(response.status()).toBe(200);
+    const cookies = response
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === "set-cookie")
+      .map((h) => h.value);
+    expect(cookies.filter((c) => c.includes("session-token"))).toEqual([]);
+  }
+});
+
+test("a signed-out visitor keeps the page they asked for", async ({ page }) => {
+  await page.goto("/projects?x=1");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fprojects%3Fx%3D1$/);
+  await new LoginPage(page).signIn(DEMO.alice);
+  await expect(page).toHaveURL(/\/projects\?x=1$/);
+});
+
 test("a wrong password says so next to the form", async ({ page }) => {
   const login = new LoginPage(page);
   await login.goto();

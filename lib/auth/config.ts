@@ -1,9 +1,6 @@
 import type { NextAuthConfig } from "next-auth";
 
-/**
- * The part of the Auth.js configuration that needs no database: the proxy (`proxy.ts`) uses it to send
- * signed-out visitors to /login before any page renders.
- */
+/** The part of the Auth.js configuration that needs no database (lib/auth/index.ts adds the providers). */
 export const authConfig = {
   pages: { signIn: "/login" },
   session: { strategy: "jwt" },
@@ -12,12 +9,6 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
-    authorized({ auth, request }) {
-      const { pathname } = request.nextUrl;
-      // The API routes answer 401 themselves.
-      if (pathname === "/login" || pathname.startsWith("/api/")) return true;
-      return Boolean(auth?.user);
-    },
     jwt({ token, user }) {
       if (user?.id) token.uid = user.id;
       return token;
