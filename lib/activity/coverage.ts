@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { triggerArguments, triggerName } from "./sql";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 
 interface TriggerRow {
   name: string;

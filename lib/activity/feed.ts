@@ -5,7 +5,7 @@ import type { CursorCodec } from "./cursor";
 import { ActivityError } from "./errors";
 import { parseRecordKey } from "./registry";
 import { type ActivityEventRow, activityEvents, activitySequence } from "./schema";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 import type { RecordRef, RowChange } from "./types";
 
 export const FEED_DEFAULT_LIMIT = 30;

@@ -15,7 +15,8 @@ import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./regi
 import { type RevertResult, revertEvent } from "./revert";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
-import { type AnyDatabase, createTracker } from "./tracking";
+import type { AnyDatabase } from "./database";
+import { createTracker } from "./tracking";
 import type { RecordRef } from "./types";
 
 export type { Actor, ActorType } from "./actor";

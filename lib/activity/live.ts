@@ -3,7 +3,7 @@ import { ActivityError } from "./errors";
 import { type ActivityItem, type FeedFilters, matchesFilters, parseFeedParams, type SequencedEvent } from "./feed";
 import { activityEvents, activitySequence } from "./schema";
 import { readHead, SEQUENCED_CHANNEL, type Sequencer, startSequencer } from "./sequencer";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 
 /** Subscribes to a PostgreSQL channel on a connection of its own; resolves to an unsubscribe function. */
 export type Listen = (

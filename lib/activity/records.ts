@@ -3,7 +3,7 @@ import { pgArray } from "./pg-array";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { fitsKeyType } from "./time-travel";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 import type { RecordRef } from "./types";
 
 const SAFE_SQL_TYPE = /^[a-z][a-z0-9 ()]*$/;

@@ -5,7 +5,7 @@ import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { activityEvents } from "./schema";
 import { currentRow, type Row, registrationOf } from "./time-travel";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 import { type Json, REDACTED, type RecordRef } from "./types";
 
 /** A field that changed since the event: what it is now, what the event left, what the revert would write. */

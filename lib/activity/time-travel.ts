@@ -3,7 +3,7 @@ import { ActivityError } from "./errors";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 import type { Json, RecordRef, RowChange } from "./types";
 
 export type Row = Record<string, Json>;

@@ -1,6 +1,6 @@
 import { is, sql } from "drizzle-orm";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
-import type { AnyDatabase, TransactionOf } from "./tracking";
+import type { AnyDatabase, TransactionOf } from "./database";
 
 /**
  * How withTracking runs its transaction. Both runners send the same statements — BEGIN, the opening
@@ -38,12 +38,15 @@ export function transactionRunner<Db extends AnyDatabase>(db: Db): TransactionRu
   return runner as TransactionRunner<Db>;
 }
 
+/** Runs one of the kit's statements through drizzle (its argument as a bound parameter). */
+export function executeStatement(tx: AnyDatabase, s: Statement) {
+  const [before, after] = s.text.split("$1") as [string, string | undefined];
+  return tx.execute(after === undefined ? sql.raw(before) : sql`${sql.raw(before)}${s.argument}${sql.raw(after)}`);
+}
+
 /** Any drizzle database: `db.transaction`, one statement after another. */
 function genericRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
-  const execute = (tx: AnyDatabase, s: Statement) => {
-    const [before, after] = s.text.split("$1") as [string, string | undefined];
-    return tx.execute(after === undefined ? sql.raw(before) : sql`${sql.raw(before)}${s.argument}${sql.raw(after)}`);
-  };
+  const execute = executeStatement;
   return {
     kind: "generic",
     run: <R>(opening: Statement, fn: (tx: TransactionOf<Db>) => Promise<R>, closing: (result: R) => Statement | null) =>
