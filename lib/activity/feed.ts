@@ -2,10 +2,10 @@ import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ActorType } from "./actor";
 import type { CursorCodec } from "./cursor";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { parseRecordKey } from "./registry";
 import { type ActivityEventRow, activityEvents, activitySequence } from "./schema";
-import type { AnyDatabase } from "./database";
 import type { RecordRef, RowChange } from "./types";
 
 export const FEED_DEFAULT_LIMIT = 30;

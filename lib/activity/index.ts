@@ -7,6 +7,7 @@ import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
 import { createQueries } from "./queries";
@@ -15,7 +16,6 @@ import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./regi
 import { type RevertResult, revertEvent } from "./revert";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
-import type { AnyDatabase } from "./database";
 import { createTracker } from "./tracking";
 import type { RecordRef } from "./types";
 

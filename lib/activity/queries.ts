@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
-import { type ActivityEventRow, activityEvents } from "./schema";
 import type { AnyDatabase } from "./database";
+import { type ActivityEventRow, activityEvents } from "./schema";
 import type { RecordRef } from "./types";
 
 /** Events touching the record: its own, those where it is related, and those that cascaded to it. */

@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
+import type { AnyDatabase } from "./database";
 import { pgArray } from "./pg-array";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { activityEvents } from "./schema";
 import { currentRow, type Row, registrationOf } from "./time-travel";
-import type { AnyDatabase } from "./database";
 import { type Json, REDACTED, type RecordRef } from "./types";
 
 /** A field that changed since the event: what it is now, what the event left, what the revert would write. */

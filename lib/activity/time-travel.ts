@@ -1,9 +1,9 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
-import type { AnyDatabase } from "./database";
 import type { Json, RecordRef, RowChange } from "./types";
 
 export type Row = Record<string, Json>;
