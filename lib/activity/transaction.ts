@@ -165,8 +165,9 @@ function pipelinedRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> 
       let inTransaction = false;
       let lost = false;
       try {
-        const begun = connection.unsafe("begin");
-        const opened = send(opening);
+        // An opening without an argument (track: false) travels in BEGIN's own message (simple protocol).
+        const begun = connection.unsafe(opening.argument === undefined ? `begin;${opening.text}` : "begin");
+        const opened = opening.argument === undefined ? begun : send(opening);
         inTransaction = true;
         // Both are queued now, so fn's statements line up behind them.
         begun.catch(() => {});
