@@ -423,6 +423,19 @@ describe("withTracking in the host's own transaction ({ tx })", () => {
     expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["task Kept"]);
   });
 
+  it("with track: false, switches capture off for its own part only", HANG, async () => {
+    await t.db.transaction(async (tx) => {
+      await tx.insert(tasks).values({ workspaceId, title: "Before" });
+      await kit.withTracking(alice, "insert", "quiet", (inner) => insertTask(inner, "Quiet"), { tx, track: false });
+      await tx.insert(tasks).values({ workspaceId, title: "After" });
+    });
+    expect(await titles()).toEqual(["After", "Before", "Quiet"]);
+    expect((await allEvents(t.db)).map((e) => [e.subject, e.unattributed])).toEqual([
+      ["task Before", true],
+      ["task After", true],
+    ]);
+  });
+
   it("joins as a nested action when given the transaction of an outer withTracking", HANG, async () => {
     await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
       await insertTask(tx, "Outer");
