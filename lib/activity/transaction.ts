@@ -92,14 +92,13 @@ export function executeStatement(tx: AnyDatabase, s: Statement) {
 
 /** Any drizzle database: `db.transaction`, one statement after another. */
 function genericRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
-  const execute = executeStatement;
   return {
     kind: "generic",
     run: <R>(opening: Statement, fn: (tx: TransactionOf<Db>) => Promise<R>, closing: (result: R) => Statement | null) =>
       db.transaction(async (tx): Promise<R> => {
         // Sent without waiting for its answer: drivers that pipeline send it with fn's first statement.
         // Its error, if any, is the one to report.
-        const opened = Promise.resolve(execute(tx, opening));
+        const opened = Promise.resolve(executeStatement(tx, opening));
         opened.catch(() => {});
         let result: R;
         try {
@@ -110,7 +109,7 @@ function genericRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
         }
         await opened;
         const last = closing(result);
-        if (last) await execute(tx, last);
+        if (last) await executeStatement(tx, last);
         return result;
       }),
   };
