@@ -4,7 +4,7 @@
  * from the first page to the last by cursor, the same depths by OFFSET, and filtered pages. The cases run
  * interleaved, one repetition of each in turn, so machine noise touches them alike.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { createActivityKit } from "@/lib/activity";
 import { type CursorPosition, createCursorCodec } from "@/lib/activity/cursor";
 import { feedScope } from "@/lib/activity/feed";
@@ -43,12 +43,12 @@ type Kit = ReturnType<typeof makeKit>;
 
 /** The event at `offset` in the workspace's newest-first order: a cursor after it starts the next page there. */
 async function positionAt(db: Database, workspaceId: number, offset: number): Promise<CursorPosition> {
-  const e = activityEvents;
+  const s = activitySequence;
   const [row] = await db
-    .select({ occurredAt: e.occurredAt, id: e.id })
-    .from(e)
-    .where(eq(e.workspaceId, String(workspaceId)))
-    .orderBy(desc(e.occurredAt), desc(e.id))
+    .select({ seq: s.seq })
+    .from(s)
+    .where(eq(s.workspaceId, String(workspaceId)))
+    .orderBy(desc(s.seq))
     .offset(offset)
     .limit(1);
   if (!row) throw new Error(`no event at offset ${offset}`);
@@ -58,19 +58,19 @@ async function positionAt(db: Database, workspaceId: number, offset: number): Pr
 /** The kit's page query by hand (same columns, join and order), by keyset or by OFFSET. */
 function rawPage(db: Database, workspaceId: number, at: { after: CursorPosition } | { offset: number }) {
   const e = activityEvents;
+  const s = activitySequence;
   const query = db
-    .select({ event: e, seq: activitySequence.seq })
-    .from(e)
-    .leftJoin(activitySequence, eq(activitySequence.eventId, e.id))
+    .select({ event: e, seq: s.seq })
+    .from(s)
+    .innerJoin(e, eq(e.id, s.eventId))
     .where(
       and(
+        eq(s.workspaceId, String(workspaceId)),
         eq(e.workspaceId, String(workspaceId)),
-        "after" in at
-          ? sql`(${e.occurredAt}, ${e.id}) < (${at.after.occurredAt.toISOString()}::timestamptz, ${at.after.id})`
-          : undefined,
+        "after" in at ? lt(s.seq, at.after.seq) : undefined,
       ),
     )
-    .orderBy(desc(e.occurredAt), desc(e.id))
+    .orderBy(desc(s.seq))
     .limit(LIMIT);
   return "offset" in at ? query.offset(at.offset) : query;
 }
@@ -96,6 +96,8 @@ interface Positions {
   lastOffset: number;
   actor: string;
   record: string;
+  /** A day six months back (`from`, `to`), and that day's start as a `to` alone. */
+  day: { from: string; to: string };
 }
 
 const feedIds = async (kit: Kit, workspaceId: number, params: Record<string, string>) =>
@@ -141,6 +143,20 @@ function cases(db: Database, kit: Kit, workspaceId: number, p: Positions): ReadC
       reps: REPS.cheap,
       baseline: "first",
       run: () => feedIds(kit, workspaceId, { action: "task.cancelled" }),
+    },
+    {
+      id: "day",
+      label: `kit.feed: from=${p.day.from}&to=${p.day.from} (one day, six months back), first page`,
+      reps: REPS.cheap,
+      baseline: "first",
+      run: () => feedIds(kit, workspaceId, { from: p.day.from, to: p.day.from }),
+    },
+    {
+      id: "before",
+      label: `kit.feed: to=${p.day.from} (half of the log is newer), first page`,
+      reps: REPS.cheap,
+      baseline: "first",
+      run: () => feedIds(kit, workspaceId, { to: p.day.from }),
     },
     {
       id: "sql.keyset.deep",
@@ -197,7 +213,7 @@ async function walk(kit: Kit, workspaceId: number, pages: number, expectedCursor
   const seen = new Set<number>();
   let cursor: string | undefined;
   let ordered = true;
-  let previous: { at: number; id: number } | undefined;
+  let previous: number | undefined;
   const t0 = performance.now();
   for (let page = 0; page < pages; page++) {
     const result = await kit.feed(
@@ -205,10 +221,9 @@ async function walk(kit: Kit, workspaceId: number, pages: number, expectedCursor
       new URLSearchParams({ limit: String(LIMIT), ...(cursor && { cursor }) }),
     );
     for (const item of result.items) {
-      const here = { at: Date.parse(item.occurredAt), id: Number(item.id) };
-      if (previous && (here.at > previous.at || (here.at === previous.at && here.id >= previous.id))) ordered = false;
-      previous = here;
-      seen.add(here.id);
+      if (item.seq === null || (previous !== undefined && item.seq >= previous)) ordered = false;
+      previous = item.seq ?? undefined;
+      seen.add(Number(item.id));
     }
     cursor = result.nextCursor ?? undefined;
     if (!cursor) break;
@@ -255,7 +270,7 @@ async function explainCases(
       plans.push({
         case: c.id,
         ...summary,
-        feedIndex: summary.text.some((l) => /Index Scan( Backward)? using activity_events_feed_idx/.test(l)),
+        feedIndex: summary.text.some((l) => /Index (Only )?Scan( Backward)? using activity_sequence_pkey/.test(l)),
       });
     }
   } finally {
@@ -351,6 +366,10 @@ export const feed: Suite = {
         lastCursor: codec.encode(last, scope),
         actor: "7",
         record: `task:${newest.record_id}`,
+        day: {
+          from: new Date(fixture.t0.getTime() - 182 * 86_400_000).toISOString().slice(0, 10),
+          to: new Date(fixture.t0.getTime() - 181 * 86_400_000).toISOString().slice(0, 10),
+        },
       };
 
       console.log(`
@@ -415,7 +434,7 @@ Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after
         const label = all.find((c) => c.id === plan.case)!.label;
         const feedIndexNote =
           plan.case === "first" || plan.case === "deep" || plan.case === "last"
-            ? `  ${mark(plan.feedIndex)} Index Scan on activity_events_feed_idx`
+            ? `  ${mark(plan.feedIndex)} Index Scan on activity_sequence_pkey`
             : "";
         console.log(
           `  ${label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}${feedIndexNote}`,

@@ -1,17 +1,32 @@
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { ActivityError, runWithActivityContext } from "@/lib/activity";
+import { ActivityError } from "@/lib/activity";
+import { withActivityRequest } from "@/lib/activity/next";
 import { viewerActor } from "@/lib/actor";
 import { isAdmin, requireViewer, type Viewer } from "@/lib/auth/viewer";
-import { requestActivityContext } from "@/lib/request-context";
-import { AppError, type Failure, fail, type Result } from "@/lib/result";
+import { AppError, type ErrorCode, type Failure, fail, type Result } from "@/lib/result";
 
 export type ActionState<T = undefined> = Result<T> | null;
 
-function toFailure(error: unknown): Failure {
+/** The kit's error codes as an action result's, by their HTTP status (the kit's one table). */
+const ACTION_CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+};
+
+/**
+ * The one mapping of an error to a failed action result: the app's AppError as it is, the kit's errors of
+ * bad input by their status, and anything else (the kit's programmer errors, such as `no_actor`, included)
+ * logged and answered with a generic message. Next's redirects and not-found are rethrown.
+ */
+export function toFailure(error: unknown): Failure {
   unstable_rethrow(error);
   if (error instanceof AppError) return fail(error.code, error.message, error.fieldErrors);
-  if (error instanceof ActivityError) return fail("bad_request", error.message);
+  const code = error instanceof ActivityError && !error.isProgrammerError && ACTION_CODE_OF_STATUS[error.status];
+  if (code) return fail(code, error.message);
   console.error(error);
   return fail("internal", "Something went wrong on our side. Nothing was saved; please try again.");
 }
@@ -39,8 +54,7 @@ export function formAction<S extends z.ZodType, T>(
         }
         return fail("validation", "Please correct the highlighted fields.", fieldErrors);
       }
-      const context = { ...(await requestActivityContext()), actor: viewerActor(viewer) };
-      return await runWithActivityContext(context, () => handler(parsed.data, viewer));
+      return await withActivityRequest(viewerActor(viewer), () => handler(parsed.data, viewer));
     } catch (error) {
       return toFailure(error);
     }

@@ -1,13 +1,15 @@
 /**
- * The seam between this app and the activity kit (`lib/activity/`): the database, the event catalogue and
- * the tracked tables. In your own app, this is the one file you edit.
+ * The seam between this app and the activity kit (`lib/activity/`): the database, who is asking, the event
+ * catalogue and the tracked tables. In your own app, this is the one file you edit.
  *
- * After adding or changing a registration, run `npm run activity:migration` to generate the migration
- * that installs its capture triggers, then `npm run activity:coverage` checks them.
+ * After adding or changing a registration, run `npm run activity:migration` (the kit's CLI,
+ * `npx tsx lib/activity/cli.ts migration`) to write the migration that installs its capture triggers, apply
+ * it, and `npm run activity:coverage` checks them.
  */
 import { z } from "zod";
-import { createActivityKit, createLiveHub, defineCatalogue, type LiveHub, trackTable } from "@/lib/activity";
-import { getDb, getDbHandle } from "@/lib/db";
+import { createActivityKit, defineCatalogue, trackTable } from "@/lib/activity";
+import { viewerActor } from "@/lib/actor";
+import { getDb } from "@/lib/db";
 import { comments, projects, tasks, users } from "@/lib/db/schema";
 
 export const catalogue = defineCatalogue({
@@ -40,27 +42,18 @@ export const trackedTables = [
   }),
 ];
 
-/** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
-export const actorsTable = { table: users, id: users.id };
-
 export const activity = createActivityKit({
   db: () => getDb(),
   catalogue,
   tables: trackedTables,
+  /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
+  actors: { table: users, id: users.id },
   secret: () => process.env.AUTH_SECRET ?? "",
+  // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
+  // The session is imported on first use: the kit's CLI and the tests load this file outside Next.
+  viewer: async () => {
+    const { getViewer, isAdmin } = await import("@/lib/auth/viewer");
+    const viewer = await getViewer();
+    return viewer && { actor: viewerActor(viewer), workspaceId: viewer.workspace.id, canAudit: isAdmin(viewer) };
+  },
 });
-
-export const { withTracking, history, isTracked, isTrackedBy, recordKey } = activity;
-
-// One hub per server process (Next loads route bundles and instrumentation as separate module graphs).
-const globalForLive = globalThis as unknown as { activityKitLive?: LiveHub };
-
-/** This process's live hub: one listening connection, fanning sequenced events out to the open streams. */
-export function liveHub(): LiveHub {
-  globalForLive.activityKitLive ??= createLiveHub({
-    db: () => getDb(),
-    listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),
-    toItems: activity.toItems,
-  });
-  return globalForLive.activityKitLive;
-}

@@ -1,18 +1,19 @@
 /**
- * One error type for the app: a machine code and a human message, mapped once to an HTTP status
- * (route handlers) or to a failed action result (server actions). Users never see a stack trace.
+ * One error type for the app: a machine code and a human message, mapped once to a failed action result
+ * (`lib/actions.ts`). The app's route handlers are the activity kit's, which map the kit's errors to HTTP
+ * (`lib/activity/next`). Users never see a stack trace.
  */
-export const ERROR_STATUS = {
-  bad_request: 400,
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  internal: 500,
-} as const;
+export const ERROR_CODES = [
+  "bad_request",
+  "validation",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "internal",
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 export type FieldErrors = Record<string, string[] | undefined>;
 
 export class AppError extends Error {
@@ -23,10 +24,6 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = "AppError";
-  }
-
-  get status(): number {
-    return ERROR_STATUS[this.code];
   }
 }
 

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { createActivityKit } from "@/lib/activity";
+import { createActivityKit, sequenceOnce } from "@/lib/activity";
 import { activityEvents } from "@/lib/activity/schema";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import type { Database } from "@/lib/db/client";
@@ -15,4 +15,9 @@ export function allEvents(db: Database) {
 
 export function unattributedEvents(db: Database) {
   return db.select().from(activityEvents).where(eq(activityEvents.unattributed, true)).orderBy(asc(activityEvents.id));
+}
+
+/** Runs the sequencer until every committed event has its sequence number (what the app's ticks do). */
+export async function sequenceAll(db: Database): Promise<void> {
+  while (Object.keys(await sequenceOnce(db)).length > 0) {}
 }

@@ -4,15 +4,25 @@ import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { type Database, type DbHandle, openPglite, openPostgres, rowsOf } from "@/lib/db/client";
 import { workerDatabaseUrl } from "./worker-databases";
 
-/**
- * A migrated database of this worker's own: PGlite from the global dump, or a server database (`options`
- * size the server client's pool and choose prepared statements).
- */
-export async function openTestDb(options: { max?: number; prepare?: boolean } = {}): Promise<DbHandle> {
-  const target = inject("testDatabase");
+export interface TestDbOptions {
+  /** The server client's pool size. */
+  max?: number;
+  /** Prepared statements on the server (postgres.js `prepare`). */
+  prepare?: boolean;
+  /**
+   * `app` (the default): the app's migrated schema. `kit`: the kit's fixture tables (lib/activity/testing)
+   * and the kit's own tables, nothing of the app.
+   */
+  database?: "app" | "kit";
+}
+
+/** A prepared database of this worker's own: PGlite from the global dump, or a server database. */
+export async function openTestDb(options: TestDbOptions = {}): Promise<DbHandle> {
+  const { database = "app", ...client } = options;
+  const target = inject(database === "kit" ? "kitTestDatabase" : "testDatabase");
   if (target.kind === "postgres") {
     const poolId = Number(process.env.VITEST_POOL_ID ?? 1);
-    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20, ...options });
+    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20, ...client });
   }
   const dump = await readFile(target.dump);
   return openPglite({ loadDataDir: new Blob([dump]) });
@@ -36,10 +46,10 @@ export async function truncateAll(db: Database): Promise<void> {
  * Opens the worker's database for a test file and empties it before each test. Read `.db` inside tests
  * and hooks, not at module level.
  */
-export function setupTestDb() {
+export function setupTestDb(options: Pick<TestDbOptions, "database"> = {}) {
   let handle: DbHandle | undefined;
   beforeAll(async () => {
-    handle = await openTestDb();
+    handle = await openTestDb(options);
   });
   afterAll(async () => {
     await handle?.close();

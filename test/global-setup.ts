@@ -2,49 +2,77 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { openPglite, openPostgres } from "@/lib/db/client";
+import { installFixtures } from "@/lib/activity/testing/install";
+import { type DbHandle, openPglite, openPostgres } from "@/lib/db/client";
 import { databaseName, WORKER_DATABASES, workerDatabaseUrl } from "./worker-databases";
+
+type TestDatabase = { kind: "postgres"; url: string } | { kind: "pglite"; dump: string };
 
 declare module "vitest" {
   export interface ProvidedContext {
-    testDatabase: { kind: "postgres"; url: string } | { kind: "pglite"; dump: string };
+    /** The app's database: its migrations (drizzle/), the kit's tables among them. */
+    testDatabase: TestDatabase;
+    /** The kit's own: its fixture tables (lib/activity/testing) and the kit's migration, nothing of the app. */
+    kitTestDatabase: TestDatabase;
   }
 }
 
 /**
- * Migrates once per run. Embedded: a migrated PGlite data folder is dumped, and each test file starts
- * from the dump. Server (`TEST_DATABASE_URL`): the given database is migrated from scratch and copied as a
- * template into one database per worker.
+ * Prepares two databases once per run: the app's (migrated from drizzle/) and the kit's (its fixture
+ * tables, installed through the kit's own migration SQL). Embedded: each is a PGlite data folder dumped to
+ * a file, and each test file starts from a dump. Server (`TEST_DATABASE_URL`): the given database and
+ * `<name>_kit` are made from scratch and copied as templates into one database per worker each.
  */
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const handle = await openPglite({ memory: true });
-    await handle.migrate();
-    const blob = await handle.dumpDataDir!();
-    const dump = path.join(tmpdir(), `activity-kit-test-${process.pid}.tar`);
-    await writeFile(dump, Buffer.from(await blob.arrayBuffer()));
-    await handle.close();
-    project.provide("testDatabase", { kind: "pglite", dump });
+    const dump = async (name: string, prepare: (handle: DbHandle) => Promise<void>) => {
+      const handle = await openPglite({ memory: true });
+      await prepare(handle);
+      const blob = await handle.dumpDataDir!();
+      const file = path.join(tmpdir(), `activity-kit-test-${process.pid}-${name}.tar`);
+      await writeFile(file, Buffer.from(await blob.arrayBuffer()));
+      await handle.close();
+      return file;
+    };
+    project.provide("testDatabase", { kind: "pglite", dump: await dump("app", (h) => h.migrate()) });
+    project.provide("kitTestDatabase", { kind: "pglite", dump: await dump("kit", (h) => installFixtures(h.db)) });
     console.log("activity-kit tests: embedded PostgreSQL (PGlite); set TEST_DATABASE_URL for a server");
     return;
   }
-  const template = await openPostgres(url, { max: 1 });
   const { sql } = await import("drizzle-orm");
-  await template.db.execute(sql`DROP SCHEMA IF EXISTS public CASCADE`);
-  await template.db.execute(sql`DROP SCHEMA IF EXISTS drizzle CASCADE`);
-  await template.db.execute(sql`CREATE SCHEMA public`);
-  await template.migrate();
-  await template.close();
   const maintenance = new URL(url);
   maintenance.pathname = "/postgres";
   const admin = await openPostgres(maintenance.toString(), { max: 1 });
-  for (let id = 1; id <= WORKER_DATABASES; id++) {
-    const name = databaseName(workerDatabaseUrl(url, id));
-    await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    await admin.db.execute(sql.raw(`CREATE DATABASE "${name}" TEMPLATE "${databaseName(url)}"`));
+  const kitUrl = new URL(url);
+  kitUrl.pathname = `/${databaseName(url)}_kit`;
+  try {
+    const app = await openPostgres(url, { max: 1 });
+    await app.db.execute(sql`DROP SCHEMA IF EXISTS public CASCADE`);
+    await app.db.execute(sql`DROP SCHEMA IF EXISTS drizzle CASCADE`);
+    await app.db.execute(sql`CREATE SCHEMA public`);
+    await app.migrate();
+    await app.close();
+
+    await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${databaseName(kitUrl.toString())}" WITH (FORCE)`));
+    await admin.db.execute(sql.raw(`CREATE DATABASE "${databaseName(kitUrl.toString())}"`));
+    const kit = await openPostgres(kitUrl.toString(), { max: 1 });
+    await installFixtures(kit.db);
+    await kit.close();
+
+    for (const template of [url, kitUrl.toString()]) {
+      for (let id = 1; id <= WORKER_DATABASES; id++) {
+        const name = databaseName(workerDatabaseUrl(template, id));
+        await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+        await admin.db.execute(sql.raw(`CREATE DATABASE "${name}" TEMPLATE "${databaseName(template)}"`));
+      }
+    }
+  } finally {
+    await admin.close();
   }
-  await admin.close();
   project.provide("testDatabase", { kind: "postgres", url });
-  console.log(`activity-kit tests: PostgreSQL server, database ${databaseName(url)} (one copy per worker)`);
+  project.provide("kitTestDatabase", { kind: "postgres", url: kitUrl.toString() });
+  console.log(
+    `activity-kit tests: PostgreSQL server, databases ${databaseName(url)} and its _kit (one copy per worker each)`,
+  );
 }

@@ -128,8 +128,9 @@ export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixt
   );
   await options.extra?.(db, { workspaceId: main.id, otherWorkspaceId: other.id, firstTask, events, t0 });
   // Every event sequenced, as the sequencer leaves them: the feed's join then finds a row for each.
-  await db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id)
-    SELECT workspace_id, row_number() OVER (PARTITION BY workspace_id ORDER BY id), id FROM activity_events`);
+  await db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at)
+    SELECT workspace_id, row_number() OVER (PARTITION BY workspace_id ORDER BY id), id, actor_id, occurred_at
+      FROM activity_events`);
   await db.execute(sql`INSERT INTO activity_heads (workspace_id, seq)
     SELECT workspace_id, max(seq) FROM activity_sequence GROUP BY workspace_id`);
   progress("sequenced");

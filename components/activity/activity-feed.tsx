@@ -16,7 +16,7 @@ import {
 import { ClockProvider } from "./clock";
 import { FeedList } from "./feed-list";
 import { SkeletonLines } from "./feed-skeleton";
-import { EmptyFeed, FeedError } from "./feed-states";
+import { EmptyFeed, type EmptyFeedText, FeedError } from "./feed-states";
 import { LiveStatusNote } from "./live-status";
 import { NewEventsPill } from "./new-events-pill";
 import { useLiveFeed } from "./use-live-feed";
@@ -38,18 +38,27 @@ export function ActivityFeed({
   firstPage,
   now,
   timeZone,
-  showHistory = false,
+  feedPath = "/activity",
+  apiPath = "/api/activity",
+  historyPath,
+  empty,
 }: {
   filters: FeedFilters;
   firstPage: FeedPage;
   /** The server's clock and the reader's zone (from a cookie), so hydration renders the server's text. */
   now: number;
   timeZone: string;
-  /** Admins: each line links its record's audit history. */
-  showHistory?: boolean;
+  /** The feed page, which its filter links open. */
+  feedPath?: string;
+  /** The feed route; its live stream is `${apiPath}/stream`. */
+  apiPath?: string;
+  /** For admins: the audit log page, so each line links its record's history (`<path>/<type>/<id>`). */
+  historyPath?: string;
+  /** What the feed says while there is nothing in it. */
+  empty?: EmptyFeedText;
 }) {
   const queryClient = useQueryClient();
-  const options = feedQueryOptions(filters, firstPage);
+  const options = feedQueryOptions(filters, firstPage, apiPath);
   const {
     data,
     error,
@@ -71,6 +80,7 @@ export function ActivityFeed({
 
   const status = useLiveFeed({
     filters,
+    streamPath: `${apiPath}/stream`,
     after: () => queryClient.getQueryData(options.queryKey)?.pages[0]?.head ?? firstPage.head,
     onItem: (item: ActivityItem) => {
       const isNew = !containsItem(queryClient.getQueryData(options.queryKey), item.id);
@@ -136,7 +146,7 @@ export function ActivityFeed({
       isError && !isFetchNextPageError ? (
         <FeedError message={errorMessage} onRetry={() => void refetch()} />
       ) : (
-        <EmptyFeed filtered={hasFilters(filters)} />
+        <EmptyFeed filtered={hasFilters(filters)} feedPath={feedPath} empty={empty} />
       );
   } else {
     body = (
@@ -155,7 +165,8 @@ export function ActivityFeed({
           filters={filters}
           fresh={fresh}
           busy={isFetchingNextPage}
-          showHistory={showHistory}
+          feedPath={feedPath}
+          historyPath={historyPath}
         />
         <div ref={sentinel} aria-hidden="true" />
         {isFetchingNextPage ? <SkeletonLines count={3} className="mt-3" /> : null}

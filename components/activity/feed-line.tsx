@@ -45,12 +45,15 @@ function Subject({ item }: { item: ActivityItem }) {
 export function FeedLine({
   item,
   filters,
-  showHistory = false,
+  feedPath = "/activity",
+  historyPath,
 }: {
   item: ActivityItem;
   filters: FeedFilters;
-  /** Admins: link the record's audit history (members never see it). */
-  showHistory?: boolean;
+  /** The feed page: the actor's name and the funnel link there, filtered. */
+  feedPath?: string;
+  /** For admins: the audit log page, whose `<type>/<id>` page is a record's history. Without it, no link. */
+  historyPath?: string;
 }) {
   const { actor, record } = item;
   const name = actor.name || "Unattributed change";
@@ -64,7 +67,7 @@ export function FeedLine({
         <p className="text-sm leading-6 text-neutral-600">
           {actor.id && filters.actor !== actor.id ? (
             <FilterLink
-              href={feedHref({ ...filters, actor: actor.id })}
+              href={feedHref({ ...filters, actor: actor.id }, feedPath)}
               title={`Show only ${name}’s activity`}
               className={subtleLink}
             >
@@ -78,7 +81,7 @@ export function FeedLine({
             <>
               {" "}
               <FilterLink
-                href={feedHref({ ...filters, record: recordKey })}
+                href={feedHref({ ...filters, record: recordKey }, feedPath)}
                 aria-label={`Only ${item.subject}`}
                 title={`Show only the activity of ${item.subject}`}
                 className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400 pointer-coarse:opacity-100"
@@ -87,11 +90,11 @@ export function FeedLine({
               </FilterLink>
             </>
           ) : null}
-          {showHistory && record ? (
+          {historyPath && record ? (
             <>
               {" "}
               <Link
-                href={`/admin/audit/${record.type}/${record.id}`}
+                href={`${historyPath}/${record.type}/${record.id}`}
                 aria-label={`History of ${item.subject}`}
                 title={`The whole history of ${item.subject}`}
                 className="ml-1 rounded-sm text-xs text-muted-foreground underline-offset-2 hover:text-neutral-900 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400"

@@ -15,7 +15,8 @@ export function FeedList({
   filters,
   fresh,
   busy,
-  showHistory,
+  feedPath,
+  historyPath,
   ref,
 }: {
   items: ActivityItem[];
@@ -23,7 +24,8 @@ export function FeedList({
   /** Events that just arrived live: briefly highlighted. */
   fresh: ReadonlySet<string>;
   busy: boolean;
-  showHistory?: boolean;
+  feedPath?: string;
+  historyPath?: string;
   ref?: Ref<HTMLOListElement>;
 }) {
   const { now, timeZone } = useClock();
@@ -48,7 +50,7 @@ export function FeedList({
                 last && "rounded-b-lg shadow-xs",
               )}
             >
-              <FeedLine item={item} filters={filters} showHistory={showHistory} />
+              <FeedLine item={item} filters={filters} feedPath={feedPath} historyPath={historyPath} />
             </div>
           </li>
         );

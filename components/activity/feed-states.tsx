@@ -13,41 +13,69 @@ function StateCard({ title, children, action }: { title: string; children: React
   );
 }
 
-export function ClearFiltersLink() {
+/** The feed page without its filters (at `href`, the feed page's path). */
+export function ClearFiltersLink({ href = "/activity" }: { href?: string }) {
   return (
-    <Link href="/activity" className={buttonVariants({ variant: "outline", size: "sm" })}>
+    <Link href={href} className={buttonVariants({ variant: "outline", size: "sm" })}>
       Clear filters
     </Link>
   );
 }
 
+/** What an empty feed says, in the host's own terms (what to create, and where). */
+export interface EmptyFeedText {
+  title?: string;
+  text?: string;
+  /** A link to where events come from (the host's records page). */
+  action?: { href: string; label: string };
+}
+
 /** No events: the workspace is new, or the filters leave nothing. */
-export function EmptyFeed({ filtered }: { filtered: boolean }) {
+export function EmptyFeed({
+  filtered,
+  feedPath = "/activity",
+  empty = {},
+}: {
+  filtered: boolean;
+  /** The feed page, for "Clear filters". */
+  feedPath?: string;
+  empty?: EmptyFeedText;
+}) {
   if (filtered) {
     return (
-      <StateCard title="Nothing matches these filters." action={<ClearFiltersLink />}>
+      <StateCard title="Nothing matches these filters." action={<ClearFiltersLink href={feedPath} />}>
         Try another user or action, or clear the filters to see everything.
       </StateCard>
     );
   }
   return (
     <StateCard
-      title="No activity yet"
+      title={empty.title ?? "No activity yet"}
       action={
-        <Link href="/tasks" className={buttonVariants({ variant: "outline", size: "sm" })}>
-          Go to tasks
-        </Link>
+        empty.action ? (
+          <Link href={empty.action.href} className={buttonVariants({ variant: "outline", size: "sm" })}>
+            {empty.action.label}
+          </Link>
+        ) : undefined
       }
     >
-      Create or edit a task and it shows up here, as it happens.
+      {empty.text ?? "Changes show up here as they happen."}
     </StateCard>
   );
 }
 
 /** A filter in the URL the feed refuses (a malformed record, an unknown action): say which, offer a way out. */
-export function FilterError({ message, id }: { message: string; id: string }) {
+export function FilterError({
+  message,
+  id,
+  feedPath = "/activity",
+}: {
+  message: string;
+  id: string;
+  feedPath?: string;
+}) {
   return (
-    <StateCard title="That filter doesn’t work" action={<ClearFiltersLink />}>
+    <StateCard title="That filter doesn’t work" action={<ClearFiltersLink href={feedPath} />}>
       <p id={id}>{message}</p>
     </StateCard>
   );

@@ -2,10 +2,11 @@
 
 import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Input, Label, Select } from "@/components/ui/input";
+import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
 import { type FeedFilters, type FilterKey, feedHref, filtersFrom, hasFilters } from "@/lib/activity-client/feed-query";
 import { useFeedNavigation } from "./feed-navigation";
+import { FieldLabel as Label, NativeSelect as Select } from "./form-controls";
 
 /**
  * The feed's filters. They live in the URL: applying pushes a new entry (Back undoes it, a reload or a
@@ -17,16 +18,25 @@ export function FiltersBar({
   members,
   actions,
   invalid,
+  feedPath = "/activity",
+  recordPlaceholder = "type:id",
 }: {
   filters: FeedFilters;
-  /** Everyone who can be picked as "User" (the URL's actor is added when it is not among them). */
-  members: { id: string; name: string }[];
+  /**
+   * Everyone who can be picked as "User" (the URL's actor is added when it is not among them). Without it
+   * there is no User field; a name in a line still filters by that person.
+   */
+  members?: { id: string; name: string }[];
   actions: readonly string[];
   /** The filter the server refused, and the id of the element that says why. */
   invalid?: { parameter: FilterKey; describedBy: string };
+  /** The feed page (the form's GET target without script). */
+  feedPath?: string;
+  /** An example record key for the Record field, in the host's own terms (`note:42`). */
+  recordPlaceholder?: string;
 }) {
   const { pending, navigate } = useFeedNavigation();
-  const go = (next: FeedFilters) => navigate(feedHref(next));
+  const go = (next: FeedFilters) => navigate(feedHref(next, feedPath));
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -40,22 +50,26 @@ export function FiltersBar({
   return (
     <form
       method="get"
-      action="/activity"
+      action={feedPath}
       aria-label="Filters"
       onSubmit={onSubmit}
       className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
     >
-      <div className="space-y-1.5">
-        <Label htmlFor="filter-actor">User</Label>
-        <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
-          <option value="">All users</option>
-          {members.map((member) => (
-            <option key={member.id} value={member.id}>
-              {member.name}
-            </option>
-          ))}
-        </Select>
-      </div>
+      {members ? (
+        <div className="space-y-1.5">
+          <Label htmlFor="filter-actor">User</Label>
+          <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
+            <option value="">All users</option>
+            {members.map((member) => (
+              <option key={member.id} value={member.id}>
+                {member.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+      ) : filters.actor ? (
+        <input type="hidden" name="actor" value={filters.actor} />
+      ) : null}
       <div className="space-y-1.5">
         <Label htmlFor="filter-action">Action</Label>
         <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
@@ -72,7 +86,7 @@ export function FiltersBar({
         <Input
           id="filter-record"
           name="record"
-          placeholder="task:42"
+          placeholder={recordPlaceholder}
           defaultValue={filters.record ?? ""}
           autoComplete="off"
           spellCheck={false}

@@ -10,7 +10,7 @@ export type LiveStatus = "connecting" | "open" | "reconnecting";
 const MAX_RETRY_MS = 30_000;
 
 /**
- * Follows `GET /api/activity/stream` for the filters. The browser's EventSource reconnects by itself and
+ * Follows the live stream (`GET /api/activity/stream` unless `streamPath` says otherwise) for the filters. The browser's EventSource reconnects by itself and
  * sends `Last-Event-ID`, so the server resumes where it stopped. When the browser gives up instead (an
  * HTTP error, or the network was gone), this opens a new stream after `after()`, the last sequence number
  * the caller holds, with a growing delay, and at once when the browser comes back online.
@@ -19,8 +19,10 @@ export function useLiveFeed({
   filters,
   after,
   onItem,
+  streamPath = "/api/activity/stream",
 }: {
   filters: FeedFilters;
+  streamPath?: string;
   after: () => number;
   onItem: (item: ActivityItem) => void;
 }): LiveStatus {
@@ -39,7 +41,7 @@ export function useLiveFeed({
       source?.close();
       const params = new URLSearchParams(search);
       params.set("after", String(resumeAfter()));
-      const stream = new EventSource(`/api/activity/stream?${params}`);
+      const stream = new EventSource(`${streamPath}?${params}`);
       source = stream;
       stream.onopen = () => {
         failures = 0;
@@ -85,7 +87,7 @@ export function useLiveFeed({
       source?.close();
       source = null;
     };
-  }, [search]);
+  }, [search, streamPath]);
 
   return status;
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Button, buttonVariants } from "@/components/ui/button";
-import { Input, Label, Select } from "@/components/ui/input";
+import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
+import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
 import type { AuditFilterKey, FeedFilters } from "@/lib/activity-client/feed-query";
 
@@ -14,6 +15,8 @@ export function AuditFilters({
   actions,
   types,
   invalid,
+  auditPath = "/audit",
+  recordPlaceholder = "type:id",
 }: {
   filters: FeedFilters;
   members: { id: string; name: string }[];
@@ -21,6 +24,10 @@ export function AuditFilters({
   types: readonly string[];
   /** The filter the server refused, and the id of the element that says why. */
   invalid?: { parameter: AuditFilterKey; describedBy: string };
+  /** The audit log page (the form's GET target). */
+  auditPath?: string;
+  /** An example record key for the Record field, in the host's own terms (`note:42`). */
+  recordPlaceholder?: string;
 }) {
   const fieldProps = (key: AuditFilterKey) => ({
     id: `audit-${key}`,
@@ -29,7 +36,7 @@ export function AuditFilters({
     ...(invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {}),
   });
   return (
-    <form method="get" action="/admin/audit" aria-label="Filters" className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
+    <form method="get" action={auditPath} aria-label="Filters" className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
       <div className="space-y-1.5">
         <Label htmlFor="audit-actor">Actor</Label>
         <Select {...fieldProps("actor")}>
@@ -65,7 +72,7 @@ export function AuditFilters({
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="audit-record">Record</Label>
-        <Input placeholder="task:42" autoComplete="off" spellCheck={false} {...fieldProps("record")} />
+        <Input placeholder={recordPlaceholder} autoComplete="off" spellCheck={false} {...fieldProps("record")} />
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="audit-from">From</Label>
@@ -77,7 +84,7 @@ export function AuditFilters({
       </div>
       <div className="flex gap-2 sm:col-span-3 lg:col-span-6">
         <Button type="submit">Apply</Button>
-        <Link href="/admin/audit" className={buttonVariants({ variant: "ghost" })}>
+        <Link href={auditPath} className={buttonVariants({ variant: "ghost" })}>
           Clear filters
         </Link>
       </div>

@@ -23,18 +23,18 @@ import { AuditTime } from "./audit-time";
 const cell = "px-3 py-2 align-top";
 
 /** The record column: the history page of the record, which outlives it. */
-function RecordCell({ item }: { item: ActivityItem }) {
+function RecordCell({ item, auditPath }: { item: ActivityItem; auditPath: string }) {
   if (!item.record) return <span className="text-muted-foreground">—</span>;
   const { type, id, exists } = item.record;
   return (
-    <Link href={`/admin/audit/${type}/${id}`} className="font-mono text-xs underline-offset-2 hover:underline">
+    <Link href={`${auditPath}/${type}/${id}`} className="font-mono text-xs underline-offset-2 hover:underline">
       {type}:{id}
       {exists ? null : <span className="ml-1 font-sans text-muted-foreground">(deleted)</span>}
     </Link>
   );
 }
 
-function AuditRow({ item, fresh }: { item: ActivityItem; fresh: boolean }) {
+function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boolean; auditPath: string }) {
   const reason = reasonOf(item);
   return (
     <tr className={cn("transition-colors duration-1000", fresh ? "bg-sky-50" : "bg-white")}>
@@ -56,7 +56,7 @@ function AuditRow({ item, fresh }: { item: ActivityItem; fresh: boolean }) {
         ) : null}
       </td>
       <td className={cell}>
-        <RecordCell item={item} />
+        <RecordCell item={item} auditPath={auditPath} />
       </td>
       <td className={cn(cell, "max-w-64 truncate")} title={item.subject}>
         {item.subject}
@@ -77,21 +77,32 @@ export function AuditLog({
   firstPage,
   now,
   timeZone,
+  auditPath = "/audit",
+  apiPath = "/api/audit",
+  streamPath = "/api/activity/stream",
 }: {
   filters: FeedFilters;
   firstPage: FeedPage;
   now: number;
   timeZone: string;
+  /** The audit log page; a record's history is `${auditPath}/<type>/<id>`. */
+  auditPath?: string;
+  /** The audit route the table pages through. */
+  apiPath?: string;
+  /** The live stream (the feed's). */
+  streamPath?: string;
 }) {
   const queryClient = useQueryClient();
-  const options = feedQueryOptions(filters, firstPage, "/api/audit");
+  const options = feedQueryOptions(filters, firstPage, apiPath);
   const { data, error, isError, fetchNextPage, hasNextPage, isFetchingNextPage } = useInfiniteQuery(options);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
 
   // The stream knows no date range: an upper bound means nothing new can match, a lower bound is always met.
-  const { from: _from, to, ...liveFilters } = filters;
+  const { record, type, actor, action, to } = filters;
+  const liveFilters: FeedFilters = { record, type, actor, action };
   const status = useLiveFeed({
     filters: liveFilters,
+    streamPath,
     after: () => queryClient.getQueryData(options.queryKey)?.pages[0]?.head ?? firstPage.head,
     onItem: (item) => {
       if (to) return;
@@ -135,7 +146,7 @@ export function AuditLog({
             </thead>
             <tbody className="divide-y divide-border">
               {items.map((item) => (
-                <AuditRow key={item.id} item={item} fresh={fresh.has(item.id)} />
+                <AuditRow key={item.id} item={item} fresh={fresh.has(item.id)} auditPath={auditPath} />
               ))}
             </tbody>
           </table>

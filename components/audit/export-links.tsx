@@ -7,15 +7,22 @@ const FORMATS = [
   { format: "ndjson", label: "NDJSON" },
 ] as const;
 
-/** Downloads of the filtered log (every page, streamed by `GET /api/audit/export`). */
-export function ExportLinks({ filters }: { filters: FeedFilters }) {
+/** Downloads of the filtered log (every page, streamed by the export route, `GET /api/audit/export` by default). */
+export function ExportLinks({
+  filters,
+  exportPath = "/api/audit/export",
+}: {
+  filters: FeedFilters;
+  /** The export route. */
+  exportPath?: string;
+}) {
   return (
     <div className="flex flex-wrap items-center gap-2">
       <span className="text-sm text-muted-foreground">Export:</span>
       {FORMATS.map(({ format, label }) => (
         <a
           key={format}
-          href={`/api/audit/export?${feedSearch(filters, { format })}`}
+          href={`${exportPath}?${feedSearch(filters, { format })}`}
           download
           className={buttonVariants({ variant: "outline", size: "sm" })}
         >

@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { revertEventAction } from "@/app/(app)/admin/audit/actions";
 import { Button } from "@/components/ui/button";
 import type { RevertConflict } from "@/lib/activity";
 import { formatValue } from "@/lib/activity-client/diff";
@@ -12,12 +11,23 @@ function conflictsOf(details: unknown): RevertConflict[] {
   return Array.isArray(conflicts) ? (conflicts as RevertConflict[]) : [];
 }
 
+/** What the revert action answers: the record's page on success, the conflicting fields on a conflict. */
+export type RevertFormState =
+  | { ok: true; data: { recordHref: string | null } }
+  | { ok: false; error: { code: string; message: string; details?: unknown } };
+
 /**
- * "Revert this change". When a field has changed since, the server refuses and says which: the admin sees
+ * "Revert this change", posting `eventId` (and `force=on` to overwrite) to the host's revert action. When a field has changed since, the server refuses and says which: the admin sees
  * its current value and the value the revert would restore, and can revert anyway.
  */
-export function RevertForm({ eventId }: { eventId: string }) {
-  const [state, action, pending] = useActionState(revertEventAction, null);
+export function RevertForm<S extends RevertFormState>({
+  eventId,
+  revertAction,
+}: {
+  eventId: string;
+  revertAction: (previous: S | null, formData: FormData) => Promise<S>;
+}) {
+  const [state, action, pending] = useActionState<S | null, FormData>(revertAction, null);
   const conflicts = state && !state.ok && state.error.code === "conflict" ? conflictsOf(state.error.details) : [];
 
   if (state?.ok) {

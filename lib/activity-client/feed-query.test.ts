@@ -46,6 +46,11 @@ describe("filters in the URL", () => {
     );
     expect(feedHref({})).toBe("/activity");
   });
+
+  it("link to the feed page where the host mounted it", () => {
+    expect(feedHref({ actor: "7" }, "/team/log")).toBe("/team/log?actor=7");
+    expect(feedHref({}, "/team/log")).toBe("/team/log");
+  });
 });
 
 describe("the audit log's filters", () => {
@@ -75,10 +80,10 @@ describe("live events in the cache", () => {
     expect(after.pages[0]!.head).toBe(11);
   });
 
-  it("take the feed's order when a late commit arrives after a newer event", () => {
-    const before = data([item("9", "2026-11-23T10:00:05Z"), item("5", "2026-11-23T10:00:00Z")]);
+  it("put a late commit on top, as the feed does: its order is the order events became visible", () => {
+    const before = data([item("9", "2026-11-23T10:00:05Z", 12), item("5", "2026-11-23T10:00:00Z", 11)]);
     const after = insertLiveItem(before, item("8", "2026-11-23T10:00:02Z", 13))!;
-    expect(after.pages[0]!.items.map((i) => i.id)).toEqual(["9", "8", "5"]);
+    expect(after.pages[0]!.items.map((i) => i.id)).toEqual(["8", "9", "5"]);
   });
 
   it("unlink the older lines of a record the event says is gone", () => {

@@ -18,8 +18,11 @@ export type FilterKey = (typeof FILTER_KEYS)[number];
 export type AuditFilterKey = (typeof AUDIT_FILTER_KEYS)[number];
 export type FeedFilters = Partial<Record<AuditFilterKey, string>>;
 
-/** The API a feed pages through: the members' feed, or the admins' audit log (same JSON, more context). */
-export type FeedEndpoint = "/api/activity" | "/api/audit";
+/**
+ * The API a feed pages through: the members' feed (`/api/activity` by default), or the admins' audit log
+ * (`/api/audit`: same JSON, more context).
+ */
+export type FeedEndpoint = string;
 
 /** The filters of a page's `searchParams` (the first value of each; blanks and other keys are dropped). */
 export function filtersFrom(
@@ -50,10 +53,10 @@ export function feedSearch(filters: FeedFilters, extra: Record<string, string> =
   return search;
 }
 
-/** The feed page's own URL for these filters. */
-export function feedHref(filters: FeedFilters): string {
+/** The feed page's own URL for these filters (the page at `base`, `/activity` by default). */
+export function feedHref(filters: FeedFilters, base = "/activity"): string {
   const search = feedSearch(filters).toString();
-  return search ? `/activity?${search}` : "/activity";
+  return search ? `${base}?${search}` : base;
 }
 
 /** A 4xx/5xx of the feed API, with the parameter at fault when the server names one. */
@@ -90,7 +93,7 @@ export async function fetchFeedPage(
 }
 
 export function feedQueryKey(filters: FeedFilters, endpoint: FeedEndpoint = "/api/activity") {
-  return ["activity", endpoint === "/api/audit" ? "audit" : "feed", feedSearch(filters).toString()] as const;
+  return ["activity", endpoint, feedSearch(filters).toString()] as const;
 }
 
 /**
@@ -114,7 +117,9 @@ export function containsItem<P>(data: FeedData<P> | undefined, id: string): bool
   return Boolean(data?.pages.some((page) => page.items.some((item) => item.id === id)));
 }
 
+/** The feed's order: the order events became visible (`seq`), the newest first; by time without one. */
 function newerFirst(a: ActivityItem, b: ActivityItem): number {
+  if (a.seq !== null && b.seq !== null && a.seq !== b.seq) return b.seq - a.seq;
   if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? 1 : -1;
   // Ids are bigints as text: a longer one is larger.
   if (a.id.length !== b.id.length) return b.id.length - a.id.length;

@@ -1,58 +1,59 @@
-import { eq, sql } from "drizzle-orm";
-import { integer, pgTable, text } from "drizzle-orm/pg-core";
+import { asc, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { trackedTables } from "@/lib/activity-kit";
-import { comments, projects, tasks } from "@/lib/db/schema";
-import { allEvents, testKit, unattributedEvents } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { runWithActivityContext } from "./context";
 import { checkCoverage } from "./coverage";
+import type { AnyDatabase } from "./database";
 import { trackTable } from "./registry";
 import { activityEvents } from "./schema";
 import { tableTriggerStatements } from "./sql";
+import { files, folders, members, notes, tokens } from "./testing/schema";
+import { fixtureKit, fixtureTables } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
 
+const allEvents = (db: AnyDatabase) => db.select().from(activityEvents).orderBy(asc(activityEvents.id));
+const unattributedEvents = (db: AnyDatabase) =>
+  db.select().from(activityEvents).where(eq(activityEvents.unattributed, true)).orderBy(asc(activityEvents.id));
+
+const workspaceId = 7;
 let alice: Actor & { type: "user" };
-let workspaceId: number;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin"]);
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: "Alice Adams", workspaceId };
+  const [member] = await t.db.insert(members).values({ name: "Alice Adams" }).returning();
+  alice = { type: "user", id: member!.id, name: "Alice Adams", workspaceId };
 });
 
 describe("changes made outside withTracking", () => {
   it("are captured row by row as unattributed events, for bulk statements too", async () => {
     await t.db.execute(
-      sql`INSERT INTO tasks (workspace_id, title) VALUES (${workspaceId}, 'a'), (${workspaceId}, 'b'), (${workspaceId}, 'c')`,
+      sql`INSERT INTO notes (team_id, title) VALUES (${workspaceId}, 'a'), (${workspaceId}, 'b'), (${workspaceId}, 'c')`,
     );
-    await t.db.execute(sql`UPDATE tasks SET status = 'done' WHERE title IN ('a', 'b')`);
-    await t.db.execute(sql`UPDATE tasks SET status = status`); // changes nothing: stores nothing
-    await t.db.execute(sql`DELETE FROM tasks WHERE title = 'c'`);
+    await t.db.execute(sql`UPDATE notes SET status = 'done' WHERE title IN ('a', 'b')`);
+    await t.db.execute(sql`UPDATE notes SET status = status`); // changes nothing: stores nothing
+    await t.db.execute(sql`DELETE FROM notes WHERE title = 'c'`);
     const events = await unattributedEvents(t.db);
     expect(events.map((e) => [e.action, e.subject])).toEqual([
-      ["insert", "task a"],
-      ["insert", "task b"],
-      ["insert", "task c"],
-      ["update", "task a"],
-      ["update", "task b"],
-      ["delete", "task c"],
+      ["insert", "note a"],
+      ["insert", "note b"],
+      ["insert", "note c"],
+      ["update", "note a"],
+      ["update", "note b"],
+      ["delete", "note c"],
     ]);
     expect(events.every((e) => e.workspaceId === String(workspaceId) && e.actorType === "database")).toBe(true);
     expect(events[3]!.changes).toEqual([
-      { type: "task", id: "1", op: "update", changes: { status: ["todo", "done"] } },
+      { type: "note", id: "1", op: "update", changes: { status: ["open", "done"] } },
     ]);
     expect(await allEvents(t.db)).toHaveLength(6);
   });
 
   it("raw SQL inside withTracking joins the event of its transaction", async () => {
     await kit.withTracking(alice, "update", "renamed by hand", async (tx) => {
-      await tx.insert(tasks).values({ workspaceId, title: "typed" });
-      await tx.execute(sql`UPDATE tasks SET title = 'raw' WHERE title = 'typed'`);
+      await tx.insert(notes).values({ teamId: workspaceId, title: "typed" });
+      await tx.execute(sql`UPDATE notes SET title = 'raw' WHERE title = 'typed'`);
     });
     const events = await allEvents(t.db);
     expect(events).toHaveLength(1);
@@ -61,10 +62,10 @@ describe("changes made outside withTracking", () => {
 
   it("a bulk statement inside withTracking puts every row's change in the one event", async () => {
     await t.db.execute(
-      sql`INSERT INTO tasks (workspace_id, title) SELECT ${workspaceId}, 'bulk ' || g FROM generate_series(1, 1500) AS g`,
+      sql`INSERT INTO notes (team_id, title) SELECT ${workspaceId}, 'bulk ' || g FROM generate_series(1, 1500) AS g`,
     );
     await kit.withTracking(alice, "update", "closed them all", (tx) =>
-      tx.execute(sql`UPDATE tasks SET status = 'done'`),
+      tx.execute(sql`UPDATE notes SET status = 'done'`),
     );
     const [event] = await t.db.select().from(activityEvents).where(eq(activityEvents.unattributed, false));
     expect(event!.changes).toHaveLength(1500);
@@ -73,24 +74,24 @@ describe("changes made outside withTracking", () => {
   });
 
   it("deleting a parent records the cascaded deletions of its children", async () => {
-    const [project] = await t.db.insert(projects).values({ workspaceId, name: "Doomed" }).returning();
-    const [task] = await t.db
-      .insert(tasks)
-      .values({ workspaceId, projectId: project!.id, title: "Inside" })
+    await t.db.insert(folders).values({ id: 3, teamId: workspaceId, name: "Doomed" });
+    const inside = await t.db
+      .insert(files)
+      .values([
+        { folderId: 3, teamId: workspaceId, name: "a" },
+        { folderId: 3, teamId: workspaceId, name: "b" },
+      ])
       .returning();
-    const [comment] = await t.db.insert(comments).values({ workspaceId, taskId: task!.id, body: "hi" }).returning();
-    await kit.withTracking(alice, "delete", "project Doomed", (tx) =>
-      tx.delete(projects).where(eq(projects.id, project!.id)),
-    );
+    await kit.withTracking(alice, "delete", "folder Doomed", (tx) => tx.delete(folders).where(eq(folders.id, 3)));
 
     const [event] = await t.db.select().from(activityEvents).where(eq(activityEvents.unattributed, false));
-    expect(event).toMatchObject({ recordType: "project", recordId: String(project!.id) });
+    expect(event).toMatchObject({ recordType: "folder", recordId: "3" });
     expect(event!.changes.map((c) => `${c.op} ${c.type}:${c.id}`).sort()).toEqual(
-      [`delete comment:${comment!.id}`, `delete project:${project!.id}`, `delete task:${task!.id}`].sort(),
+      ["delete folder:3", ...inside.map((f) => `delete file:${f.id}`)].sort(),
     );
-    expect(event!.refs).toEqual([`comment:${comment!.id}`, `task:${task!.id}`]);
+    expect(event!.refs).toEqual(inside.map((f) => `file:${f.id}`).sort());
     // The child's history shows how it ended.
-    const history = await kit.history({ type: "task", id: String(task!.id) }, { workspaceId });
+    const history = await kit.history({ type: "file", id: String(inside[0]!.id) }, { workspaceId });
     expect(history.map((e) => [e.action, e.unattributed])).toEqual([
       ["insert", true],
       ["delete", false],
@@ -98,52 +99,33 @@ describe("changes made outside withTracking", () => {
   });
 
   it("redacts the columns a registration names, at capture", async () => {
-    await t.db.execute(
-      sql`CREATE TABLE api_tokens (id integer PRIMARY KEY, workspace_id integer NOT NULL, name text NOT NULL, secret text NOT NULL)`,
-    );
-    const apiTokens = pgTable("api_tokens", {
-      id: integer("id").primaryKey(),
-      workspaceId: integer("workspace_id").notNull(),
-      name: text("name").notNull(),
-      secret: text("secret").notNull(),
-    });
-    const registration = trackTable(apiTokens, {
-      type: "api_token",
-      workspace: apiTokens.workspaceId,
-      label: apiTokens.name,
-      redact: [apiTokens.secret],
-    });
-    for (const statement of tableTriggerStatements(registration)) await t.db.execute(sql.raw(statement));
-    try {
-      await t.db.execute(sql`INSERT INTO api_tokens VALUES (1, ${workspaceId}, 'ci', 'tok_live_123')`);
-      await t.db.execute(sql`UPDATE api_tokens SET secret = 'tok_live_456', name = 'ci bot'`);
-      const events = await unattributedEvents(t.db);
-      expect(JSON.stringify(events)).not.toMatch(/tok_live/);
-      expect(events[0]!.changes).toEqual([
-        {
-          type: "api_token",
-          id: "1",
-          op: "insert",
-          row: { id: 1, workspace_id: workspaceId, name: "ci", secret: "[redacted]" },
-        },
-      ]);
-      expect(events[1]!.changes).toEqual([
-        {
-          type: "api_token",
-          id: "1",
-          op: "update",
-          changes: { name: ["ci", "ci bot"], secret: ["[redacted]", "[redacted]"] },
-        },
-      ]);
-    } finally {
-      await t.db.execute(sql`DROP TABLE api_tokens`);
-    }
+    await t.db.execute(sql`INSERT INTO tokens (team_id, name, secret) VALUES (${workspaceId}, 'ci', 'tok_live_123')`);
+    await t.db.execute(sql`UPDATE tokens SET secret = 'tok_live_456', name = 'ci bot'`);
+    const events = await unattributedEvents(t.db);
+    expect(JSON.stringify(events)).not.toMatch(/tok_live/);
+    expect(events[0]!.changes).toEqual([
+      {
+        type: "token",
+        id: "1",
+        op: "insert",
+        row: { id: 1, team_id: workspaceId, name: "ci", secret: "[redacted]" },
+      },
+    ]);
+    expect(events[1]!.changes).toEqual([
+      {
+        type: "token",
+        id: "1",
+        op: "update",
+        changes: { name: ["ci", "ci bot"], secret: ["[redacted]", "[redacted]"] },
+      },
+    ]);
+    expect(await t.db.select({ secret: tokens.secret }).from(tokens)).toEqual([{ secret: "tok_live_456" }]);
   });
 });
 
 describe("the events table is append-only", () => {
   it("refuses UPDATE, DELETE and TRUNCATE", async () => {
-    await t.db.insert(tasks).values({ workspaceId, title: "x" });
+    await t.db.insert(notes).values({ teamId: workspaceId, title: "x" });
     const refused = /append-only/;
     for (const statement of [
       sql`UPDATE activity_events SET subject = 'forged'`,
@@ -153,21 +135,21 @@ describe("the events table is append-only", () => {
       const error = await t.db.execute(statement).catch((e: unknown) => e);
       expect(String((error as Error).cause ?? error)).toMatch(refused);
     }
-    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["task x"]);
+    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note x"]);
   });
 });
 
 describe("actors", () => {
   it("keep their name as it was; a deleted user's events stay readable with the link removed", async () => {
-    const { members } = await createWorkspace(t.db, "Other", ["member"]);
-    const bob: Actor = { type: "user", id: members[0]!.id, name: "Bob Brown", workspaceId };
-    await kit.withTracking(bob, "insert", "task by Bob", (tx) =>
-      tx.insert(tasks).values({ workspaceId, title: "by Bob" }),
+    const [member] = await t.db.insert(members).values({ name: "Bob Brown" }).returning();
+    const bob: Actor = { type: "user", id: member!.id, name: "Bob Brown", workspaceId };
+    await kit.withTracking(bob, "insert", "note by Bob", (tx) =>
+      tx.insert(notes).values({ teamId: workspaceId, title: "by Bob" }),
     );
-    await t.db.execute(sql`UPDATE users SET name = 'Robert Brown' WHERE id = ${members[0]!.id}`);
-    await t.db.execute(sql`DELETE FROM users WHERE id = ${members[0]!.id}`);
+    await t.db.execute(sql`UPDATE members SET name = 'Robert Brown' WHERE id = ${member!.id}`);
+    await t.db.execute(sql`DELETE FROM members WHERE id = ${member!.id}`);
     const [event] = await allEvents(t.db);
-    expect(event).toMatchObject({ actorType: "user", actorId: null, actorLabel: "Bob Brown", subject: "task by Bob" });
+    expect(event).toMatchObject({ actorType: "user", actorId: null, actorLabel: "Bob Brown", subject: "note by Bob" });
   });
 
   it("can be the system, a named job or an API key", async () => {
@@ -177,8 +159,8 @@ describe("actors", () => {
       { type: "api_key", id: "key_1", name: "Zapier", workspaceId },
     ];
     for (const actor of actors) {
-      await kit.withTracking(actor, "insert", "task", (tx) =>
-        tx.insert(tasks).values({ workspaceId, title: actor.type }),
+      await kit.withTracking(actor, "insert", "note", (tx) =>
+        tx.insert(notes).values({ teamId: workspaceId, title: actor.type }),
       );
     }
     expect((await allEvents(t.db)).map((e) => [e.actorType, e.actorId, e.actorLabel])).toEqual([
@@ -192,15 +174,15 @@ describe("actors", () => {
     const fromContext = await runWithActivityContext(
       { actor: alice, requestId: "req-1", ip: "203.0.113.9", userAgent: "test-agent" },
       async () => {
-        const seen = await kit.withTracking(null, "insert", "task in context", async (tx) => {
-          await tx.insert(tasks).values({ workspaceId, title: "ctx" });
+        const seen = await kit.withTracking(null, "insert", "note in context", async (tx) => {
+          await tx.insert(notes).values({ teamId: workspaceId, title: "ctx" });
           const result = await tx.execute<{ label: string; request: string }>(
             sql`select current_setting('activity.actor_label') as label, current_setting('activity.request_id') as request`,
           );
           return (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows)[0];
         });
-        await kit.withTracking({ type: "job", name: "explicit", workspaceId }, "insert", "task explicit", (tx) =>
-          tx.insert(tasks).values({ workspaceId, title: "explicit" }),
+        await kit.withTracking({ type: "job", name: "explicit", workspaceId }, "insert", "note explicit", (tx) =>
+          tx.insert(notes).values({ teamId: workspaceId, title: "explicit" }),
         );
         return seen;
       },
@@ -221,13 +203,13 @@ describe("actors", () => {
     );
     await Promise.all(
       writers.map((actor, i) =>
-        kit.withTracking(actor, "insert", `task ${i}`, async (tx) => {
-          const [task] = await tx
-            .insert(tasks)
-            .values({ workspaceId, title: `w${i}` })
+        kit.withTracking(actor, "insert", `note ${i}`, async (tx) => {
+          const [note] = await tx
+            .insert(notes)
+            .values({ teamId: workspaceId, title: `w${i}` })
             .returning();
           await tx.execute(sql`select pg_sleep(0.005)`);
-          return task!;
+          return note!;
         }),
       ),
     );
@@ -236,7 +218,7 @@ describe("actors", () => {
     for (const event of events) {
       const i = Number(event.actorLabel.replace("Writer ", ""));
       expect(event.actorId).toBe(String(1000 + i));
-      expect(event.subject).toBe(`task ${i}`);
+      expect(event.subject).toBe(`note ${i}`);
       expect(event.changes).toEqual([
         expect.objectContaining({ op: "insert", row: expect.objectContaining({ title: `w${i}` }) }),
       ]);
@@ -246,55 +228,56 @@ describe("actors", () => {
 
 describe("queries", () => {
   it("history is oldest to newest, includes related events, and is scoped to the workspace", async () => {
-    const [project] = await t.db.insert(projects).values({ workspaceId, name: "P" }).returning();
-    const task = await kit.withTracking(
+    await t.db.insert(folders).values({ id: 4, teamId: workspaceId, name: "P" });
+    const note = await kit.withTracking(
       alice,
       "insert",
-      "task T",
+      "note T",
       async (tx) => {
-        const [row] = await tx.insert(tasks).values({ workspaceId, title: "T", projectId: project!.id }).returning();
+        const [row] = await tx.insert(notes).values({ teamId: workspaceId, title: "T" }).returning();
         return row!;
       },
-      { related: [{ type: "project", id: String(project!.id) }] },
+      { related: [{ type: "folder", id: "4" }] },
     );
-    await kit.withTracking(alice, "update", "task T2", (tx) =>
-      tx.update(tasks).set({ title: "T2" }).where(eq(tasks.id, task.id)),
+    await kit.withTracking(alice, "update", "note T2", (tx) =>
+      tx.update(notes).set({ title: "T2" }).where(eq(notes.id, note.id)),
     );
 
-    const ref = { type: "task", id: String(task.id) };
-    expect((await kit.history(ref, { workspaceId })).map((e) => e.subject)).toEqual(["task T", "task T2"]);
-    expect(
-      (await kit.history({ type: "project", id: String(project!.id) }, { workspaceId })).map((e) => e.subject),
-    ).toEqual(["project P", "task T"]);
+    const ref = { type: "note", id: String(note.id) };
+    expect((await kit.history(ref, { workspaceId })).map((e) => e.subject)).toEqual(["note T", "note T2"]);
+    expect((await kit.history({ type: "folder", id: "4" }, { workspaceId })).map((e) => e.subject)).toEqual([
+      "folder P",
+      "note T",
+    ]);
     expect(await kit.history(ref, { workspaceId: workspaceId + 1 })).toEqual([]);
-    expect((await kit.history(ref, { workspaceId, limit: 1 })).map((e) => e.subject)).toEqual(["task T2"]);
+    expect((await kit.history(ref, { workspaceId, limit: 1 })).map((e) => e.subject)).toEqual(["note T2"]);
     expect(await kit.isTracked(ref, { workspaceId })).toBe(true);
-    expect(await kit.isTracked({ type: "task", id: "999" }, { workspaceId })).toBe(false);
+    expect(await kit.isTracked({ type: "note", id: "999" }, { workspaceId })).toBe(false);
     expect(await kit.isTrackedBy(ref, [alice], { workspaceId })).toBe(true);
     expect(await kit.isTrackedBy(ref, [{ id: 424242 }], { workspaceId })).toBe(false);
-    expect(kit.recordKey(tasks, task)).toBe(`task:${task.id}`);
+    expect(kit.recordKey(notes, note)).toBe(`note:${note.id}`);
   });
 });
 
 describe("coverage", () => {
   it("passes when every tracked table has its triggers, and names what is missing or stale", async () => {
-    expect(await checkCoverage(t.db, trackedTables)).toEqual([]);
-    await t.db.execute(sql`DROP TRIGGER activity_capture_update_tasks ON tasks`);
-    await t.db.execute(sql`ALTER TABLE comments DISABLE TRIGGER activity_capture_insert_comments`);
+    expect(await checkCoverage(t.db, fixtureTables)).toEqual([]);
+    await t.db.execute(sql`DROP TRIGGER activity_capture_update_notes ON notes`);
+    await t.db.execute(sql`ALTER TABLE files DISABLE TRIGGER activity_capture_insert_files`);
     try {
-      const problems = await checkCoverage(t.db, trackedTables);
+      const problems = await checkCoverage(t.db, fixtureTables);
       expect(problems).toEqual([
-        expect.stringMatching(/^tasks: no update capture trigger/),
-        expect.stringMatching(/^comments: the insert capture trigger is disabled/),
+        expect.stringMatching(/^notes: no update capture trigger/),
+        expect.stringMatching(/^files: the insert capture trigger is disabled/),
       ]);
-      const stale = trackTable(tasks, { type: "todo", workspace: tasks.workspaceId });
+      const stale = trackTable(notes, { type: "memo", workspace: notes.teamId });
       expect(await checkCoverage(t.db, [stale])).toEqual(
         expect.arrayContaining([expect.stringMatching(/installed for another registration/)]),
       );
     } finally {
-      for (const statement of trackedTables.flatMap((table) => tableTriggerStatements(table)))
+      for (const statement of fixtureTables.flatMap((table) => tableTriggerStatements(table)))
         await t.db.execute(sql.raw(statement));
     }
-    expect(await checkCoverage(t.db, trackedTables)).toEqual([]);
+    expect(await checkCoverage(t.db, fixtureTables)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { ActivityError } from "./errors";
 
 /** The actions every table has; their metadata is free-form but optional. */
 export const BASE_ACTIONS = ["insert", "update", "delete", "revert"] as const;
+/** The actions every catalogue has: `insert`, `update`, `delete`, `revert`. */
 export type BaseAction = (typeof BASE_ACTIONS)[number];
 
 export type Catalogue = Record<string, z.ZodType<Record<string, unknown>>>;

@@ -19,6 +19,7 @@ export function runWithActivityContext<T>(context: ActivityContext, fn: () => T)
   return storage.run({ ...storage.getStore(), ...context }, fn);
 }
 
+/** The actor and request of the current `runWithActivityContext` call (empty outside one). */
 export function currentActivityContext(): ActivityContext {
   return storage.getStore() ?? {};
 }

@@ -1,13 +1,17 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ActivityError } from "./errors";
 
-/** A position in a newest-first list: the last item's exact time (milliseconds) and id. */
+/**
+ * A position in a newest-first list: the sequence number of the page's last event. Sequence numbers are
+ * given in the order events became visible, and every event sequenced later gets a higher one, so the
+ * events below a position are a set that no longer changes: paging down from it never skips nor repeats.
+ */
 export interface CursorPosition {
-  occurredAt: Date;
-  id: number;
+  seq: number;
 }
 
-const VERSION = 1;
+// 1 was (occurred_at, id): such cursors are refused ("start from the first page").
+const VERSION = 2;
 
 function sign(secret: string, body: string, scope: string): Buffer {
   return createHmac("sha256", secret).update(`${body}|${scope}`).digest().subarray(0, 16);
@@ -16,16 +20,12 @@ function sign(secret: string, body: string, scope: string): Buffer {
 /**
  * Opaque, signed cursors. The signature covers the scope (the workspace and the filters), so a cursor
  * cannot be edited, nor replayed against another workspace or another filter: both are refused with 400.
- * The time is kept in milliseconds, exactly as the column stores it (`timestamp(3)`), so no row is skipped
- * or repeated at a page boundary.
  */
 export function createCursorCodec(secret: string) {
   if (secret.length < 16) throw new Error("The cursor secret must be at least 16 characters.");
   return {
     encode(position: CursorPosition, scope: string): string {
-      const body = Buffer.from(JSON.stringify([VERSION, position.occurredAt.getTime(), position.id])).toString(
-        "base64url",
-      );
+      const body = Buffer.from(JSON.stringify([VERSION, position.seq])).toString("base64url");
       return `${body}.${sign(secret, body, scope).toString("base64url")}`;
     },
 
@@ -34,6 +34,7 @@ export function createCursorCodec(secret: string) {
         new ActivityError(
           "invalid_cursor",
           "The cursor is invalid or belongs to another list: start from the first page.",
+          "cursor",
         );
       const [body, signature, extra] = cursor.split(".");
       if (!body || !signature || extra !== undefined || cursor.length > 200) throw invalid();
@@ -46,10 +47,10 @@ export function createCursorCodec(secret: string) {
       } catch {
         throw invalid();
       }
-      if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== VERSION) throw invalid();
-      const [, ms, id] = parsed as [number, unknown, unknown];
-      if (!Number.isSafeInteger(ms) || !Number.isSafeInteger(id) || (id as number) <= 0) throw invalid();
-      return { occurredAt: new Date(ms as number), id: id as number };
+      if (!Array.isArray(parsed) || parsed.length !== 2 || parsed[0] !== VERSION) throw invalid();
+      const [, seq] = parsed as [number, unknown];
+      if (!Number.isSafeInteger(seq) || (seq as number) <= 0) throw invalid();
+      return { seq: seq as number };
     },
   };
 }

@@ -1,12 +1,30 @@
-/** The kit's one error type: a machine code and a message a developer (or a user) can act on. */
-export type ActivityErrorCode =
-  | "invalid_event"
-  | "no_actor"
-  | "invalid_record"
-  | "not_registered"
-  | "invalid_cursor"
-  | "invalid_filter";
+/**
+ * Every error code of the kit with its one HTTP status. Bad input is a 4xx the caller can act on; the 500s
+ * are programmer errors in the host's code (a tracked call without an actor, a table not registered): they
+ * are logged, and the user sees a generic message.
+ */
+export const ACTIVITY_ERROR_STATUS = {
+  invalid_event: 400,
+  invalid_record: 400,
+  invalid_cursor: 400,
+  invalid_filter: 400,
+  not_revertible: 400,
+  nothing_to_revert: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  parent_missing: 409,
+  unavailable: 503,
+  no_actor: 500,
+  not_registered: 500,
+  internal: 500,
+} as const;
 
+/** The machine code of an `ActivityError`; each has one HTTP status in `ACTIVITY_ERROR_STATUS`. */
+export type ActivityErrorCode = keyof typeof ACTIVITY_ERROR_STATUS;
+
+/** The kit's one error type: a machine code, a message a developer (or a user) can act on, its status. */
 export class ActivityError extends Error {
   constructor(
     readonly code: ActivityErrorCode,
@@ -16,5 +34,15 @@ export class ActivityError extends Error {
   ) {
     super(message);
     this.name = "ActivityError";
+  }
+
+  /** The HTTP status of the code. */
+  get status(): number {
+    return ACTIVITY_ERROR_STATUS[this.code];
+  }
+
+  /** A fault of the calling code rather than of the request: logged, and answered with a generic 500. */
+  get isProgrammerError(): boolean {
+    return this.status >= 500 && this.code !== "unavailable";
   }
 }

@@ -1,24 +1,23 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { tasks } from "@/lib/db/schema";
-import { testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { runWithActivityContext } from "./context";
 import { CSV_COLUMNS, csvField, type ExportFormat, exportPieces } from "./export-format";
 import type { ActivityItem } from "./feed";
+import { members, notes } from "./testing/schema";
+import { sequenceAll } from "./testing/sequence";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
 
-let workspaceId: number;
-let alice: Actor;
+const workspaceId = 7;
+let alice: Actor & { type: "user" };
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme");
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: 'Alice "Al" Adams, Jr.', workspaceId };
+  const [member] = await t.db.insert(members).values({ name: "Alice" }).returning();
+  alice = { type: "user", id: member!.id, name: 'Alice "Al" Adams, Jr.', workspaceId };
 });
 
 async function exportText(format: ExportFormat, search = new URLSearchParams()) {
@@ -63,16 +62,18 @@ describe("export", () => {
       { requestId: "req-7", ip: "198.51.100.4", userAgent: "agent, with comma" },
       async () => {
         for (const title of ["plain", 'with "quotes", commas\nand a line break', "=HYPERLINK(evil)"]) {
-          await kit.withTracking(alice, "insert", `task ${title}`, (tx) =>
-            tx.insert(tasks).values({ workspaceId, title }),
+          await kit.withTracking(alice, "insert", `note ${title}`, (tx) =>
+            tx.insert(notes).values({ teamId: workspaceId, title }),
           );
         }
       },
     );
     // More than one batch of the export (1,000), made fast with raw SQL (unattributed events).
     await t.db.execute(
-      sql`insert into tasks (workspace_id, title) select ${workspaceId}, 'bulk ' || g from generate_series(1, 1200) g`,
+      sql`insert into notes (team_id, title) select ${workspaceId}, 'bulk ' || g from generate_series(1, 1200) g`,
     );
+    // The feed and the export hold the events the sequencer has numbered: all of them, once it has run.
+    await sequenceAll(t.db);
   });
 
   it("writes each format so that it reads back to the same events, across batches", async () => {
@@ -107,12 +108,12 @@ describe("export", () => {
       unattributed: "false",
     });
     expect(JSON.parse(byId.get(tricky.id)!.changes!)).toEqual(tricky.changes);
-    const formula = all.find((i) => i.subject === "task =HYPERLINK(evil)")!;
-    expect(byId.get(formula.id)!.subject).toBe("task =HYPERLINK(evil)");
+    const formula = all.find((i) => i.subject === "note =HYPERLINK(evil)")!;
+    expect(byId.get(formula.id)!.subject).toBe("note =HYPERLINK(evil)");
   });
 
   it("applies the filters and refuses paging parameters", async () => {
-    const pieces = await exportText("ndjson", new URLSearchParams({ actor: String((alice as { id: number }).id) }));
+    const pieces = await exportText("ndjson", new URLSearchParams({ actor: String(alice.id) }));
     expect(pieces.trimEnd().split("\n")).toHaveLength(3);
     expect(() => kit.exportItems(workspaceId, new URLSearchParams({ cursor: "x" }))).toThrow(/does not apply/);
     expect(() => kit.exportItems(workspaceId, new URLSearchParams({ action: "nope" }))).toThrow(/Unknown action/);

@@ -1,12 +1,13 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { tasks } from "@/lib/db/schema";
-import { testKit } from "@/test/activity";
+import { tasks, users } from "@/lib/db/schema";
+import { sequenceAll, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
+import { sequenceOnce } from "./sequencer";
 
 const t = setupTestDb();
 const kit = testKit(() => t.db);
@@ -29,7 +30,11 @@ async function insertEvents(count: number, times: Date[], ws = workspaceId, acti
       from generate_series(1, ${count}) as g`);
 }
 
-const page = (params: Record<string, string>, ws = workspaceId) => kit.feed(ws, new URLSearchParams(params));
+/** A page as a client gets it from the running app, whose sequencer has numbered what has committed. */
+const page = async (params: Record<string, string>, ws = workspaceId) => {
+  await sequenceOnce(t.db); // one tick numbers up to 5,000 events: more than any test writes between pages
+  return kit.feed(ws, new URLSearchParams(params));
+};
 
 async function readAll(params: Record<string, string>, between?: (pageNumber: number) => Promise<void>) {
   const ids: string[] = [];
@@ -44,50 +49,135 @@ async function readAll(params: Record<string, string>, between?: (pageNumber: nu
   return ids;
 }
 
+/** What an API client does to catch up: read from the top until it meets an event it already has. */
+async function readNews(known: readonly string[], params: Record<string, string> = {}) {
+  const news: string[] = [];
+  let cursor: string | null = null;
+  for (;;) {
+    const result = await page(cursor ? { ...params, cursor } : params);
+    for (const item of result.items) {
+      if (known.includes(item.id)) return news;
+      news.push(item.id);
+    }
+    cursor = result.nextCursor;
+    if (!cursor) return news;
+  }
+}
+
+/** Every event of the workspace (sequenced or not). */
+async function allIds(): Promise<string[]> {
+  const rows = await t.db.execute<{ id: string }>(
+    sql`select id::text as id from activity_events where workspace_id = ${String(workspaceId)} order by activity_events.id`,
+  );
+  return (Array.isArray(rows) ? rows : (rows as unknown as { rows: { id: string }[] }).rows).map((r) => r.id);
+}
+
+/** The workspace's events in the order they became visible, the newest first. */
 async function expectedOrder(): Promise<string[]> {
+  await sequenceAll(t.db);
   const rows = await t.db.execute<{ event_id: string }>(
-    sql`select id::text as event_id from activity_events where workspace_id = ${String(workspaceId)} order by occurred_at desc, activity_events.id desc`,
+    sql`select event_id::text as event_id from activity_sequence where workspace_id = ${String(workspaceId)} order by seq desc`,
   );
   return (Array.isArray(rows) ? rows : (rows as unknown as { rows: { event_id: string }[] }).rows).map(
     (r) => r.event_id,
   );
 }
 
+const sorted = (ids: readonly string[]) => [...ids].sort((a, b) => Number(a) - Number(b));
+
 describe("feed pagination", () => {
-  it("property: the pages concatenated equal the full ordered list, under ties and interleaved inserts", async () => {
+  it("property: the pages equal the list as it was at the first page, and catching up from the top finds every event that arrived meanwhile, each once", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 60 }),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 5 }),
+        fc.array(fc.record({ count: fc.integer({ min: 0, max: 5 }), late: fc.boolean() }), { maxLength: 5 }),
         async (count, distinctTimes, limit, arrivals) => {
-          await t.db.execute(sql`select set_config('activity.maintenance', 'on', false)`);
-          await t.db.execute(sql`delete from activity_events`);
-          await t.db.execute(sql`select set_config('activity.maintenance', '', false)`);
+          await t.db.transaction(async (tx) => {
+            await tx.execute(sql`select set_config('activity.maintenance', 'on', true)`);
+            await tx.execute(sql`truncate activity_events, activity_sequence, activity_heads, activity_sequencer`);
+          });
           const base = Date.UTC(2026, 10, 1);
-          await insertEvents(
-            count,
-            Array.from({ length: distinctTimes }, (_, i) => new Date(base + i * 1000)),
-          );
+          const times = Array.from({ length: distinctTimes }, (_, i) => new Date(base + i * 1000));
+          await insertEvents(count, times);
           const before = await expectedOrder();
-          // New events keep arriving while the reader pages (newer than everything: they belong before
-          // the first page, so the pages must neither show them twice nor skip older ones for them).
+          // Events keep becoming visible while the reader pages: newer than everything, or "late" — with a
+          // time among those already paged past, as an event of a transaction that started long ago and
+          // commits now. Either kind belongs above the first page: the pages show none of them, and skip
+          // nothing for them; a client catching up from the top finds each of them once.
           const ids = await readAll({ limit: String(limit) }, async (n) => {
-            if (arrivals[n]) await insertEvents(arrivals[n]!, [new Date(Date.UTC(2026, 10, 2))]);
+            const arrival = arrivals[n];
+            if (arrival?.count) {
+              await insertEvents(arrival.count, arrival.late ? times : [new Date(Date.UTC(2026, 10, 2))]);
+            }
           });
           expect(ids).toEqual(before);
+          const news = await readNews(ids, { limit: String(limit) });
+          expect(sorted([...ids, ...news])).toEqual(await allIds());
         },
       ),
       { numRuns: 25 },
     );
-  });
+  }, 90_000);
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    "a transaction that commits while a client pages is neither skipped nor repeated (server database)",
+    async () => {
+      const at = (minutesAgo: number) => [new Date(Date.now() - minutesAgo * 60_000)];
+      await insertEvents(6, at(10));
+      // A tracked action that starts now and commits only after the client has paged past its time.
+      let started!: () => void;
+      const isRunning = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      let commit!: () => void;
+      const mayCommit = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      const late = kit.withTracking(alice, "insert", "task Late", async (tx) => {
+        const [row] = await tx.insert(tasks).values({ workspaceId, title: "Late" }).returning();
+        started();
+        await mayCommit;
+        return row!;
+      });
+      await isRunning;
+      // Committed after the long transaction started: their times are later than its event's.
+      for (const title of ["A", "B", "C", "D", "E", "F"]) {
+        await kit.withTracking(alice, "insert", `task ${title}`, (tx) =>
+          tx.insert(tasks).values({ workspaceId, title }),
+        );
+      }
+      const first = await page({ limit: "4" });
+      const second = await page({ limit: "4", cursor: first.nextCursor! });
+      const paged = [...first.items, ...second.items].map((i) => i.id);
+      commit();
+      await late;
+      const rest = await readAll({ limit: "4", cursor: second.nextCursor! });
+      const seen = [...paged, ...rest];
+      const news = await readNews(seen, { limit: "4" });
+      const everything = [...seen, ...news];
+      expect(new Set(everything).size).toBe(everything.length);
+      expect(sorted(everything)).toEqual(await allIds());
+      const lateEvent = (await page({ limit: "1" })).items[0]!;
+      expect(lateEvent.subject).toBe("task Late");
+      expect(news).toEqual([lateEvent.id]);
+      expect(first.head).toBe(12);
+      expect(lateEvent.seq).toBe(13);
+    },
+  );
 
   it("is newest first, and the default page is 30", async () => {
     await insertEvents(45, [new Date("2026-11-01T10:00:00Z"), new Date("2026-11-02T10:00:00Z")]);
     const first = await page({});
     expect(first.items).toHaveLength(30);
-    expect(first.items[0]!.occurredAt).toBe("2026-11-02T10:00:00.000Z");
+    // The last event to become visible first (whatever its time).
+    expect(first.items[0]!.subject).toBe("synthetic 45");
+    expect(first.items.map((i) => i.seq)).toEqual(Array.from({ length: 30 }, (_, i) => 45 - i));
+    // A date range reads another index, in the same order, and pages the same way.
+    const dated = await page({ from: "2026-11-01", to: "2026-11-02" });
+    expect(dated.items.map((i) => i.seq)).toEqual(first.items.map((i) => i.seq));
+    expect((await page({ from: "2026-11-01", to: "2026-11-02", cursor: dated.nextCursor! })).items).toHaveLength(15);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = await page({ cursor: first.nextCursor! });
     expect(second.items).toHaveLength(15);
@@ -125,6 +215,18 @@ describe("feed pagination", () => {
       0,
     );
     expect((await page({ to: "2025-12-31" })).items).toHaveLength(0);
+  });
+
+  it("finds no events by a user who was deleted (their events lose the link to them)", async () => {
+    const [bob] = await t.db.insert(users).values({ email: "bob@feed.test", name: "Bob" }).returning();
+    const asBob: Actor = { type: "user", id: bob!.id, name: "Bob", workspaceId };
+    await kit.withTracking(asBob, "insert", "task by Bob", (tx) =>
+      tx.insert(tasks).values({ workspaceId, title: "B" }),
+    );
+    expect((await page({ actor: String(bob!.id) })).items.map((i) => i.subject)).toEqual(["task by Bob"]);
+    await t.db.delete(users).where(eq(users.id, bob!.id));
+    expect((await page({ actor: String(bob!.id) })).items).toEqual([]);
+    expect((await page({})).items.map((i) => [i.subject, i.actor.id])).toEqual([["task by Bob", null]]);
   });
 
   it("is scoped to the workspace, and a cursor of one workspace or filter is refused for another", async () => {

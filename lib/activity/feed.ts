@@ -1,20 +1,23 @@
-import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ActorType } from "./actor";
 import type { CursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
-import { parseRecordKey } from "./registry";
+import { formatRecordKey, parseRecordKey } from "./registry";
 import { type ActivityEventRow, activityEvents, activitySequence } from "./schema";
+import { eventTouches, touchingRecord } from "./touching";
 import type { RecordRef, RowChange } from "./types";
 
+/** Events per page when `limit` is not given. */
 export const FEED_DEFAULT_LIMIT = 30;
+/** The largest `limit` a page may ask for; more is a 400. */
 export const FEED_MAX_LIMIT = 100;
 
 /** What a feed line carries (the JSON of `GET /api/activity`). */
 export interface ActivityItem {
   id: string;
-  /** The event's place in its workspace's live order (null until the sequencer, a few ms after commit). */
+  /** The event's place in its workspace's log: the order events became visible, the feed's order. */
   seq: number | null;
   occurredAt: string;
   actor: { id: string | null; name: string; type: ActorType | "database" };
@@ -33,6 +36,7 @@ export interface ActivityItem {
 /** An event with its live sequence number (null until the sequencer has seen it). */
 export type SequencedEvent = ActivityEventRow & { seq: number | null };
 
+/** What a feed page or a live stream is narrowed to: a record, a record type, an actor, an action, dates. */
 export interface FeedFilters {
   record?: RecordRef;
   /** A record type (`task`): every event about a record of that type. */
@@ -141,7 +145,7 @@ export function parseFeedParams(search: URLSearchParams, knownActions: readonly 
 export function feedScope(workspaceId: string, filters: FeedFilters): string {
   return JSON.stringify([
     workspaceId,
-    filters.record ? `${filters.record.type}:${filters.record.id}` : null,
+    filters.record ? formatRecordKey(filters.record) : null,
     filters.type ?? null,
     filters.actor ?? null,
     filters.action ?? null,
@@ -150,16 +154,11 @@ export function feedScope(workspaceId: string, filters: FeedFilters): string {
   ]);
 }
 
-/** The SQL condition of the filters (used by the feed page and by the live stream alike). */
+/** The SQL condition of the filters on `activity_events` (used by the feed page and the live stream alike). */
 export function feedConditions(workspaceId: string, filters: FeedFilters): SQL {
   const e = activityEvents;
   const conditions: (SQL | undefined)[] = [eq(e.workspaceId, workspaceId)];
-  if (filters.record) {
-    const { type, id } = filters.record;
-    conditions.push(
-      or(and(eq(e.recordType, type), eq(e.recordId, id)), sql`${e.refs} @> ARRAY[${`${type}:${id}`}]::text[]`),
-    );
-  }
+  if (filters.record) conditions.push(touchingRecord(filters.record));
   if (filters.type) conditions.push(eq(e.recordType, filters.type));
   if (filters.actor) conditions.push(eq(e.actorId, filters.actor));
   if (filters.action) conditions.push(eq(e.action, filters.action));
@@ -173,11 +172,7 @@ export function matchesFilters(
   event: Pick<ActivityEventRow, "recordType" | "recordId" | "refs" | "actorId" | "action" | "occurredAt">,
   filters: FeedFilters,
 ): boolean {
-  if (filters.record) {
-    const { type, id } = filters.record;
-    const own = event.recordType === type && event.recordId === id;
-    if (!own && !event.refs.includes(`${type}:${id}`)) return false;
-  }
+  if (filters.record && !eventTouches(event, filters.record)) return false;
   if (filters.type && event.recordType !== filters.type) return false;
   if (filters.actor && event.actorId !== filters.actor) return false;
   if (filters.action && event.action !== filters.action) return false;
@@ -187,62 +182,107 @@ export function matchesFilters(
 }
 
 /**
- * One page of the feed, newest first, by keyset: `(occurred_at, id) < cursor`, served by the index on
- * (workspace_id, occurred_at desc, id desc) at any depth. No totals: counting is what gets slow.
+ * The workspace's sequenced events that pass the filters and lie within `bound` (a condition on the
+ * sequence number), highest sequence number first.
+ *
+ * The order is the sequence's: the order in which events became visible, not the time their transactions
+ * started (`occurred_at`). Ordered by time, an event whose transaction commits late would land among
+ * events a reader has already paged past, and that reader would never see it; by sequence it is always
+ * above every position handed out before it was visible. An event is in the feed once the sequencer has
+ * numbered it (one tick after its commit); the live stream delivers it from the page's `head` on.
+ *
+ * Without a record filter or dates the page walks the primary key of `activity_sequence` (workspace,
+ * seq) backwards from the bound (with an actor, the index on (workspace, actor, seq)) and joins each event
+ * by its id: the cost of a page does not grow with its depth. With a record filter the record's events
+ * come first, from the index on record type and id and the GIN index on `refs` (`= any(array(...))` keeps
+ * the planner from walking the whole log hoping to meet them), and only they are sorted: a page costs what
+ * the record's history does. With dates, a page costs a read of the range's index entries.
+ */
+async function sequencedEvents(
+  db: AnyDatabase,
+  workspaceId: string,
+  filters: FeedFilters,
+  bound: SQL | undefined,
+  limit: number,
+): Promise<SequencedEvent[]> {
+  const rows = await sequencedQuery(db, workspaceId, filters, bound, limit, false);
+  // The sequence's copy of the actor outlives the erasure of a user (which clears the event's): only then
+  // is the event's own actor checked in SQL too. Always checking it would make the planner count the
+  // actor's share twice and pick a parallel plan for a page of 30.
+  if (filters.actor && rows.some((r) => r.actorId !== filters.actor)) {
+    return sequencedQuery(db, workspaceId, filters, bound, limit, true);
+  }
+  return rows;
+}
+
+async function sequencedQuery(
+  db: AnyDatabase,
+  workspaceId: string,
+  filters: FeedFilters,
+  bound: SQL | undefined,
+  limit: number,
+  recheckActor: boolean,
+): Promise<SequencedEvent[]> {
+  const e = activityEvents;
+  const s = activitySequence;
+  const conditions = feedConditions(workspaceId, {
+    ...filters,
+    record: undefined,
+    actor: recheckActor ? filters.actor : undefined,
+  });
+  const touching = filters.record
+    ? sql`${e.id} = any(array(select ${e.id} from ${e} where ${and(eq(e.workspaceId, workspaceId), touchingRecord(filters.record))}))`
+    : undefined;
+  // A date range: its entries of the index on (workspace, occurred_at, seq), sorted. Ordered by the bare
+  // column, the planner would walk the sequence from the top instead, through every newer event.
+  const dated = !filters.record && (filters.from || filters.to);
+  const joined = await db
+    .select({ event: e, seq: s.seq })
+    .from(s)
+    .innerJoin(e, eq(e.id, s.eventId))
+    .where(
+      and(
+        eq(s.workspaceId, workspaceId),
+        filters.actor ? eq(s.actorId, filters.actor) : undefined,
+        filters.from ? gte(s.occurredAt, filters.from) : undefined,
+        filters.to ? lt(s.occurredAt, filters.to) : undefined,
+        bound,
+        conditions,
+        touching,
+      ),
+    )
+    .orderBy(dated ? sql`${s.seq} + 0 desc` : desc(s.seq))
+    .limit(limit);
+  return joined.map((r) => ({ ...r.event, seq: r.seq }));
+}
+
+/**
+ * One page of the feed, newest first, by keyset on the sequence number: the first page holds the events
+ * up to `head` (the workspace's sequence head, read before: every event up to it is visible here, so a
+ * live stream opened after `head` continues exactly where the page starts), the next the events below the
+ * cursor. No totals: counting is what gets slow.
  */
 export async function readFeedPage(
   db: AnyDatabase,
   codec: CursorCodec,
   workspaceId: string,
   params: FeedParams,
+  head: number,
 ): Promise<{ rows: SequencedEvent[]; nextCursor: string | null }> {
   const scope = feedScope(workspaceId, params);
   const position = params.cursor ? codec.decode(params.cursor, scope) : undefined;
-  const e = activityEvents;
-  const keyset = position
-    ? sql`(${e.occurredAt}, ${e.id}) < (${position.occurredAt.toISOString()}::timestamptz, ${position.id})`
-    : undefined;
-  const joined = await db
-    .select({ event: e, seq: activitySequence.seq })
-    .from(e)
-    .leftJoin(activitySequence, eq(activitySequence.eventId, e.id))
-    .where(
-      params.record ? recordCandidates(workspaceId, params, keyset) : and(feedConditions(workspaceId, params), keyset),
-    )
-    .orderBy(desc(e.occurredAt), desc(e.id))
-    .limit(params.limit + 1);
-  const rows = joined.map((r) => ({ ...r.event, seq: r.seq }));
+  const s = activitySequence;
+  const bound = position ? lt(s.seq, position.seq) : lte(s.seq, head);
+  const rows = await sequencedEvents(db, workspaceId, params, bound, params.limit + 1);
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
-  const nextCursor =
-    rows.length > params.limit && last ? codec.encode({ occurredAt: last.occurredAt, id: last.id }, scope) : null;
+  const nextCursor = rows.length > params.limit && last ? codec.encode({ seq: last.seq! }, scope) : null;
   return { rows: page, nextCursor };
 }
 
 /**
- * A record's events are its own (the index on record type and id) or those that name it in `refs` (the GIN
- * index). Written as one condition with OR, the planner walks the whole feed index hoping to fill a page
- * (about 290 ms at a million events); as the union of one page from each index it takes a few ms. In the
- * `refs` branch the order is on an expression, so the planner cannot pick the feed index for its order and
- * takes the GIN index, then sorts what it found.
- */
-function recordCandidates(workspaceId: string, params: FeedParams, keyset: SQL | undefined): SQL {
-  const e = activityEvents;
-  const { type, id } = params.record!;
-  const rest = feedConditions(workspaceId, { ...params, record: undefined });
-  const limit = params.limit + 1;
-  const own = sql`(select ${e.id} from ${e}
-    where ${and(rest, eq(e.recordType, type), eq(e.recordId, id), keyset)}
-    order by ${e.occurredAt} desc, ${e.id} desc limit ${limit})`;
-  const named = sql`(select ${e.id} from ${e}
-    where ${and(rest, sql`${e.refs} @> ARRAY[${`${type}:${id}`}]::text[]`, keyset)}
-    order by ${e.occurredAt} + interval '0 seconds' desc, ${e.id} + 0 desc limit ${limit})`;
-  return sql`${e.id} in (${own} union all ${named})`;
-}
-
-/**
- * Every event of the workspace that passes the filters, newest first, in batches by keyset: for exports,
- * whose memory stays that of one batch however many events there are.
+ * Every sequenced event of the workspace that passes the filters, newest first, in batches by keyset: for
+ * exports, whose memory stays that of one batch however many events there are.
  */
 export async function* readAllEvents(
   db: AnyDatabase,
@@ -250,29 +290,13 @@ export async function* readAllEvents(
   filters: FeedFilters,
   batch = 1_000,
 ): AsyncGenerator<SequencedEvent[]> {
-  let position: { occurredAt: Date; id: number } | undefined;
-  const e = activityEvents;
+  const s = activitySequence;
+  let bound: SQL | undefined;
   for (;;) {
-    const keyset = position
-      ? sql`(${e.occurredAt}, ${e.id}) < (${position.occurredAt.toISOString()}::timestamptz, ${position.id})`
-      : undefined;
-    const params = { ...filters, limit: batch };
-    const joined = await db
-      .select({ event: e, seq: activitySequence.seq })
-      .from(e)
-      .leftJoin(activitySequence, eq(activitySequence.eventId, e.id))
-      .where(
-        params.record
-          ? recordCandidates(workspaceId, params, keyset)
-          : and(feedConditions(workspaceId, params), keyset),
-      )
-      .orderBy(desc(e.occurredAt), desc(e.id))
-      .limit(batch);
-    if (joined.length === 0) return;
-    const rows = joined.map((r) => ({ ...r.event, seq: r.seq }));
+    const rows = await sequencedEvents(db, workspaceId, filters, bound, batch);
+    if (rows.length === 0) return;
     yield rows;
     if (rows.length < batch) return;
-    const last = rows.at(-1)!;
-    position = { occurredAt: last.occurredAt, id: last.id };
+    bound = lt(s.seq, rows.at(-1)!.seq!);
   }
 }

@@ -2,7 +2,7 @@
  * activity-kit: the library a Next app copies. It imports drizzle, zod and Node built-ins only; the host
  * hands it a database and its table registrations in one seam file (`lib/activity-kit.ts`).
  */
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
@@ -10,6 +10,8 @@ import { createCursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
+import { listenThrough } from "./listen";
+import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { createQueries } from "./queries";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
@@ -18,30 +20,67 @@ import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { createTracker } from "./tracking";
 import type { RecordRef } from "./types";
+import { type WorkspaceId, workspaceKey } from "./workspace";
 
 export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
-export { ActivityError, type ActivityErrorCode } from "./errors";
+export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
 export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
-export type { RevertConflict, RevertResult } from "./revert";
+export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
 export { type ActivityEventRow, activityEvents } from "./schema";
 export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
+export { type WorkspaceId, workspaceKey } from "./workspace";
 
+/** Who is asking, as the host's own session says: read by the route factories on every request. */
+export interface ActivityViewer {
+  /** The viewer as the actor of what they do (a revert, say). */
+  actor: Actor;
+  /** The workspace (tenant) whose events they see; null in an app without tenants. */
+  workspaceId: string | number | null;
+  /** May read the audit log and its export (an admin, say). */
+  canAudit: boolean;
+}
+
+/** What the seam hands the kit: see `createActivityKit`. */
 export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> {
   /** The host's drizzle database (or a function that opens it on first use: never at import time). */
   db: () => Db | Promise<Db>;
   catalogue: C;
   tables: readonly AnyTrackedTable[];
+  /**
+   * The host's users table and its key: when a user is deleted their events stay, with the name as it was,
+   * and lose the link to them. The kit's migration installs the trigger that does it.
+   */
+  actors?: { table: PgTable; id: PgColumn };
   /** Signs feed cursors (at least 16 characters): a tampered or foreign cursor is refused. Needed by `feed`. */
   secret?: string | (() => string);
+  /**
+   * Reads the viewer of the current request from the host's session (null when signed out). Needed by the
+   * route factories of `lib/activity/next`.
+   */
+  viewer?: () => Promise<ActivityViewer | null>;
+  /**
+   * Subscribes to a PostgreSQL channel on a connection of its own, for the live feed. By default derived
+   * from the db's client: postgres.js (`sql.listen`) or PGlite (`pg.listen`).
+   */
+  listen?: Listen;
 }
 
+// One hub per server process: Next loads route bundles and instrumentation as separate module graphs, each
+// with its own copy of the seam, so the hub lives on globalThis rather than in a module variable.
+const LIVE_HUB = Symbol.for("activity-kit.live-hub");
+const globalForLive = globalThis as { [LIVE_HUB]?: LiveHub };
+
+/**
+ * The kit for one app, made once in the seam (`lib/activity-kit.ts`): `withTracking`, the feed and audit
+ * reads, `asOf`, `revert`, the live hub and the viewer, all on the host's database and registrations.
+ */
 export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(config: ActivityKitConfig<Db, C>) {
   const byTable = new Map<PgTable, AnyTrackedTable>(config.tables.map((t) => [t.table, t]));
   const { withTracking } = createTracker(config);
@@ -76,7 +115,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
                 type: r.recordType,
                 id: r.recordId,
                 href: table?.href?.(r.recordId) ?? null,
-                exists: existing.has(`${r.recordType}:${r.recordId}`),
+                exists: existing.has(formatRecordKey({ type: r.recordType, id: r.recordId })),
               }
             : null,
         related: r.related,
@@ -92,15 +131,16 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
 
   /**
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
-   * actor, action, from, to). Bad input throws an ActivityError naming the parameter.
+   * actor, action, from, to). Bad input throws an ActivityError naming the parameter. `workspaceId` is the
+   * viewer's tenant; null in a single-tenant app (the events of workspace `""`).
    */
-  async function feed(workspaceId: string | number, search: URLSearchParams, options: { audit?: boolean } = {}) {
+  async function feed(workspaceId: WorkspaceId, search: URLSearchParams, options: { audit?: boolean } = {}) {
     const params = parseFeedParams(search, actions);
     const db = await config.db();
-    // Read before the page: every event up to `head` is visible to the page's query, so a live stream
-    // opened with `after=head` misses nothing (and repeats at most what the page already shows).
-    const head = await readHead(db, String(workspaceId));
-    const { rows, nextCursor } = await readFeedPage(db, codec(), String(workspaceId), params);
+    // Read before the page: every event up to `head` is visible to the page's query, and the first page
+    // stops there, so a live stream opened with `after=head` continues exactly where the page starts.
+    const head = await readHead(db, workspaceKey(workspaceId));
+    const { rows, nextCursor } = await readFeedPage(db, codec(), workspaceKey(workspaceId), params, head);
     return { items: await toItems(rows, options), nextCursor, head };
   }
 
@@ -108,21 +148,21 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * Every event that passes the filters (the feed's query string, less `limit` and `cursor`), newest first,
    * as items with their request context, in batches: for exports. Bad input throws before the first batch.
    */
-  function exportItems(workspaceId: string | number, search: URLSearchParams) {
+  function exportItems(workspaceId: WorkspaceId, search: URLSearchParams) {
     for (const key of ["limit", "cursor"]) {
       if (search.has(key)) throw new ActivityError("invalid_filter", `"${key}" does not apply to an export.`, key);
     }
     const { limit: _limit, cursor: _cursor, ...filters } = parseFeedParams(search, actions);
     return (async function* () {
-      for await (const rows of readAllEvents(await config.db(), String(workspaceId), filters)) {
+      for await (const rows of readAllEvents(await config.db(), workspaceKey(workspaceId), filters)) {
         yield await toItems(rows, { audit: true });
       }
     })();
   }
 
   /** The record's state at an instant (see time-travel.ts). */
-  async function asOf(record: RecordRef, at: Date, options: { workspaceId: string | number }) {
-    return stateAsOf(await config.db(), config.tables, record, at, String(options.workspaceId));
+  async function asOf(record: RecordRef, at: Date, options: { workspaceId?: WorkspaceId } = {}) {
+    return stateAsOf(await config.db(), config.tables, record, at, workspaceKey(options.workspaceId));
   }
 
   /**
@@ -148,8 +188,31 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     );
   }
 
+  /**
+   * This process's live hub: one listening connection (and the sequencer), fanning sequenced events out to
+   * the open streams. Created on first use; `registerActivity` starts it at server start.
+   */
+  function live(): LiveHub {
+    globalForLive[LIVE_HUB] ??= createLiveHub({
+      db: config.db,
+      listen: config.listen ?? (async (...args) => listenThrough(await config.db(), ...args)),
+      toItems,
+    });
+    return globalForLive[LIVE_HUB];
+  }
+
+  /** The viewer of the current request (the seam's `viewer`); throws when the seam gives none. */
+  async function viewer(): Promise<ActivityViewer | null> {
+    if (!config.viewer) {
+      throw new ActivityError("not_registered", "createActivityKit needs `viewer` for the route handlers.");
+    }
+    return config.viewer();
+  }
+
   return {
     withTracking,
+    live,
+    viewer,
     asOf,
     revert,
     recordKey,
@@ -157,7 +220,10 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     exportItems,
     toItems,
     actions,
+    /** The host's database, as the seam opens it (the CLI's `coverage` uses it without DATABASE_URL). */
+    db: config.db,
     tables: config.tables,
+    actors: config.actors,
     catalogue: config.catalogue,
     ...queries,
   };

@@ -1,32 +1,23 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tasks } from "@/lib/db/schema";
-import { testKit } from "@/test/activity";
 import { openTestDb, setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
 import { createLiveHub, type LiveHub, parseLiveParams } from "./live";
 import { readHead, sequenceOnce } from "./sequencer";
+import { notes } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
 
 let acme: { id: number; actor: Actor };
 let globex: { id: number; actor: Actor };
 let hub: LiveHub | undefined;
 
-beforeEach(async () => {
-  const a = await createWorkspace(t.db, "Acme");
-  const g = await createWorkspace(t.db, "Globex");
-  acme = {
-    id: a.workspace.id,
-    actor: { type: "user", id: a.members[0]!.id, name: "Alice", workspaceId: a.workspace.id },
-  };
-  globex = {
-    id: g.workspace.id,
-    actor: { type: "user", id: g.members[0]!.id, name: "Carol", workspaceId: g.workspace.id },
-  };
+beforeEach(() => {
+  acme = { id: 1, actor: { type: "user", id: "alice", name: "Alice", workspaceId: 1 } };
+  globex = { id: 2, actor: { type: "user", id: "carol", name: "Carol", workspaceId: 2 } };
 });
 
 afterEach(async () => {
@@ -34,10 +25,8 @@ afterEach(async () => {
   hub = undefined;
 });
 
-const addTask = (who: { id: number; actor: Actor }, title: string) =>
-  kit.withTracking(who.actor, "insert", `task ${title}`, (tx) =>
-    tx.insert(tasks).values({ workspaceId: who.id, title }),
-  );
+const addNote = (who: { id: number; actor: Actor }, title: string) =>
+  kit.withTracking(who.actor, "insert", `note ${title}`, (tx) => tx.insert(notes).values({ teamId: who.id, title }));
 
 const sequenceRows = async () => {
   const result = await t.db.execute<{ workspace_id: string; seq: number; subject: string }>(
@@ -80,25 +69,25 @@ function collector() {
 
 describe("the sequencer", () => {
   it("numbers committed events per workspace, in order, and only once", async () => {
-    await addTask(acme, "a1");
-    await addTask(globex, "g1");
-    await addTask(acme, "a2");
+    await addNote(acme, "a1");
+    await addNote(globex, "g1");
+    await addNote(acme, "a2");
     expect(await sequenceOnce(t.db)).toEqual({ [String(acme.id)]: 2, [String(globex.id)]: 1 });
     expect(await sequenceOnce(t.db)).toEqual({});
-    await addTask(acme, "a3");
+    await addNote(acme, "a3");
     expect(await sequenceOnce(t.db)).toEqual({ [String(acme.id)]: 3 });
     expect(
       (await sequenceRows())
         .map((r) => `${r.workspace_id === String(acme.id) ? "acme" : "globex"} ${r.seq} ${r.subject}`)
         .sort(),
-    ).toEqual(["acme 1 task a1", "acme 2 task a2", "acme 3 task a3", "globex 1 task g1"]);
+    ).toEqual(["acme 1 note a1", "acme 2 note a2", "acme 3 note a3", "globex 1 note g1"]);
     expect(await readHead(t.db, String(acme.id))).toBe(3);
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)(
     "gives a transaction that commits late a later number than one that committed first (server only: PGlite holds one transaction at a time)",
     async () => {
-      const other = await openTestDb();
+      const other = await openTestDb({ database: "kit" });
       try {
         let release!: () => void;
         const held = new Promise<void>((r) => {
@@ -111,20 +100,20 @@ describe("the sequencer", () => {
         // A change outside withTracking: its trigger inserts the event at once, so it takes the smaller
         // event id; then the transaction waits before committing.
         const slow = other.db.transaction(async (tx) => {
-          await tx.insert(tasks).values({ workspaceId: acme.id, title: "slow" });
+          await tx.insert(notes).values({ teamId: acme.id, title: "slow" });
           started();
           await held;
         });
         await begun;
-        await addTask(acme, "fast");
+        await addNote(acme, "fast");
         await sequenceOnce(t.db);
         release();
         await slow;
         await sequenceOnce(t.db);
         const rows = await sequenceRows();
         expect(rows.map((r) => [r.seq, r.subject])).toEqual([
-          [1, "task fast"],
-          [2, "task slow"],
+          [1, "note fast"],
+          [2, "note slow"],
         ]);
         const ids = await t.db.execute<{ subject: string; id: number }>(
           sql`select subject, id::int from activity_events order by id`,
@@ -132,7 +121,7 @@ describe("the sequencer", () => {
         const byId = (Array.isArray(ids) ? ids : (ids as unknown as { rows: { subject: string }[] }).rows).map(
           (r) => r.subject,
         );
-        expect(byId).toEqual(["task slow", "task fast"]);
+        expect(byId).toEqual(["note slow", "note fast"]);
       } finally {
         await other.close();
       }
@@ -142,7 +131,7 @@ describe("the sequencer", () => {
 
 describe("the live hub", () => {
   it("sends a subscriber the events after its position, filtered, each once, and live ones as they come", async () => {
-    await addTask(acme, "old");
+    await addNote(acme, "old");
     await sequenceOnce(t.db);
     const live = startHub();
     const all = collector();
@@ -150,21 +139,21 @@ describe("the live hub", () => {
     await live.subscribe({ workspaceId: String(acme.id), filters: {}, after: 0, send: all.send, close() {} });
     await live.subscribe({
       workspaceId: String(acme.id),
-      filters: { action: "task.cancelled" },
+      filters: { action: "note.closed" },
       after: null,
       send: created.send,
       close() {},
     });
     await all.until(1);
-    expect(all.items.map((i) => i.subject)).toEqual(["task old"]);
+    expect(all.items.map((i) => i.subject)).toEqual(["note old"]);
 
-    await addTask(acme, "new");
-    await addTask(globex, "elsewhere");
+    await addNote(acme, "new");
+    await addNote(globex, "elsewhere");
     await sequenceOnce(t.db);
     await all.until(2);
     expect(all.items.map((i) => [i.seq, i.subject])).toEqual([
-      [1, "task old"],
-      [2, "task new"],
+      [1, "note old"],
+      [2, "note new"],
     ]);
     expect(created.items).toEqual([]);
   });
@@ -179,13 +168,13 @@ describe("the live hub", () => {
       send: first.send,
       close() {},
     });
-    await addTask(acme, "one");
+    await addNote(acme, "one");
     await sequenceOnce(t.db);
     await first.until(1);
     unsubscribe();
     // Disconnected: two more events happen.
-    await addTask(acme, "two");
-    await addTask(acme, "three");
+    await addNote(acme, "two");
+    await addNote(acme, "three");
     await sequenceOnce(t.db);
     const second = collector();
     await live.subscribe({
@@ -195,10 +184,10 @@ describe("the live hub", () => {
       send: second.send,
       close() {},
     });
-    await addTask(acme, "four");
+    await addNote(acme, "four");
     await sequenceOnce(t.db);
     await second.until(3);
-    expect(second.items.map((i) => i.subject)).toEqual(["task two", "task three", "task four"]);
+    expect(second.items.map((i) => i.subject)).toEqual(["note two", "note three", "note four"]);
     expect(new Set(second.items.map((i) => i.id)).size).toBe(3);
   });
 
@@ -208,7 +197,7 @@ describe("the live hub", () => {
     const alice = collector();
     await live.subscribe({ workspaceId: String(globex.id), filters: {}, after: null, send: carol.send, close() {} });
     await live.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send: alice.send, close() {} });
-    await addTask(acme, "acme secret");
+    await addNote(acme, "acme secret");
     await sequenceOnce(t.db);
     await alice.until(1);
     expect(carol.items).toEqual([]);
@@ -218,7 +207,7 @@ describe("the live hub", () => {
     "delivers an event written through one instance to a subscriber of another (server only)",
     async () => {
       // Two "instances": separate connections, separate hubs; only A sequences.
-      const other = await openTestDb();
+      const other = await openTestDb({ database: "kit" });
       const a = createLiveHub({
         db: () => t.db,
         listen: (c, m, r) => t.handle.listen(c, m, r),
@@ -229,7 +218,7 @@ describe("the live hub", () => {
       const b = createLiveHub({
         db: () => other.db,
         listen: (c, m, r) => other.listen(c, m, r),
-        toItems: testKit(() => other.db).toItems,
+        toItems: fixtureKit(() => other.db).toItems,
         sequence: false,
         pollMs: 60_000,
       });
@@ -237,9 +226,9 @@ describe("the live hub", () => {
         await a.start();
         const received = collector();
         await b.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send: received.send, close() {} });
-        await addTask(acme, "through A");
+        await addNote(acme, "through A");
         await received.until(1);
-        expect(received.items.map((i) => i.subject)).toEqual(["task through A"]);
+        expect(received.items.map((i) => i.subject)).toEqual(["note through A"]);
       } finally {
         await a.stop();
         await b.stop();
@@ -271,7 +260,7 @@ describe("the live hub", () => {
 });
 
 describe("stream parameters", () => {
-  const actions = ["insert", "update", "delete", "revert", "task.cancelled"];
+  const actions = ["insert", "update", "delete", "revert", "note.closed"];
   it("takes after, or Last-Event-ID over it, and the feed's filters", () => {
     expect(parseLiveParams(new URLSearchParams("after=5&action=insert"), null, actions)).toEqual({
       after: 5,

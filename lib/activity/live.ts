@@ -12,6 +12,7 @@ export type Listen = (
   onReconnect?: () => void,
 ) => Promise<() => Promise<void>>;
 
+/** One open stream: its tenant, filters and position, and how to send it an item or close it. */
 export interface LiveSubscriber {
   workspaceId: string;
   filters: FeedFilters;
@@ -219,6 +220,7 @@ export function createLiveHub(options: LiveOptions) {
   };
 }
 
+/** A process's live hub (`kit.live()`): `start`, `subscribe`, `shutdown`, `closing`. */
 export type LiveHub = ReturnType<typeof createLiveHub>;
 
 /**

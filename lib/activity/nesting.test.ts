@@ -7,6 +7,7 @@ import { openTestDb, setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import type { AnyDatabase } from "./database";
+import { sequenceOnce } from "./sequencer";
 
 /**
  * withTracking inside withTracking (or inside the host's own transaction) joins the transaction it is
@@ -237,7 +238,9 @@ describe("withTracking inside withTracking", () => {
       }
       expect(bySubject.get("task Four")!.metadata).toEqual({ parentEventId: String(bySubject.get("task Three")!.id) });
 
-      // The feed reads the same: the outer action's item, and the inner ones pointing at it.
+      // The feed reads the same: the outer action's item, and the inner ones pointing at it (once the
+      // sequencer has numbered them, as the running app's does).
+      await sequenceOnce(t.db);
       const page = await kit.feed(workspaceId, new URLSearchParams());
       const outerItem = page.items.find((i) => i.subject === "project Launch archived")!;
       expect(page.items.filter((i) => i.metadata.parentEventId === outerItem.id).map((i) => i.subject)).toEqual(

@@ -1,21 +1,14 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "./actor";
 import type { AnyDatabase } from "./database";
 import { type ActivityEventRow, activityEvents } from "./schema";
+import { touchingRecord } from "./touching";
 import type { RecordRef } from "./types";
-
-/** Events touching the record: its own, those where it is related, and those that cascaded to it. */
-function touches(record: RecordRef) {
-  const id = String(record.id);
-  return or(
-    and(eq(activityEvents.recordType, record.type), eq(activityEvents.recordId, id)),
-    sql`${activityEvents.refs} @> ARRAY[${`${record.type}:${id}`}]::text[]`,
-  );
-}
+import { type WorkspaceId, workspaceKey } from "./workspace";
 
 export interface HistoryOptions {
-  /** Every read is scoped to a workspace: the viewer's. */
-  workspaceId: string | number;
+  /** Every read is scoped to a workspace: the viewer's (omitted in a single-tenant app). */
+  workspaceId?: WorkspaceId;
   limit?: number;
 }
 
@@ -24,24 +17,24 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
    * The record's history in the workspace, oldest to newest: all of it, or, past `limit` (10,000 by
    * default), its most recent `limit` events.
    */
-  async function history(record: RecordRef, options: HistoryOptions): Promise<ActivityEventRow[]> {
+  async function history(record: RecordRef, options: HistoryOptions = {}): Promise<ActivityEventRow[]> {
     const db = await getDb();
     const newestFirst = await db
       .select()
       .from(activityEvents)
-      .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touches(record)))
+      .where(and(eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)), touchingRecord(record)))
       .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id))
       .limit(options.limit ?? 10_000);
     return newestFirst.reverse();
   }
 
   /** Whether anything has been recorded about the record. */
-  async function isTracked(record: RecordRef, options: HistoryOptions): Promise<boolean> {
+  async function isTracked(record: RecordRef, options: HistoryOptions = {}): Promise<boolean> {
     const db = await getDb();
     const rows = await db
       .select({ id: activityEvents.id })
       .from(activityEvents)
-      .where(and(eq(activityEvents.workspaceId, String(options.workspaceId)), touches(record)))
+      .where(and(eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)), touchingRecord(record)))
       .limit(1);
     return rows.length > 0;
   }
@@ -60,9 +53,9 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
       .from(activityEvents)
       .where(
         and(
-          eq(activityEvents.workspaceId, String(options.workspaceId)),
+          eq(activityEvents.workspaceId, workspaceKey(options.workspaceId)),
           inArray(activityEvents.actorId, ids),
-          touches(record),
+          touchingRecord(record),
         ),
       )
       .limit(1);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AnyDatabase } from "./database";
 import { pgArray } from "./pg-array";
-import type { AnyTrackedTable } from "./registry";
+import { type AnyTrackedTable, formatRecordKey } from "./registry";
 import { rowsOf } from "./rows";
 import { fitsKeyType } from "./time-travel";
 import type { RecordRef } from "./types";
@@ -29,7 +29,7 @@ export async function existingRecords(
       sql`select ${sql.identifier(table.primaryKey)}::text as id from ${sql.identifier(table.tableName)}
           where ${sql.identifier(table.primaryKey)} = any(${pgArray(valid)}::${sql.raw(table.primaryKeyType)}[])`,
     );
-    for (const row of rowsOf<{ id: string }>(result)) existing.add(`${type}:${row.id}`);
+    for (const row of rowsOf<{ id: string }>(result)) existing.add(formatRecordKey({ type, id: row.id }));
   }
   return existing;
 }

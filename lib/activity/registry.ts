@@ -9,8 +9,13 @@ export type CapturedOperation = (typeof CAPTURED_OPERATIONS)[number];
 export interface TrackOptions<T extends PgTable> {
   /** The record type name in the log and in record keys: `task` gives `task:42`. */
   type: string;
-  /** The column holding the workspace the row belongs to: every event is scoped by it. */
-  workspace: PgColumn;
+  /**
+   * The column naming the tenant the row belongs to (`workspace_id`, `team_id`, `org_id`; of any type).
+   * Reads check a row against the viewer's tenant through it. Omit it for a table that belongs to no
+   * tenant (a single-tenant app, or a table shared by all): its unattributed changes are then stored with
+   * workspace `""`, and tracked ones with the actor's workspace (`""` for an actor without one).
+   */
+  workspace?: PgColumn;
   /** A column that names the row for people ("task Fix login"). Defaults to the id. */
   label?: PgColumn;
   /** Columns whose values never enter the log (password hashes, tokens): stored as "[redacted]". */
@@ -31,21 +36,37 @@ export interface TrackedTable<T extends PgTable = PgTable> {
   type: string;
   tableName: string;
   primaryKey: string;
-  workspaceColumn: string;
+  /** The tenant column, or null for a table without one. */
+  workspaceColumn: string | null;
   labelColumn: string | null;
   redactColumns: string[];
   ignoreColumns: string[];
   operations: readonly CapturedOperation[];
-  describe: (row: T["$inferSelect"]) => string;
+  // Methods rather than function-typed properties: their parameters are compared bivariantly, so a
+  // registration of any table is a TrackedTable<PgTable> and a list can mix them.
+  describe(row: T["$inferSelect"]): string;
   href: ((id: string) => string) | null;
-  /** The SQL type of the primary key (to look records up by id). */
+  /**
+   * The SQL type of the primary key as casts and arrays accept it (to look records up by id): `serial`
+   * reads `integer`, `bigserial` `bigint`, `smallserial` `smallint`.
+   */
   primaryKeyType: string;
   /** The reference to a row of this table. */
-  ref: (row: T["$inferSelect"]) => RecordRef;
+  ref(row: T["$inferSelect"]): RecordRef;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a list of registrations mixes tables of every row type
-export type AnyTrackedTable = TrackedTable<any>;
+/** A registration of any table: what a list of registrations holds. */
+export type AnyTrackedTable = TrackedTable<PgTable>;
+
+const SERIAL_TYPES: Record<string, string> = { smallserial: "smallint", serial: "integer", bigserial: "bigint" };
+
+/**
+ * The type name a key's values are cast to. drizzle reports a `serial` column's SQL type as `serial`,
+ * which is no type: `$1::serial` and `serial[]` fail.
+ */
+export function keyCastType(sqlType: string): string {
+  return SERIAL_TYPES[sqlType] ?? sqlType;
+}
 
 const TYPE_NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -81,9 +102,9 @@ export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>
     type: options.type,
     tableName: getTableName(table),
     primaryKey: primaryColumn.name,
-    primaryKeyType: primaryColumn.getSQLType(),
+    primaryKeyType: keyCastType(primaryColumn.getSQLType()),
     href: options.href ?? null,
-    workspaceColumn: columnName(table, options.workspace, "workspace"),
+    workspaceColumn: options.workspace ? columnName(table, options.workspace, "workspace") : null,
     labelColumn,
     redactColumns: (options.redact ?? []).map((c) => columnName(table, c, "redacted")),
     ignoreColumns: (options.ignore ?? []).map((c) => columnName(table, c, "ignored")),
@@ -103,13 +124,26 @@ export function formatRecordKey(ref: RecordRef): string {
   return `${ref.type}:${ref.id}`;
 }
 
-const RECORD_KEY = /^([a-z][a-z0-9_]*):([A-Za-z0-9_-]{1,64})$/;
+/**
+ * A record id is whatever its key holds (a number, a uuid, a text key such as a slug or an email address):
+ * 1 to 200 characters, none of them a control character.
+ */
+function isRecordId(id: string): boolean {
+  if (id.length === 0 || id.length > 200) return false;
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
+  }
+  return true;
+}
 
-/** Parses `task:42`; throws a clear error for anything else. */
+/** Parses `task:42` (the id is everything after the first colon); throws a clear error for anything else. */
 export function parseRecordKey(key: string): RecordRef {
-  const match = RECORD_KEY.exec(key);
-  if (!match) {
+  const colon = key.indexOf(":");
+  const type = key.slice(0, colon);
+  const id = key.slice(colon + 1);
+  if (colon < 0 || !TYPE_NAME.test(type) || !isRecordId(id)) {
     throw new ActivityError("invalid_record", `"${key.slice(0, 80)}" is not a record reference like "task:42".`);
   }
-  return { type: match[1]!, id: match[2]! };
+  return { type, id };
 }

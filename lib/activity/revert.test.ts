@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { comments, projects, type Task, tasks } from "@/lib/db/schema";
+import { comments, projects, type Task, tasks, users } from "@/lib/db/schema";
 import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
@@ -197,7 +197,88 @@ describe("revert", () => {
     await kit.withTracking(alice, "insert", "a note", async () => ({ ok: true }), {
       record: { type: "task", id: String(task.id) },
     });
-    expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: false, error: { code: "bad_request" } });
+    expect(await kit.revert(alice, await lastEventId())).toMatchObject({
+      ok: false,
+      error: { code: "not_revertible" },
+    });
+  });
+});
+
+describe("revert: what cannot or need not be undone", () => {
+  const eventCount = async () => (await allEvents(t.db)).length;
+
+  it("refuses to restore a comment whose task was deleted since, naming the task and the event to revert first", async () => {
+    const task = await createTask("Parent");
+    const [comment] = await kit.withTracking(alice, "insert", "comment hi", (tx) =>
+      tx.insert(comments).values({ workspaceId, taskId: task.id, body: "hi" }).returning(),
+    );
+    await kit.withTracking(alice, "delete", "comment hi", (tx) =>
+      tx.delete(comments).where(eq(comments.id, comment!.id)),
+    );
+    const commentDeleted = await lastEventId();
+    await kit.withTracking(alice, "delete", "task Parent", (tx) => tx.delete(tasks).where(eq(tasks.id, task.id)));
+    const taskDeleted = await lastEventId();
+    const before = await eventCount();
+
+    expect(await kit.revert(alice, commentDeleted)).toEqual({
+      ok: false,
+      error: {
+        code: "parent_missing",
+        message: `comment:${comment!.id} cannot be restored: its task (task:${task.id}) was deleted. Revert that first (event ${taskDeleted}).`,
+        blockedBy: { record: { type: "task", id: String(task.id) }, tracked: true, eventId: taskDeleted },
+      },
+    });
+    // Forcing does not get past it either; nothing was written.
+    expect(await kit.revert(alice, commentDeleted, { force: true })).toMatchObject({
+      ok: false,
+      error: { code: "parent_missing" },
+    });
+    expect(await eventCount()).toBe(before);
+    expect(await t.db.select().from(comments)).toEqual([]);
+
+    // In the order it asks for, both come back.
+    expect(await kit.revert(alice, taskDeleted)).toMatchObject({ ok: true });
+    expect(await kit.revert(alice, commentDeleted)).toMatchObject({ ok: true });
+    expect(await t.db.select({ body: comments.body, taskId: comments.taskId }).from(comments)).toEqual([
+      { body: "hi", taskId: task.id },
+    ]);
+  });
+
+  it("refuses to point a field back at a row of an untracked table that is gone", async () => {
+    const other = await createWorkspace(t.db, "Initech", ["member", "member"]);
+    const [bob, dan] = other.members.map((m) => m.id);
+    const task = await createTask("Assigned");
+    await t.db.update(tasks).set({ assigneeId: bob! }).where(eq(tasks.id, task.id));
+    await kit.withTracking(alice, "update", "task Assigned", (tx) =>
+      tx.update(tasks).set({ assigneeId: dan! }).where(eq(tasks.id, task.id)),
+    );
+    const reassigned = await lastEventId();
+    await t.db.delete(users).where(eq(users.id, bob!));
+    const before = await eventCount();
+
+    const refused = await kit.revert(alice, reassigned);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: "parent_missing", blockedBy: { record: { type: "users", id: String(bob) }, tracked: false } },
+    });
+    expect(refused.ok || refused.error.message).toBe(
+      `task:${task.id} cannot be restored: the row of users it refers to (${bob}) no longer exists.`,
+    );
+    expect(await eventCount()).toBe(before);
+  });
+
+  it("refuses to revert an insert whose row is already gone, and stores nothing, however often it is asked", async () => {
+    const task = await createTask("Gone");
+    const inserted = await lastEventId();
+    await kit.withTracking(alice, "delete", "task Gone", (tx) => tx.delete(tasks).where(eq(tasks.id, task.id)));
+    const before = await eventCount();
+    for (let click = 0; click < 2; click++) {
+      expect(await kit.revert(alice, inserted)).toEqual({
+        ok: false,
+        error: { code: "nothing_to_revert", message: "Nothing to undo: this change is already undone." },
+      });
+    }
+    expect(await eventCount()).toBe(before);
   });
 });
 

@@ -1,12 +1,15 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
 import type { AnyDatabase } from "./database";
+import type { ActivityErrorCode } from "./errors";
 import { pgArray } from "./pg-array";
-import type { AnyTrackedTable } from "./registry";
+import { type AnyTrackedTable, formatRecordKey } from "./registry";
 import { rowsOf } from "./rows";
 import { activityEvents } from "./schema";
-import { currentRow, type Row, registrationOf } from "./time-travel";
+import { changesOf, currentRow, type Row, registrationOf } from "./time-travel";
+import { touchingRecord } from "./touching";
 import { type Json, REDACTED, type RecordRef } from "./types";
+import { rowInWorkspace, workspaceKey } from "./workspace";
 
 /** A field that changed since the event: what it is now, what the event left, what the revert would write. */
 export interface RevertConflict {
@@ -17,11 +20,38 @@ export interface RevertConflict {
   intended: Json | undefined;
 }
 
+/** A record the revert would need and that is gone, and the event that deleted it (when the log has it). */
+export interface RevertBlocker {
+  /** The missing parent: a tracked record, or a row of an untracked table (`type` is then the table). */
+  record: RecordRef;
+  /** Whether the parent is a tracked record (its deletion is in the log, and can be reverted). */
+  tracked: boolean;
+  /** The event that deleted it: the one to revert first (null when the log does not have it). */
+  eventId: number | null;
+}
+
+/**
+ * `parent_missing`: the revert would restore a reference to a row that no longer exists (a comment whose
+ * task was deleted since): `blockedBy` names it. `nothing_to_revert`: what the event did is already undone
+ * (the row it inserted is gone). Neither writes anything.
+ */
+/** Why a revert was refused: codes of the kit's one list (`ActivityError`), each with its HTTP status. */
+export type RevertErrorCode = Extract<
+  ActivityErrorCode,
+  "not_found" | "conflict" | "not_revertible" | "parent_missing" | "nothing_to_revert"
+>;
+
+/** What `kit.revert` returns: the revert event's data, or a refusal with its code (and the conflicts). */
 export type RevertResult =
   | { ok: true; data: { revertedEventId: number; record: RecordRef | null; subject: string } }
   | {
       ok: false;
-      error: { code: "not_found" | "conflict" | "bad_request"; message: string; conflicts?: RevertConflict[] };
+      error: {
+        code: RevertErrorCode;
+        message: string;
+        conflicts?: RevertConflict[];
+        blockedBy?: RevertBlocker;
+      };
     };
 
 const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -79,6 +109,89 @@ async function foreignKeyDepth(tx: AnyDatabase, tableNames: string[]): Promise<M
   return depth;
 }
 
+interface ForeignKey {
+  parent: string;
+  columns: string[];
+  parentColumns: string[];
+}
+
+/** The table's foreign keys, each with its columns and the parent's, in order. */
+async function foreignKeysOf(tx: AnyDatabase, tableName: string): Promise<ForeignKey[]> {
+  const columnsOf = (relation: string, numbers: string) =>
+    sql.raw(`to_json(array(
+      select a.attname from unnest(k.${numbers}) with ordinality as c(n, i)
+        join pg_attribute as a on a.attrelid = k.${relation} and a.attnum = c.n order by c.i))`);
+  const result = await tx.execute(sql`
+    select parent.relname as parent, ${columnsOf("conrelid", "conkey")} as columns,
+           ${columnsOf("confrelid", "confkey")} as "parentColumns"
+      from pg_constraint as k join pg_class as parent on parent.oid = k.confrelid
+     where k.contype = 'f' and k.conrelid = to_regclass(quote_ident(${tableName}))`);
+  return rowsOf<ForeignKey>(result);
+}
+
+/**
+ * The first parent that `row` (restored into `table`) would refer to and that does not exist, nor is
+ * recreated by this revert (`projected`). Only the foreign keys among `columns` are checked (an update
+ * writes those only). Checking first, rather than letting the insert fail, is what lets the revert say
+ * which record blocks it.
+ */
+async function missingParent(
+  tx: AnyDatabase,
+  tables: readonly AnyTrackedTable[],
+  table: AnyTrackedTable,
+  row: Row,
+  columns: string[],
+  projected: Map<string, Row | null>,
+  workspaceId: string,
+): Promise<RevertBlocker | null> {
+  for (const key of await foreignKeysOf(tx, table.tableName)) {
+    if (!key.columns.some((c) => columns.includes(c))) continue;
+    const values = key.columns.map((c) => row[c]);
+    if (values.some((v) => v === null || v === undefined)) continue; // MATCH SIMPLE: no reference
+    const parentTable = tables.find((t) => t.tableName === key.parent);
+    const tracked = parentTable && key.parentColumns.length === 1 && key.parentColumns[0] === parentTable.primaryKey;
+    const record = tracked
+      ? { type: parentTable.type, id: String(values[0]) }
+      : { type: key.parent, id: values.map(String).join(",") };
+    const planned = projected.get(formatRecordKey(record));
+    if (planned !== undefined) {
+      if (planned) continue;
+    } else {
+      const probe = JSON.stringify(Object.fromEntries(key.parentColumns.map((c, i) => [c, values[i]])));
+      const match = sql.join(
+        key.parentColumns.map((c) => sql`p.${sql.identifier(c)} = r.${sql.identifier(c)}`),
+        sql` and `,
+      );
+      // Locked like the foreign key's own check would, so it cannot go between this check and the write.
+      const found = await tx.execute(sql`select 1 as found from ${sql.identifier(key.parent)} as p,
+        jsonb_populate_record(null::${sql.identifier(key.parent)}, ${probe}::jsonb) as r where ${match}
+        limit 1 for key share of p`);
+      if (rowsOf(found).length > 0) continue;
+    }
+    let eventId: number | null = null;
+    if (tracked) {
+      // The newest event of the workspace that deleted the parent: the one to revert first.
+      const events = await tx
+        .select({ id: activityEvents.id, changes: activityEvents.changes })
+        .from(activityEvents)
+        .where(and(eq(activityEvents.workspaceId, workspaceId), touchingRecord(record)))
+        .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id))
+        .limit(100);
+      eventId = events.find((e) => changesOf(e, record).some((c) => c.op === "delete"))?.id ?? null;
+    }
+    return { record, tracked: Boolean(tracked), eventId };
+  }
+  return null;
+}
+
+function blocked(change: { type: string; id: string }, blocker: RevertBlocker): Extract<RevertResult, { ok: false }> {
+  const { record, tracked, eventId } = blocker;
+  const message = tracked
+    ? `${formatRecordKey(change)} cannot be restored: its ${record.type} (${formatRecordKey(record)}) was deleted. Revert that first${eventId === null ? "" : ` (event ${eventId})`}.`
+    : `${formatRecordKey(change)} cannot be restored: the row of ${record.type} it refers to (${record.id}) no longer exists.`;
+  return { ok: false, error: { code: "parent_missing", message, blockedBy: blocker } };
+}
+
 /**
  * Plans the revert of an event inside the caller's transaction, with every row it touches locked: each
  * update's fields go back to their values before it, a deleted record is recreated, an inserted one is
@@ -103,7 +216,7 @@ export async function planRevert(
   if (event.changes.length === 0) {
     return {
       ok: false,
-      error: { code: "bad_request", message: "That event changed no record: there is nothing to revert." },
+      error: { code: "not_revertible", message: "That event changed no record: there is nothing to revert." },
     };
   }
   const steps: Step[] = [];
@@ -123,11 +236,11 @@ export async function planRevert(
     const record = { type: change.type, id: change.id };
     // What the record will be once the event's newer changes are undone: an event that changed one row
     // twice is checked against the state between them, not against the row as it is now.
-    const key = `${change.type}:${change.id}`;
+    const key = formatRecordKey(record);
     const current = projected.has(key) ? projected.get(key)! : await currentRow(tx, table, change.id, { lock: true });
     // A revert never reaches into another workspace, whatever the event recorded.
-    const rowWorkspace = (current ?? (change.op === "update" ? null : change.row))?.[table.workspaceColumn];
-    if (rowWorkspace !== undefined && rowWorkspace !== null && String(rowWorkspace) !== workspaceId) {
+    const row = current ?? (change.op === "update" ? null : change.row);
+    if (row && !rowInWorkspace(table, row, workspaceId)) {
       return { ok: false, error: { code: "not_found", message: "That event changed a record of another workspace." } };
     }
     if (change.op === "update") {
@@ -140,13 +253,23 @@ export async function planRevert(
         if (before === REDACTED) {
           return {
             ok: false,
-            error: { code: "bad_request", message: `${field} is redacted in the log and cannot be restored.` },
+            error: { code: "not_revertible", message: `${field} is redacted in the log and cannot be restored.` },
           };
         }
         if (!same(current[field], after))
           conflicts.push({ record, field, current: current[field], expected: after, intended: before });
         patch[field] = before;
       }
+      const parent = await missingParent(
+        tx,
+        tables,
+        table,
+        { ...current, ...patch },
+        Object.keys(patch),
+        projected,
+        workspaceId,
+      );
+      if (parent) return blocked(record, parent);
       steps.push(updateStep(table, change.id, patch));
       projected.set(key, { ...current, ...patch });
     } else if (change.op === "delete") {
@@ -158,11 +281,21 @@ export async function planRevert(
         return {
           ok: false,
           error: {
-            code: "bad_request",
+            code: "not_revertible",
             message: `A ${change.type} has redacted columns and cannot be recreated from the log.`,
           },
         };
       }
+      const parent = await missingParent(
+        tx,
+        tables,
+        table,
+        change.row,
+        Object.keys(change.row),
+        projected,
+        workspaceId,
+      );
+      if (parent) return blocked(record, parent);
       steps.push(insertStep(table, change.row));
       projected.set(key, change.row);
     } else {
@@ -195,7 +328,7 @@ export async function revertEvent(
   return withTracking(
     actor,
     async (tx) => {
-      const plan = await planRevert(tx, tables, eventId, String(actor.workspaceId));
+      const plan = await planRevert(tx, tables, eventId, workspaceKey(actor.workspaceId));
       if (!plan.ok) return plan;
       if (plan.conflicts.length > 0 && !options.force) {
         const fields = plan.conflicts.map((c) => c.field).join(", ");
@@ -206,6 +339,13 @@ export async function revertEvent(
             message: `Changed since this event: ${fields}. Confirm to overwrite.`,
             conflicts: plan.conflicts,
           },
+        };
+      }
+      // Nothing left to undo (the row the event inserted is already gone): say so, and store no event.
+      if (plan.steps.length === 0) {
+        return {
+          ok: false,
+          error: { code: "nothing_to_revert", message: "Nothing to undo: this change is already undone." },
         };
       }
       for (const step of plan.steps) await step(tx);

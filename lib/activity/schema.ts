@@ -62,8 +62,8 @@ export const activityEvents = pgTable(
 
 /**
  * The order in which events became visible, per workspace: written by the sequencer after commit, in a
- * table of its own so the events stay untouched (no second version of every row, no index churn). A live
- * subscriber resumes from the last `seq` it saw.
+ * table of its own so the events stay untouched (no second version of every row, no index churn). The feed
+ * pages in this order, and a live subscriber resumes from the last `seq` it saw.
  */
 export const activitySequence = pgTable(
   "activity_sequence",
@@ -71,8 +71,24 @@ export const activitySequence = pgTable(
     workspaceId: text("workspace_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     eventId: bigint("event_id", { mode: "number" }).notNull().unique("activity_sequence_event_key"),
+    /**
+     * The event's actor as sequenced, so a page of one actor's events walks an index in sequence order (a
+     * rare actor's page would otherwise scan the log). Only a guide: the feed checks the event's own
+     * `actor_id`, which erasing a user clears.
+     */
+    actorId: text("actor_id"),
+    /**
+     * The event's time (it never changes), so a page of a date range reads the range's entries of one
+     * index, sequence numbers included, and sorts those: walking the log from the top to reach a range far
+     * back would cost the whole log since.
+     */
+    occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }),
   },
-  (t) => [primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] })],
+  (t) => [
+    primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] }),
+    index("activity_sequence_actor_idx").on(t.workspaceId, t.actorId, t.seq),
+    index("activity_sequence_time_idx").on(t.workspaceId, t.occurredAt, t.seq),
+  ],
 );
 
 /** Each workspace's latest sequence number. */
@@ -91,4 +107,5 @@ export const activitySequencer = pgTable(
   (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );
 
+/** One stored event, as drizzle reads it from `activity_events`. */
 export type ActivityEventRow = typeof activityEvents.$inferSelect;

@@ -49,19 +49,19 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
     const [row] = rowsOf<{ heads: Record<string, number | string> | null }>(
       await tx.execute(sql`
         WITH batch AS (
-          SELECT e.id, e.workspace_id
+          SELECT e.id, e.workspace_id, e.actor_id, e.occurred_at
             FROM activity_events AS e
            WHERE e.tx_id >= ${horizon}::bigint
              AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id)
            ORDER BY e.id
            LIMIT ${BATCH}
         ), numbered AS (
-          SELECT b.id, b.workspace_id,
+          SELECT b.id, b.workspace_id, b.actor_id, b.occurred_at,
                  coalesce(h.seq, 0) + row_number() OVER (PARTITION BY b.workspace_id ORDER BY b.id) AS seq
             FROM batch AS b LEFT JOIN activity_heads AS h ON h.workspace_id = b.workspace_id
         ), inserted AS (
-          INSERT INTO activity_sequence (workspace_id, seq, event_id)
-          SELECT workspace_id, seq, id FROM numbered
+          INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at)
+          SELECT workspace_id, seq, id, actor_id, occurred_at FROM numbered
           RETURNING workspace_id, seq
         ), heads AS (
           INSERT INTO activity_heads (workspace_id, seq)

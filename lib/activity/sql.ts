@@ -79,8 +79,9 @@ BEGIN
 END
 $fn$;
 
--- Trigger arguments: record type, primary key column, workspace column, label column ('' for none),
--- redacted columns and ignored columns (text[] literals).
+-- Trigger arguments: record type, primary key column, workspace column ('' for a table without a
+-- tenant: its unattributed events get workspace ''), label column ('' for none), redacted columns and
+-- ignored columns (text[] literals).
 --
 -- Written for the common case, an action that changes one row: plpgsql prepares each expression of a
 -- function anew in every transaction, so the path a tracked insert takes evaluates as few as it can.
@@ -130,7 +131,7 @@ BEGIN
   r := to_jsonb(CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END);
   INSERT INTO activity_events (workspace_id, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, changes, request_id, ip, user_agent, unattributed)
-  VALUES (r ->> TG_ARGV[2],
+  VALUES (coalesce(r ->> nullif(TG_ARGV[2], ''), ''),
           coalesce(nullif(current_setting('activity.actor_type', true), ''), 'database'),
           nullif(current_setting('activity.actor_id', true), ''),
           coalesce(nullif(current_setting('activity.actor_label', true), ''), session_user::text),
@@ -410,7 +411,7 @@ export function triggerArguments(table: AnyTrackedTable): string[] {
   return [
     table.type,
     table.primaryKey,
-    table.workspaceColumn,
+    table.workspaceColumn ?? "",
     table.labelColumn ?? "",
     pgArray(table.redactColumns),
     pgArray(table.ignoreColumns),

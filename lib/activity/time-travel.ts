@@ -4,7 +4,9 @@ import { ActivityError } from "./errors";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
+import { touchingRecord } from "./touching";
 import type { Json, RecordRef, RowChange } from "./types";
+import { rowInWorkspace } from "./workspace";
 
 export type Row = Record<string, Json>;
 
@@ -20,17 +22,23 @@ export function registrationOf(tables: readonly AnyTrackedTable[], type: string)
   return table;
 }
 
+// BigInt(...) rather than literals: a host's tsconfig may target ES2017 (create-next-app's does).
 const INTEGER_LIMITS: Record<string, bigint> = {
-  smallint: 32_767n,
-  integer: 2_147_483_647n,
-  bigint: 9_223_372_036_854_775_807n,
+  smallint: BigInt(32_767),
+  integer: BigInt(2_147_483_647),
+  bigint: BigInt("9223372036854775807"),
 };
 
-/** Whether `id` can be cast to the primary key's SQL type (integers in range, uuids well formed). */
+/**
+ * Whether `id` can be cast to the primary key's SQL type (integers in range, uuids well formed, text of a
+ * bounded type no longer than the bound: a cast would cut it short and name another record).
+ */
 export function fitsKeyType(sqlType: string, id: string): boolean {
   const limit = INTEGER_LIMITS[sqlType];
-  if (limit !== undefined) return /^-?\d{1,19}$/.test(id) && BigInt(id) <= limit && BigInt(id) >= -limit - 1n;
+  if (limit !== undefined) return /^-?\d{1,19}$/.test(id) && BigInt(id) <= limit && BigInt(id) >= -limit - BigInt(1);
   if (sqlType === "uuid") return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  const bounded = /^(?:varchar|char|character varying|character)\((\d+)\)$/.exec(sqlType);
+  if (bounded) return [...id].length <= Number(bounded[1]);
   return true;
 }
 
@@ -70,10 +78,7 @@ export async function asOf(
   workspaceId: string,
 ): Promise<RecordState> {
   const table = registrationOf(tables, record.type);
-  const key = `${record.type}:${record.id}`;
-  const touches = sql`((${activityEvents.recordType} = ${record.type} and ${activityEvents.recordId} = ${String(record.id)})
-    or ${activityEvents.refs} @> ARRAY[${key}]::text[])`;
-  const scoped = and(eq(activityEvents.workspaceId, workspaceId), touches);
+  const scoped = and(eq(activityEvents.workspaceId, workspaceId), touchingRecord(record));
   const later = await db
     .select()
     .from(activityEvents)
@@ -81,7 +86,7 @@ export async function asOf(
     .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.id));
   let state = await currentRow(db, table, String(record.id));
   // The row of that id in another workspace is not this workspace's record.
-  if (state && String(state[table.workspaceColumn]) !== workspaceId) state = null;
+  if (state && !rowInWorkspace(table, state, workspaceId)) state = null;
   // Newest first, and within an event its changes in reverse.
   for (const event of later) {
     for (const change of changesOf(event, record).reverse()) {

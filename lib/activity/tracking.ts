@@ -18,6 +18,7 @@ import {
 import type { AnyDatabase, TransactionOf } from "./database";
 import { ActivityError } from "./errors";
 import { pgArray } from "./pg-array";
+import { formatRecordKey } from "./registry";
 import {
   BEGIN_STATEMENT,
   NESTED_BEGIN_STATEMENT,
@@ -39,8 +40,10 @@ function isFailure(value: unknown): value is FailureResult {
   return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
 }
 
+/** The feed line's subject of an event: a text, or a function of the mutation's result. */
 export type Subject<R> = string | ((result: R) => string);
 
+/** The last argument of `withTracking`: metadata, record, related records, `track: false`, `occurredAt`. */
 export interface TrackingOptions<R, M> {
   /** Metadata of the event: for a catalogue verb, what its schema requires. */
   metadata?: M;
@@ -198,7 +201,7 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
           recordId: record ? String(record.id) : undefined,
           hintId,
           related,
-          refs: pgArray([...new Set(related.map((r) => `${r.type}:${r.id}`))].sort()),
+          refs: pgArray([...new Set(related.map((r) => formatRecordKey(r)))].sort()),
           metadata,
         };
         return { text: store, argument: JSON.stringify(event) };

@@ -4,6 +4,7 @@ export interface RecordRef {
   id: string;
 }
 
+/** A JSON value, as a captured row's columns are stored. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** One row's change, as captured by the database trigger of a tracked table. */

@@ -8,12 +8,9 @@ const globalForDb = globalThis as unknown as { activityKitDb?: Promise<DbHandle>
 
 async function start(): Promise<DbHandle> {
   const handle = await openConfigured();
-  if (handle.kind === "pglite") {
-    await handle.migrate();
-    // Imported here: the seed goes through the activity kit, which itself reads the database from here.
-    const { seedIfEmpty } = await import("@/lib/demo/seed");
-    await seedIfEmpty(handle.db);
-  }
+  // The embedded database migrates itself; a server is migrated by `npm run db:migrate`. (The demo seed is
+  // the server start's business, lib/startup.ts: the database layer knows nothing of it.)
+  if (handle.kind === "pglite") await handle.migrate();
   return handle;
 }
 

@@ -61,6 +61,7 @@ export default async function ActivityPage({
             members={members}
             actions={activity.actions}
             invalid={invalid}
+            recordPlaceholder="task:42"
           />
         </Card>
         <PendingFade>
@@ -71,7 +72,11 @@ export default async function ActivityPage({
               firstPage={loaded.page}
               now={Date.now()}
               timeZone={isTimeZone(zone) ? zone : "UTC"}
-              showHistory={isAdmin(viewer)}
+              historyPath={isAdmin(viewer) ? "/admin/audit" : undefined}
+              empty={{
+                text: "Create or edit a task and it shows up here, as it happens.",
+                action: { href: "/tasks", label: "Go to tasks" },
+              }}
             />
           ) : (
             <FilterError id={FILTER_ERROR_ID} message={loaded.error.message} />

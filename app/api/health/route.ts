@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
+import { connection } from "next/server";
 import { getDb } from "@/lib/db";
-
-export const dynamic = "force-dynamic";
 
 /** 200 once the database is open and migrated; 503 with the reason otherwise. */
 export async function GET() {
+  // Read at request time, never prerendered (with or without cacheComponents).
+  await connection();
   try {
     const db = await getDb();
     await db.execute(sql`select 1 from users limit 1`);

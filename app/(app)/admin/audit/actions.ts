@@ -2,11 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formAction } from "@/lib/actions";
-import type { RevertConflict } from "@/lib/activity";
+import { formAction, toFailure } from "@/lib/actions";
+import { ActivityError, type RevertConflict } from "@/lib/activity";
 import { activity } from "@/lib/activity-kit";
 import { viewerActor } from "@/lib/actor";
-import { fail, ok } from "@/lib/result";
+import { ok } from "@/lib/result";
 
 const revertSchema = z.object({
   eventId: z.coerce.number().int().positive(),
@@ -28,7 +28,7 @@ export const revertEventAction = formAction(
   async ({ eventId, force }, viewer) => {
     const result = await activity.revert(viewerActor(viewer), eventId, { force });
     if (!result.ok) {
-      const failure = fail(result.error.code, result.error.message);
+      const failure = toFailure(new ActivityError(result.error.code, result.error.message));
       const conflicts: RevertConflict[] = result.error.conflicts ?? [];
       return { ...failure, error: { ...failure.error, details: { conflicts } } };
     }

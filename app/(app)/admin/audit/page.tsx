@@ -62,6 +62,8 @@ export default async function AuditPage({
           actions={activity.actions}
           types={activity.tables.map((t) => t.type)}
           invalid={invalid}
+          auditPath="/admin/audit"
+          recordPlaceholder="task:42"
         />
       </Card>
       {loaded.page ? (
@@ -71,6 +73,7 @@ export default async function AuditPage({
           firstPage={loaded.page}
           now={Date.now()}
           timeZone={isTimeZone(zone) ? zone : "UTC"}
+          auditPath="/admin/audit"
         />
       ) : (
         <Card className="px-6 py-10 text-center" role="alert">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { revertEventAction } from "@/app/(app)/admin/audit/actions";
 import { ClockProvider } from "@/components/activity/clock";
 import { AuditTime } from "@/components/audit/audit-time";
 import { ChangeDiff } from "@/components/audit/change-diff";
@@ -64,7 +65,7 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
           {item.context.userAgent ? ` · ${item.context.userAgent.slice(0, 80)}` : null}
         </p>
       ) : null}
-      {item.changes.length > 0 ? <RevertForm eventId={item.id} /> : null}
+      {item.changes.length > 0 ? <RevertForm eventId={item.id} revertAction={revertEventAction} /> : null}
     </article>
   );
 }

@@ -1,0 +1,53 @@
+/**
+ * The kit's own tables, as the kit's base migration creates them in a host whose schema does not export
+ * `lib/activity/schema.ts` (a test checks they match it). The functions come from `sql.ts`.
+ */
+export const KIT_TABLES_SQL = [
+  `CREATE TABLE IF NOT EXISTS "activity_events" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
+	"workspace_id" text NOT NULL,
+	"occurred_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"actor_type" text NOT NULL,
+	"actor_id" text,
+	"actor_label" text NOT NULL,
+	"action" text NOT NULL,
+	"subject" text NOT NULL,
+	"record_type" text,
+	"record_id" text,
+	"related" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"refs" text[] DEFAULT '{}'::text[] NOT NULL,
+	"changes" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"request_id" text,
+	"ip" text,
+	"user_agent" text,
+	"tx_id" bigint DEFAULT pg_current_xact_id()::text::bigint NOT NULL,
+	"unattributed" boolean DEFAULT false NOT NULL
+)`,
+  `CREATE INDEX IF NOT EXISTS "activity_events_feed_idx" ON "activity_events" USING btree ("workspace_id","occurred_at" DESC NULLS FIRST,"id" DESC NULLS FIRST)`,
+  `CREATE INDEX IF NOT EXISTS "activity_events_actor_idx" ON "activity_events" USING btree ("workspace_id","actor_id","occurred_at" DESC NULLS FIRST,"id" DESC NULLS FIRST)`,
+  `CREATE INDEX IF NOT EXISTS "activity_events_record_idx" ON "activity_events" USING btree ("record_type","record_id","occurred_at","id")`,
+  `CREATE INDEX IF NOT EXISTS "activity_events_refs_idx" ON "activity_events" USING gin ("refs")`,
+  `CREATE INDEX IF NOT EXISTS "activity_events_tx_idx" ON "activity_events" USING btree ("tx_id")`,
+  `CREATE TABLE IF NOT EXISTS "activity_heads" (
+	"workspace_id" text PRIMARY KEY NOT NULL,
+	"seq" bigint NOT NULL
+)`,
+  `CREATE TABLE IF NOT EXISTS "activity_sequence" (
+	"workspace_id" text NOT NULL,
+	"seq" bigint NOT NULL,
+	"event_id" bigint NOT NULL,
+	"actor_id" text,
+	CONSTRAINT "activity_sequence_pkey" PRIMARY KEY("workspace_id","seq"),
+	CONSTRAINT "activity_sequence_event_key" UNIQUE("event_id")
+)`,
+  `CREATE INDEX IF NOT EXISTS "activity_sequence_actor_idx" ON "activity_sequence" USING btree ("workspace_id","actor_id","seq")`,
+  `CREATE TABLE IF NOT EXISTS "activity_sequencer" (
+	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
+	"horizon" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "activity_sequencer_single_row" CHECK ("activity_sequencer"."id" = 1)
+)`,
+];
+
+/** The kit's tables, by name. */
+export const KIT_TABLES = ["activity_events", "activity_heads", "activity_sequence", "activity_sequencer"] as const;

@@ -1,0 +1,231 @@
+/**
+ * The activity kit's command line, run from the app's root with `npx tsx lib/activity/cli.ts <command>`:
+ *
+ *   migration [--name <name>]  writes the next migration: the kit's base (its tables and functions) when the
+ *                              migrations lack it, then the capture triggers of added or changed tables only
+ *   migrate                    applies the pending migrations as drizzle's migrator does, but a failure
+ *                              prints its file, statement and PostgreSQL's message (drizzle-kit prints none)
+ *   coverage                   checks that every tracked table's triggers are installed in the database
+ *
+ * The database: DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
+ *
+ * Options: `--seam <path>` (default lib/activity-kit.ts), `--config <path>` (default drizzle.config.*).
+ * The migrations folder (`out`) and the schema come from the drizzle config.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { getTableName, is } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import { checkCoverage } from "./coverage";
+import type { AnyDatabase } from "./database";
+import { applyMigrations, MigrationFailure } from "./migrate";
+import { type ExistingMigration, MigrationRefusal, migrationSql, planActivityMigration } from "./migration";
+import type { AnyTrackedTable } from "./registry";
+
+const USAGE =
+  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage [--seam <path>] [--config <path>] [--name <name>]";
+const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.js", "drizzle.config.mjs"];
+
+/** A problem the user fixes: printed without a stack trace, exit code 1. */
+class CliError extends Error {}
+
+interface Options {
+  command: string | undefined;
+  seam: string;
+  config: string | undefined;
+  name: string | undefined;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { command: undefined, seam: "lib/activity-kit.ts", config: undefined, name: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const next = argv[++i];
+      if (!next || next.startsWith("--")) throw new CliError(`${arg} needs a value.\n${USAGE}`);
+      return next;
+    };
+    if (arg === "--seam") options.seam = value();
+    else if (arg === "--config") options.config = value();
+    else if (arg === "--name") options.name = value();
+    else if (arg.startsWith("--") || options.command) throw new CliError(`Unknown argument ${arg}.\n${USAGE}`);
+    else options.command = arg;
+  }
+  return options;
+}
+
+const importFile = (file: string) => import(pathToFileURL(path.resolve(file)).href) as Promise<Record<string, unknown>>;
+
+interface DrizzleConfig {
+  file: string;
+  out: string;
+  schema: string[];
+  url?: string;
+  migrations: { migrationsTable?: string; migrationsSchema?: string };
+}
+
+/** `out` and `schema` of the drizzle config: loaded as a module, or read from its text if that fails. */
+async function loadDrizzleConfig(override: string | undefined): Promise<DrizzleConfig> {
+  const file = override ?? CONFIG_NAMES.find((name) => existsSync(name));
+  if (!file || !existsSync(file)) {
+    throw new CliError(`No drizzle config found (${override ?? CONFIG_NAMES.join(", ")}): pass --config <path>.`);
+  }
+  let config: {
+    out?: unknown;
+    schema?: unknown;
+    dbCredentials?: { url?: unknown };
+    migrations?: { table?: unknown; schema?: unknown };
+  };
+  try {
+    const loaded = await importFile(file);
+    config = (loaded.default ?? loaded) as typeof config;
+  } catch {
+    const text = readFileSync(file, "utf8");
+    const field = (key: string) => new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(text)?.[1];
+    config = { out: field("out"), schema: field("schema") };
+  }
+  const schema = typeof config.schema === "string" ? [config.schema] : config.schema;
+  if (!Array.isArray(schema) || schema.length === 0) throw new CliError(`${file} names no \`schema\`.`);
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  return {
+    file,
+    out: text(config.out) ?? "drizzle",
+    schema: schema.map(String),
+    url: text(config.dbCredentials?.url),
+    migrations: { migrationsTable: text(config.migrations?.table), migrationsSchema: text(config.migrations?.schema) },
+  };
+}
+
+/** The source files a schema entry names: a file, a folder, or a glob (read as the folder before its first `*`). */
+function schemaFiles(entry: string): string[] {
+  const base = entry.includes("*") ? entry.slice(0, entry.indexOf("*")).replace(/[^/]*$/, "") || "." : entry;
+  if (!existsSync(base)) throw new CliError(`The drizzle schema ${entry} does not exist.`);
+  if (!statSync(base).isDirectory()) return [base];
+  return readdirSync(base, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.(ts|js|mts|mjs)$/.test(f) && !/\.(test|spec)\./.test(f) && !f.includes("node_modules"))
+    .map((f) => path.join(base, f));
+}
+
+async function schemaTableNames(schema: string[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const file of schema.flatMap(schemaFiles)) {
+    for (const value of Object.values(await importFile(file))) {
+      if (is(value, PgTable)) names.add(getTableName(value));
+    }
+  }
+  return names;
+}
+
+interface SeamKit {
+  tables: readonly AnyTrackedTable[];
+  actors?: { table: PgTable; id: { name: string } };
+  db: () => AnyDatabase | Promise<AnyDatabase>;
+}
+
+/** The kit the seam makes: its export `activity`, or the one export that looks like a kit. */
+async function loadSeam(seam: string): Promise<SeamKit> {
+  if (!existsSync(seam))
+    throw new CliError(`No seam at ${seam}: pass --seam <path> to the file that calls createActivityKit.`);
+  const loaded = await importFile(seam);
+  const looksLikeKit = (v: unknown): v is SeamKit =>
+    typeof v === "object" && v !== null && Array.isArray((v as SeamKit).tables) && "withTracking" in v;
+  const kits = looksLikeKit(loaded.activity) ? [loaded.activity] : Object.values(loaded).filter(looksLikeKit);
+  if (kits.length !== 1) {
+    throw new CliError(
+      `${seam} must export the kit made by createActivityKit (as \`activity\`); found ${kits.length}.`,
+    );
+  }
+  return kits[0]!;
+}
+
+function readMigrations(out: string): ExistingMigration[] {
+  if (!existsSync(out)) return [];
+  return readdirSync(out)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(path.join(out, name), "utf8") }));
+}
+
+async function migration(options: Options): Promise<void> {
+  const config = await loadDrizzleConfig(options.config);
+  const kit = await loadSeam(options.seam);
+  const plan = planActivityMigration({
+    existing: readMigrations(config.out),
+    tables: kit.tables,
+    actors: kit.actors && { tableName: getTableName(kit.actors.table), idColumn: kit.actors.id.name },
+    schemaTables: await schemaTableNames(config.schema),
+  });
+  if (!plan) {
+    console.log(`activity migration: ${config.out} is up to date with ${options.seam}; nothing to write.`);
+    return;
+  }
+  // drizzle-kit writes the (empty) file and its journal entry, so its migrator runs it in order.
+  const before = new Set(readMigrations(config.out).map((m) => m.name));
+  execFileSync(
+    "npx",
+    ["drizzle-kit", "generate", "--custom", "--config", config.file, "--name", options.name ?? plan.name],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const created = readMigrations(config.out).filter((m) => !before.has(m.name));
+  if (created.length !== 1) {
+    throw new CliError(`Expected drizzle-kit to create one migration in ${config.out}, found ${created.length}.`);
+  }
+  const file = path.join(config.out, created[0]!.name);
+  writeFileSync(file, migrationSql(plan, options.seam));
+  console.log(`activity migration: wrote ${file}\n${plan.summary.map((s) => `  - ${s}`).join("\n")}`);
+  console.log("Apply it with your migrate command (drizzle-kit migrate), then run `coverage`.");
+}
+
+async function openDatabase(kit: SeamKit, config?: DrizzleConfig): Promise<AnyDatabase> {
+  const url = process.env.DATABASE_URL || config?.url;
+  if (!url) return kit.db();
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  return drizzle(postgres(url, { max: 1, onnotice: () => {} })) as unknown as AnyDatabase;
+}
+
+async function migrate(options: Options): Promise<void> {
+  const config = await loadDrizzleConfig(options.config);
+  const db = await openDatabase(await loadSeam(options.seam), config);
+  await applyMigrations(db, { migrationsFolder: config.out, ...config.migrations });
+  console.log(`activity migrate: ${config.out} is applied.`);
+}
+
+async function coverage(options: Options): Promise<number> {
+  const kit = await loadSeam(options.seam);
+  const config = await loadDrizzleConfig(options.config).catch(() => undefined);
+  const problems = await checkCoverage(await openDatabase(kit, config), kit.tables);
+  if (problems.length > 0) {
+    console.error(`activity coverage: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    return 1;
+  }
+  console.log(`activity coverage: ${kit.tables.map((t) => t.tableName).join(", ")} are captured`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (options.command === "migration") {
+    await migration(options);
+    return 0;
+  }
+  if (options.command === "migrate") {
+    await migrate(options);
+    return 0;
+  }
+  if (options.command === "coverage") return coverage(options);
+  throw new CliError(options.command ? `Unknown command ${options.command}.\n${USAGE}` : USAGE);
+}
+
+// No top-level await: hosts without `"type": "module"` run this as CommonJS.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CliError || error instanceof MigrationRefusal || error instanceof MigrationFailure) {
+      console.error(`activity: ${error.message}`);
+    } else console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { ACTIVITY_ERROR_STATUS, ActivityError } from "./errors";
+
+describe("ActivityError", () => {
+  it("gives bad input a 4xx and programmer errors a 500", () => {
+    expect(new ActivityError("invalid_filter", "x", "limit").status).toBe(400);
+    expect(new ActivityError("invalid_cursor", "x").status).toBe(400);
+    expect(new ActivityError("invalid_event", "x").status).toBe(400);
+    expect(new ActivityError("not_revertible", "x").status).toBe(400);
+    expect(new ActivityError("forbidden", "x").status).toBe(403);
+    expect(new ActivityError("not_found", "x").status).toBe(404);
+    expect(new ActivityError("conflict", "x").status).toBe(409);
+    expect(new ActivityError("parent_missing", "x").status).toBe(409);
+    expect(new ActivityError("nothing_to_revert", "x").status).toBe(400);
+    for (const code of ["no_actor", "not_registered", "internal"] as const) {
+      const error = new ActivityError(code, "x");
+      expect(error.status).toBe(500);
+      expect(error.isProgrammerError).toBe(true);
+    }
+    expect(new ActivityError("invalid_filter", "x").isProgrammerError).toBe(false);
+    expect(new ActivityError("unavailable", "x").isProgrammerError).toBe(false);
+  });
+
+  it("has one status for every code, each a real HTTP error status", () => {
+    for (const status of Object.values(ACTIVITY_ERROR_STATUS)) {
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(600);
+    }
+  });
+});

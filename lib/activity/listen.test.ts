@@ -1,0 +1,45 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { catalogue, trackedTables } from "@/lib/activity-kit";
+import { setupTestDb } from "@/test/db";
+import type { AnyDatabase } from "./database";
+import { ActivityError } from "./errors";
+import { createActivityKit } from "./index";
+import { listenThrough } from "./listen";
+
+const t = setupTestDb();
+
+describe("the live hub's defaults", () => {
+  it("LISTEN goes through the db's own client (postgres.js or PGlite) without a listen option", async () => {
+    const received: string[] = [];
+    let arrived: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const unlisten = await listenThrough(t.db, "activity_listen_test", (payload) => {
+      received.push(payload);
+      arrived();
+    });
+    try {
+      await t.db.execute(sql`select pg_notify('activity_listen_test', 'hello')`);
+      await done;
+      expect(received).toEqual(["hello"]);
+    } finally {
+      await unlisten();
+    }
+  });
+
+  it("refuses, as a programmer error, a client that cannot LISTEN", async () => {
+    const db = { $client: {} } as unknown as AnyDatabase;
+    const error = await listenThrough(db, "x", () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActivityError);
+    expect(error).toMatchObject({ code: "not_registered", status: 500 });
+  });
+
+  it("kit.live() is one hub per process, whichever copy of the seam asks", () => {
+    const make = () => createActivityKit({ db: () => t.db, catalogue, tables: trackedTables });
+    const hub = make().live();
+    expect(make().live()).toBe(hub);
+    expect(hub.closing).toBe(false);
+  });
+});

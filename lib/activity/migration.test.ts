@@ -1,0 +1,207 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { integer, pgTable, serial, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { describe, expect, it } from "vitest";
+import { KIT_TABLES_SQL } from "./base-sql";
+import {
+  type ExistingMigration,
+  KIT_BASE_VERSION,
+  MigrationRefusal,
+  migrationSql,
+  planActivityMigration,
+  STATEMENT_BREAKPOINT,
+} from "./migration";
+import { type AnyTrackedTable, trackTable } from "./registry";
+import { kitFunctionStatements } from "./sql";
+
+// A host of its own: a `notes` table with a serial key and a `team_id`, and a `files` table keyed by uuid.
+const notes = pgTable("notes", {
+  id: serial("id").primaryKey(),
+  teamId: integer("team_id").notNull(),
+  title: text("title").notNull(),
+  updatedAt: timestamp("updated_at").defaultNow().notNull(),
+});
+const files = pgTable("files", { id: uuid("id").primaryKey().defaultRandom(), teamId: text("team_id").notNull() });
+const HOST_SQL = `CREATE TABLE "notes" ("id" serial PRIMARY KEY NOT NULL, "team_id" integer NOT NULL, "title" text NOT NULL, "updated_at" timestamp DEFAULT now() NOT NULL);
+--> statement-breakpoint
+CREATE TABLE "files" ("id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL, "team_id" text NOT NULL);`;
+const host: ExistingMigration = { name: "0000_host.sql", sql: HOST_SQL };
+const schemaTables = new Set(["notes", "files"]);
+const trackNotes = (options: { ignore?: boolean } = {}) =>
+  trackTable(notes, {
+    type: "note",
+    workspace: notes.teamId,
+    label: notes.title,
+    ...(options.ignore ? { ignore: [notes.updatedAt] } : {}),
+  });
+const trackFiles = () => trackTable(files, { type: "file", workspace: files.teamId });
+
+/** Plans, then records the plan as the next migration (as the CLI does). */
+function step(existing: ExistingMigration[], tables: AnyTrackedTable[]) {
+  const plan = planActivityMigration({ existing, tables, schemaTables });
+  const next = plan
+    ? [...existing, { name: `000${existing.length}_${plan.name}.sql`, sql: migrationSql(plan, "seam.ts") }]
+    : existing;
+  return { plan, next };
+}
+
+async function apply(db: PGlite, migrations: ExistingMigration[]) {
+  for (const m of migrations) {
+    for (const statement of m.sql.split(STATEMENT_BREAKPOINT)) await db.exec(statement);
+  }
+}
+
+describe("activity migration planning", () => {
+  it("writes the kit's base once, in a host whose migrations lack it, with the triggers; and it runs", async () => {
+    const { plan, next } = step([host], [trackNotes()]);
+    expect(plan?.name).toBe("activity_base");
+    expect(plan?.statements).toEqual(expect.arrayContaining([...KIT_TABLES_SQL, ...kitFunctionStatements()]));
+    expect(plan?.summary).toEqual([
+      "the kit's tables",
+      "the kit's functions",
+      "new: capture of notes (insert, update, delete)",
+    ]);
+    expect(next.at(-1)!.sql.startsWith(`-- activity-kit base version ${KIT_BASE_VERSION}\n`)).toBe(true);
+
+    const db = new PGlite();
+    try {
+      await apply(db, next);
+      await db.exec(`insert into notes (team_id, title) values (7, 'Hello')`);
+      const events = await db.query<{ workspace_id: string; record_id: string; unattributed: boolean }>(
+        "select workspace_id, record_id, unattributed from activity_events",
+      );
+      expect(events.rows).toEqual([{ workspace_id: "7", record_id: "1", unattributed: true }]);
+    } finally {
+      await db.close();
+    }
+    // Run again on its own output: nothing to do.
+    expect(step(next, [trackNotes()]).plan).toBeNull();
+  }, 120_000);
+
+  it("does not write the base again where the migrations already hold it (this app's drizzle/ folder)", async () => {
+    const folder = path.resolve(import.meta.dirname, "../../drizzle");
+    const existing = readdirSync(folder)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .map((name) => ({ name, sql: readFileSync(path.join(folder, name), "utf8") }));
+    const { trackedTables, activity } = await import("@/lib/activity-kit");
+    const { getTableName } = await import("drizzle-orm");
+    const plan = planActivityMigration({
+      existing,
+      tables: trackedTables,
+      actors: { tableName: getTableName(activity.actors!.table), idColumn: activity.actors!.id.name },
+      schemaTables: new Set(["projects", "tasks", "comments", "users", "activity_events"]),
+    });
+    expect(plan).toBeNull();
+  });
+
+  it("a changed registration emits only its triggers; an added one only its own", () => {
+    const first = step([host], [trackNotes(), trackFiles()]).next;
+    const changed = step(first, [trackNotes({ ignore: true }), trackFiles()]);
+    expect(changed.plan?.name).toBe("activity_capture");
+    expect(changed.plan?.summary).toEqual(["changed: capture of notes (insert, update, delete)"]);
+    expect(changed.plan?.statements.every((s) => s.includes('"notes"'))).toBe(true);
+    expect(changed.plan?.statements.join("\n")).toContain(`'{"updated_at"}'`);
+    expect(step(changed.next, [trackNotes({ ignore: true }), trackFiles()]).plan).toBeNull();
+
+    const added = step(step([host], [trackNotes()]).next, [trackNotes(), trackFiles()]);
+    expect(added.plan?.summary).toEqual(["new: capture of files (insert, update, delete)"]);
+  });
+
+  it("a registration removed drops its triggers, once", async () => {
+    const first = step([host], [trackNotes(), trackFiles()]).next;
+    const removed = step(first, [trackNotes()]);
+    expect(removed.plan?.summary).toEqual(["removed: capture of files"]);
+    expect(removed.plan?.statements).toEqual([
+      'DROP TRIGGER IF EXISTS "activity_capture_insert_files" ON "files"',
+      'DROP TRIGGER IF EXISTS "activity_capture_update_files" ON "files"',
+      'DROP TRIGGER IF EXISTS "activity_capture_delete_files" ON "files"',
+    ]);
+    expect(step(removed.next, [trackNotes()]).plan).toBeNull();
+  });
+
+  it("brings the kit's functions up to date when they changed since the base", () => {
+    const first = step([host], [trackNotes()]).next;
+    const older = first.map((m) => ({ ...m, sql: m.sql.replace("PARALLEL SAFE", "") }));
+    const plan = step(older, [trackNotes()]).plan;
+    expect(plan?.name).toBe("activity_kit_update");
+    expect(plan?.statements).toEqual(kitFunctionStatements());
+  });
+
+  it("refuses clearly when a tracked table is not in the schema, or no migration creates it", () => {
+    expect(() =>
+      planActivityMigration({ existing: [host], tables: [trackNotes()], schemaTables: new Set(["files"]) }),
+    ).toThrow(
+      new MigrationRefusal(
+        '"notes" is tracked in the seam but is not a table of the drizzle schema: add it to the schema, or remove its trackTable.',
+      ),
+    );
+    expect(() => planActivityMigration({ existing: [], tables: [trackNotes()], schemaTables })).toThrow(
+      /No migration creates "notes" yet: run `drizzle-kit generate` first/,
+    );
+  });
+
+  it("refuses when the schema exports the kit's tables but no migration creates them yet", () => {
+    expect(() =>
+      planActivityMigration({
+        existing: [host],
+        tables: [trackNotes()],
+        schemaTables: new Set([...schemaTables, "activity_events"]),
+      }),
+    ).toThrow(/exports the kit's tables, but no migration creates them/);
+  });
+
+  it("refuses migrations written by a newer kit", () => {
+    const newer = { name: "0001_activity_base.sql", sql: `-- activity-kit base version ${KIT_BASE_VERSION + 1}\n` };
+    expect(() => planActivityMigration({ existing: [host, newer], tables: [trackNotes()], schemaTables })).toThrow(
+      MigrationRefusal,
+    );
+  });
+});
+
+describe("the kit's base tables", () => {
+  it("are the tables lib/activity/schema.ts gives drizzle-kit (as this app's migrations created them)", async () => {
+    const folder = path.resolve(import.meta.dirname, "../../drizzle");
+    // Every migration of this app, whose schema exports the kit's: what drizzle-kit made of schema.ts.
+    const generated = readdirSync(folder)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .flatMap((f) => readFileSync(path.join(folder, f), "utf8").split(/\n?--> statement-breakpoint\n?/));
+    const db = new PGlite();
+    try {
+      // This app's migrations in public (they name it), the kit's base in a schema of its own; then compared.
+      for (const statement of generated) await db.exec(statement);
+      await db.exec("create schema ours; set search_path to ours");
+      for (const statement of KIT_TABLES_SQL) await db.exec(statement);
+      const shape = async (schema: string) => ({
+        columns: (
+          await db.query(
+            `select table_name, column_name, data_type, is_nullable, column_default, is_identity
+               from information_schema.columns where table_schema = $1 and table_name like 'activity\\_%' order by 1, 2`,
+            [schema],
+          )
+        ).rows,
+        indexes: (
+          await db.query(
+            `select indexname, replace(indexdef, $1 || '.', '') as def from pg_indexes where schemaname = $1 and tablename like 'activity\\_%' order by 1`,
+            [schema],
+          )
+        ).rows,
+        constraints: (
+          await db.query(
+            `select conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
+               join pg_namespace n on n.oid = c.connamespace
+              where n.nspname = $1 and c.conrelid::regclass::text like '%activity\\_%' order by 1`,
+            [schema],
+          )
+        ).rows,
+      });
+      const ours = await shape("ours");
+      expect(ours.columns.length).toBeGreaterThan(20);
+      expect(ours).toEqual(await shape("public"));
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,30 @@
+import type { ActivityItem } from "../feed";
+import type { ActivityViewer } from "../index";
+import type { LiveHub } from "../live";
+import { activityJsonError } from "./error-response";
+
+/** What the route factories use of a kit made by `createActivityKit`. */
+export interface ActivityRouteKit {
+  viewer(): Promise<ActivityViewer | null>;
+  feed(workspaceId: string | number, search: URLSearchParams, options?: { audit?: boolean }): Promise<unknown>;
+  exportItems(workspaceId: string | number, search: URLSearchParams): AsyncGenerator<ActivityItem[]>;
+  live(): LiveHub;
+  readonly actions: readonly string[];
+}
+
+/** The viewer's tenant as the kit's queries take it ("" in an app without tenants). */
+export const tenantOf = (viewer: ActivityViewer): string =>
+  viewer.workspaceId === null ? "" : String(viewer.workspaceId);
+
+/** The viewer, or the response to return instead: 401 signed out, 403 without `canAudit` when required. */
+export async function authorize(
+  kit: ActivityRouteKit,
+  options: { audit?: boolean } = {},
+): Promise<{ viewer: ActivityViewer; response?: undefined } | { response: Response }> {
+  const viewer = await kit.viewer();
+  if (!viewer) return { response: activityJsonError("unauthorized", "Sign in to see this.") };
+  if (options.audit && !viewer.canAudit) {
+    return { response: activityJsonError("forbidden", "You are not allowed to read the audit log.") };
+  }
+  return { viewer };
+}

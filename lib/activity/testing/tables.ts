@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { defineCatalogue } from "../catalogue";
+import type { AnyDatabase } from "../database";
+import { createActivityKit } from "../index";
+import { trackTable } from "../registry";
+import { codes, documents, files, folders, items, labels, members, notes, tags, tokens } from "./schema";
+
+export const fixtureCatalogue = defineCatalogue({
+  "note.closed": z.object({ reason: z.string().trim().min(1) }),
+});
+
+/** The fixture tables as a host would register them: every key type, tenants of three names and none. */
+export const fixtureTables = [
+  trackTable(notes, {
+    type: "note",
+    workspace: notes.teamId,
+    label: notes.title,
+    ignore: [notes.updatedAt],
+    href: (id) => `/notes/${id}`,
+  }),
+  trackTable(documents, { type: "document", workspace: documents.orgId, label: documents.title }),
+  trackTable(tags, { type: "tag", label: tags.name }),
+  trackTable(items, { type: "item", workspace: items.accountId, label: items.name }),
+  trackTable(labels, { type: "label", label: labels.name }),
+  trackTable(codes, { type: "code", workspace: codes.teamId, label: codes.name }),
+  trackTable(folders, { type: "folder", workspace: folders.teamId, label: folders.name }),
+  trackTable(files, { type: "file", workspace: files.teamId, label: files.name }),
+  trackTable(tokens, { type: "token", workspace: tokens.teamId, label: tokens.name, redact: [tokens.secret] }),
+];
+
+/** Whose deletion keeps their events with the name as it was. */
+export const fixtureActors = { table: members, id: members.id };
+
+/** The kit over the fixture tables, on a test database. */
+export function fixtureKit<Db extends AnyDatabase>(db: () => Db) {
+  return createActivityKit({
+    db,
+    catalogue: fixtureCatalogue,
+    tables: fixtureTables,
+    secret: "fixture-secret-of-some-length",
+  });
+}

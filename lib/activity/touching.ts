@@ -1,0 +1,27 @@
+import { and, eq, or, type SQL, sql } from "drizzle-orm";
+import { formatRecordKey } from "./registry";
+import { type ActivityEventRow, activityEvents } from "./schema";
+import type { RecordRef } from "./types";
+
+/**
+ * Events touching a record: its own (the index on record type and id), and those that name it in `refs`
+ * (related to it, or changed by a cascade: the GIN index). The feed's record filter, a record's history
+ * and `asOf` all mean this.
+ */
+export function touchingRecord(record: RecordRef): SQL {
+  const e = activityEvents;
+  const id = String(record.id);
+  return or(
+    and(eq(e.recordType, record.type), eq(e.recordId, id)),
+    sql`${e.refs} @> ARRAY[${formatRecordKey({ type: record.type, id })}]::text[]`,
+  )!;
+}
+
+/** `touchingRecord` for an event in memory (the live stream's filter). */
+export function eventTouches(event: Pick<ActivityEventRow, "recordType" | "recordId" | "refs">, record: RecordRef) {
+  const id = String(record.id);
+  return (
+    (event.recordType === record.type && event.recordId === id) ||
+    event.refs.includes(formatRecordKey({ type: record.type, id }))
+  );
+}
