@@ -32,11 +32,11 @@ export interface Statement {
 /**
  * The drizzle-orm versions the pipelined runner is tested with. It builds drizzle's postgres.js session
  * and transaction from fields drizzle keeps private (the session's schema and options, the database's
- * dialect), so a host pins drizzle-orm to this range; `transaction.test.ts` fails when the installed
+ * dialect), so a host pins drizzle-orm to this range (the registry item's `~0.45.4`); `transaction.test.ts` fails when the installed
  * version is outside it or the fields are not what the runner expects. Outside it, or when the fields
  * differ, withTracking uses drizzle's own `db.transaction` (correct, one round trip per statement).
  */
-export const PIPELINED_DRIZZLE_RANGE = { from: "0.45.0", below: "0.46.0" } as const;
+export const PIPELINED_DRIZZLE_RANGE = { from: "0.45.4", below: "0.46.0" } as const;
 
 const versionParts = (v: string) => v.split(/[.-]/).slice(0, 3).map(Number);
 const compareVersions = (a: string, b: string) => {
