@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, describe, expect, it } from "vitest";
-import type { AnyDatabase } from "./database";
 import { applyMigrations, MigrationFailure } from "./migrate";
+import type { AnyDatabase } from "./database";
 
 const folder = mkdtempSync(path.join(tmpdir(), "activity-migrate-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

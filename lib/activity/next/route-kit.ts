@@ -1,5 +1,5 @@
-import type { ActivityItem } from "../feed";
 import type { ActivityViewer } from "../index";
+import type { ActivityItem } from "../feed";
 import type { LiveHub } from "../live";
 import { activityJsonError } from "./error-response";
 

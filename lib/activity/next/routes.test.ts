@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
+import { createActivityKit, type ActivityViewer } from "../index";
 import { ActivityError } from "../errors";
-import { type ActivityViewer, createActivityKit } from "../index";
 import { createAuditRoute, createExportRoute, createFeedRoute, createStreamRoute } from "./index";
 
 // `connection()` needs the request scope of a running Next server; everything else here is real.
