@@ -25,7 +25,8 @@ Suites (default: all):
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join("\n")}
 
 Options:
-  --clients <n>     concurrent clients (default 16)
+  --clients <list>  concurrent clients, comma-separated (default 16; the write suite: 1,4,16, each in turn;
+                    other suites take the first)
   --seconds <s>     measured seconds per case and round (default 5)
   --warmup <s>      unmeasured seconds before each measured run (default 0.5)
   --rounds <n>      rounds of all cases, side by side (default 3)
@@ -66,6 +67,7 @@ function parseOptions(argv: string[]): { suites: Suite[]; options: BenchOptions 
   });
   if (values.help) return null;
   const suites = positionals.length ? positionals.map(findSuite) : [...SUITES];
+  const clientCounts = values.clients?.split(",").map((c) => positiveNumber("clients", c.trim(), 16, true));
   const modes = (values.modes ?? Object.keys(COMMIT_MODES).join(",")).split(",").map((m) => m.trim());
   for (const mode of modes) {
     if (!(mode in COMMIT_MODES))
@@ -74,7 +76,8 @@ function parseOptions(argv: string[]): { suites: Suite[]; options: BenchOptions 
   return {
     suites,
     options: {
-      clients: positiveNumber("clients", values.clients, 16, true),
+      clients: clientCounts?.[0] ?? 16,
+      clientCounts,
       seconds: positiveNumber("seconds", values.seconds, 5),
       warmup: values.warmup === "0" ? 0 : positiveNumber("warmup", values.warmup, 0.5),
       rounds: positiveNumber("rounds", values.rounds, 3, true),

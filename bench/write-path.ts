@@ -43,7 +43,7 @@ interface Env {
 }
 
 type Group = "insert" | "update";
-type Role = "bare" | "floor" | "tracked" | "diagnostic";
+type Role = "bare" | "floor" | "plain" | "tracked" | "untracked" | "diagnostic";
 
 interface WriteCase {
   id: string;
@@ -172,6 +172,18 @@ const CASES: WriteCase[] = [
         db.execute(insertFloor(fixture, titleOf(c, i))),
   },
   {
+    id: "insert.plain-tx",
+    group: "insert",
+    role: "plain",
+    label: "plain drizzle db.transaction",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.transaction(async (tx) =>
+          firstRow<TaskRow>(await tx.execute(insertTask(TWIN, fixture.workspaceId, titleOf(c, i)))),
+        ),
+  },
+  {
     id: "insert.tracked",
     group: "insert",
     role: "tracked",
@@ -184,6 +196,22 @@ const CASES: WriteCase[] = [
           "insert",
           (task: TaskRow) => `task ${task.title}`,
           async (tx) => firstRow<TaskRow>(await tx.execute(insertTask(TRACKED, fixture.workspaceId, titleOf(c, i)))),
+        ),
+  },
+  {
+    id: "insert.untracked",
+    group: "insert",
+    role: "untracked",
+    label: "withTracking, track: false",
+    make:
+      ({ kit, fixture }) =>
+      (c, i) =>
+        kit.withTracking(
+          actorOf(fixture),
+          "insert",
+          "untracked",
+          async (tx) => firstRow<TaskRow>(await tx.execute(insertTask(TRACKED, fixture.workspaceId, titleOf(c, i)))),
+          { track: false },
         ),
   },
   {
@@ -229,6 +257,18 @@ const CASES: WriteCase[] = [
         db.execute(updateFloor(fixture, pick(fixture.ids[TWIN]), titleOf(c, i))),
   },
   {
+    id: "update.plain-tx",
+    group: "update",
+    role: "plain",
+    label: "plain drizzle db.transaction",
+    make:
+      ({ db, fixture }) =>
+      (c, i) =>
+        db.transaction(async (tx) =>
+          firstRow<TaskRow>(await tx.execute(updateTask(TWIN, pick(fixture.ids[TWIN]), titleOf(c, i)))),
+        ),
+  },
+  {
     id: "update.tracked",
     group: "update",
     role: "tracked",
@@ -242,6 +282,23 @@ const CASES: WriteCase[] = [
           (task: TaskRow) => `task ${task.title}`,
           async (tx) =>
             firstRow<TaskRow>(await tx.execute(updateTask(TRACKED, pick(fixture.ids[TRACKED]), titleOf(c, i)))),
+        ),
+  },
+  {
+    id: "update.untracked",
+    group: "update",
+    role: "untracked",
+    label: "withTracking, track: false",
+    make:
+      ({ kit, fixture }) =>
+      (c, i) =>
+        kit.withTracking(
+          actorOf(fixture),
+          "update",
+          "untracked",
+          async (tx) =>
+            firstRow<TaskRow>(await tx.execute(updateTask(TRACKED, pick(fixture.ids[TRACKED]), titleOf(c, i)))),
+          { track: false },
         ),
   },
   {
@@ -401,6 +458,8 @@ interface CaseSummary {
   /** Medians over rounds of this case's throughput divided by the baseline's in the same round. */
   vsBare: number;
   vsFloor: number;
+  /** The same against the plain drizzle transaction (NaN when it was not run). */
+  vsPlain: number;
   rounds: RoundResult[];
 }
 
@@ -429,6 +488,7 @@ function summarize(cases: readonly WriteCase[], results: Map<string, RoundResult
       hostCpuPercent: median(rounds.map((r) => r.hostCpuPercent)),
       vsBare: ratio(c.id, `${c.group}.bare`),
       vsFloor: ratio(c.id, `${c.group}.floor`),
+      vsPlain: ratio(c.id, `${c.group}.plain-tx`),
       rounds,
     };
   });
@@ -447,12 +507,13 @@ function printTable(summaries: readonly CaseSummary[]) {
     "host CPU",
     "× bare",
     "× floor",
+    "× plain tx",
   ];
   const rows: string[][] = [];
   for (const group of ["insert", "update"] as const) {
     const inGroup = summaries.filter((s) => s.group === group);
     if (inGroup.length === 0) continue;
-    rows.push([`${group}:`, "", "", "", "", "", "", "", "", "", ""]);
+    rows.push([`${group}:`, "", "", "", "", "", "", "", "", "", "", ""]);
     for (const s of inGroup) {
       rows.push([
         `  ${s.label}`,
@@ -466,9 +527,45 @@ function printTable(summaries: readonly CaseSummary[]) {
         `${fixed(s.hostCpuPercent, 0)}%`,
         fixed(s.vsBare, 2),
         fixed(s.vsFloor, 2),
+        fixed(s.vsPlain, 2),
       ]);
     }
   }
+  console.log(formatTable(headers, rows));
+}
+
+interface ClientRun {
+  mode: CommitMode;
+  clients: number;
+  cases: CaseSummary[];
+}
+
+/**
+ * The ratios the write path aims at, one row per commit mode and client count: each a median of
+ * per-round ratios (insert / update).
+ */
+function printRatios(runs: readonly ClientRun[]) {
+  const of = (run: ClientRun, id: string, key: "vsBare" | "vsPlain") =>
+    run.cases.find((c) => c.id === id)?.[key] ?? Number.NaN;
+  const pair = (run: ClientRun, role: string, key: "vsBare" | "vsPlain") =>
+    `${fixed(of(run, `insert.${role}`, key), 2)} / ${fixed(of(run, `update.${role}`, key), 2)}`;
+  const headers = [
+    "mode",
+    "clients",
+    "plain tx ÷ bare",
+    "withTracking ÷ bare",
+    "withTracking ÷ plain tx (aim ≥ 0.8)",
+    "track: false ÷ plain tx (aim ≥ 1.0)",
+  ];
+  const rows = runs.map((run) => [
+    run.mode,
+    String(run.clients),
+    pair(run, "plain-tx", "vsBare"),
+    pair(run, "tracked", "vsBare"),
+    pair(run, "tracked", "vsPlain"),
+    pair(run, "untracked", "vsPlain"),
+  ]);
+  console.log("\nRatios (insert / update), medians of per-round throughput ratios in the same run:");
   console.log(formatTable(headers, rows));
 }
 
@@ -528,15 +625,17 @@ const DIAGNOSTICS_LEGEND = `  · diagnostics where the time goes: the same write
                 settings, the write on the twin (no trigger) and a plain event insert (no kit function)
 `;
 
+const clientCountsOf = (options: { clientCounts?: number[] }) => options.clientCounts ?? [1, 4, 16];
+
 const selectedCases = (options: { diagnose: boolean; cases?: RegExp }) =>
   CASES.filter((c) => (options.diagnose || c.role !== "diagnostic") && (options.cases?.test(c.id) ?? true));
 
 export const writePath: Suite = {
   name: "write",
-  description: "the write path: bare vs floor vs withTracking, for an insert and an update of one task",
+  description: "the write path: bare, floor, plain tx, withTracking and track: false, for an insert and an update",
 
   estimateSeconds(o) {
-    const runs = selectedCases(o).length * o.rounds * o.modes.length;
+    const runs = selectedCases(o).length * o.rounds * o.modes.length * clientCountsOf(o).length;
     return runs * (o.seconds + o.warmup + 0.5) + 5;
   },
 
@@ -555,13 +654,15 @@ export const writePath: Suite = {
     const shapes = await measureShapes(context.databaseUrl, cases, fixture);
 
     console.log(`
-Write path: ${options.clients} clients in closed loops, ${options.seconds} s per case after ${options.warmup} s of warm-up,
+Write path: ${clientCountsOf(options).join(", ")} clients in closed loops (each count in turn), ${options.seconds} s per case after ${options.warmup} s of warm-up,
 ${options.rounds} rounds with the case order rotated each round; medians over rounds. "× bare" and "× floor" are
 medians of per-round throughput ratios against the same group's bare and floor cases.
   bare          one INSERT/UPDATE ... RETURNING * on ${TWIN}, a twin of ${TRACKED} without its capture triggers
                 (same columns, identity, defaults, indexes and foreign keys: the FK checks are paid alike)
   floor         one statement writing the row (into the twin) and an event row with the same content
                 withTracking stores (a CTE: no trigger, no transaction block)
+  plain tx      the same write on ${TWIN} in drizzle's own db.transaction: what a user writes without the kit
+  track: false  withTracking with track: false on ${TRACKED}: the kit's transaction, capture switched off
   withTracking  the kit on ${TRACKED}: BEGIN and the settings, the write (capture trigger), then the event
                 (activity_store_event) and COMMIT; on postgres.js the kit's statements share network writes
                 with their neighbours and are prepared once per connection
@@ -572,43 +673,54 @@ ${options.diagnose ? DIAGNOSTICS_LEGEND : ""}  update rows   picked at random am
   client µs/op is this Node process's CPU time per operation; host CPU is the whole machine's.
   ${tables}`);
 
-    const report: { mode: CommitMode; checkpoints: boolean; settings: Record<string, string>; cases: CaseSummary[] }[] =
-      [];
+    const report: {
+      mode: CommitMode;
+      clients: number;
+      checkpoints: boolean;
+      settings: Record<string, string>;
+      cases: CaseSummary[];
+    }[] = [];
     for (const mode of options.modes) {
-      const url = withParameters(context.databaseUrl, {
-        ...COMMIT_MODES[mode],
-        application_name: "activity-kit-bench",
-      });
-      const handle = await openPostgres(url, { max: options.clients });
-      try {
-        const settings = firstRow<Record<string, string>>(
-          await handle.db.execute(
-            sql`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
-          ),
-        );
-        const env: Env = { db: handle.db, kit: makeKit(handle.db), fixture };
-        const checkpoint = checkpointer(handle.db);
-        const label = `${mode} (fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit})`;
-        process.stderr.write(`\n${label}\n`);
-        const results = await runRounds(
-          cases.map((c) => ({ id: c.id, op: c.make(env) })),
-          {
-            ...options,
-            beforeEach: () => checkpoint.run(),
-            onResult: (id, r) =>
-              process.stderr.write(
-                `  round ${r.round}  ${id.padEnd(22)} ${count(r.opsPerSec).padStart(7)} ops/s  p50 ${fixed(r.p50, 2)} ms  p99 ${fixed(r.p99, 2)} ms\n`,
-              ),
-          },
-        );
-        const summaries = summarize(cases, results, shapes);
-        console.log(`\n== ${label}; checkpoint before each run: ${checkpoint.enabled ? "yes" : "no (not superuser)"}`);
-        printTable(summaries);
-        report.push({ mode, checkpoints: checkpoint.enabled, settings, cases: summaries });
-      } finally {
-        await handle.close();
+      for (const clients of clientCountsOf(options)) {
+        const url = withParameters(context.databaseUrl, {
+          ...COMMIT_MODES[mode],
+          application_name: "activity-kit-bench",
+        });
+        const handle = await openPostgres(url, { max: clients });
+        try {
+          const settings = firstRow<Record<string, string>>(
+            await handle.db.execute(
+              sql`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
+            ),
+          );
+          const env: Env = { db: handle.db, kit: makeKit(handle.db), fixture };
+          const checkpoint = checkpointer(handle.db);
+          const label = `${mode} (fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit}), ${clients} clients`;
+          process.stderr.write(`\n${label}\n`);
+          const results = await runRounds(
+            cases.map((c) => ({ id: c.id, op: c.make(env) })),
+            {
+              ...options,
+              clients,
+              beforeEach: () => checkpoint.run(),
+              onResult: (id, r) =>
+                process.stderr.write(
+                  `  round ${r.round}  ${id.padEnd(22)} ${count(r.opsPerSec).padStart(7)} ops/s  p50 ${fixed(r.p50, 2)} ms  p99 ${fixed(r.p99, 2)} ms\n`,
+                ),
+            },
+          );
+          const summaries = summarize(cases, results, shapes);
+          console.log(
+            `\n== ${label}; checkpoint before each run: ${checkpoint.enabled ? "yes" : "no (not superuser)"}`,
+          );
+          printTable(summaries);
+          report.push({ mode, clients, checkpoints: checkpoint.enabled, settings, cases: summaries });
+        } finally {
+          await handle.close();
+        }
       }
     }
+    printRatios(report);
 
     let bulk: BulkResult | undefined;
     if (!options.cases) {

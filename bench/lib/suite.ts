@@ -15,6 +15,8 @@ export type CommitMode = keyof typeof COMMIT_MODES;
 
 export interface BenchOptions {
   clients: number;
+  /** Every client count given with --clients (the write suite runs each in turn). */
+  clientCounts?: number[];
   /** Measured seconds per case and round. */
   seconds: number;
   /** Unmeasured seconds before each measured run. */

@@ -4,12 +4,12 @@ import { setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
 import { runWithActivityContext } from "./context";
 import { checkCoverage } from "./coverage";
+import type { AnyDatabase } from "./database";
 import { trackTable } from "./registry";
 import { activityEvents } from "./schema";
 import { tableTriggerStatements } from "./sql";
 import { files, folders, members, notes, tokens } from "./testing/schema";
 import { fixtureKit, fixtureTables } from "./testing/tables";
-import type { AnyDatabase } from "./tracking";
 
 const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);

@@ -19,10 +19,10 @@ import { pathToFileURL } from "node:url";
 import { getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { checkCoverage } from "./coverage";
+import type { AnyDatabase } from "./database";
 import { applyMigrations, MigrationFailure } from "./migrate";
 import { type ExistingMigration, MigrationRefusal, migrationSql, planActivityMigration } from "./migration";
 import type { AnyTrackedTable } from "./registry";
-import type { AnyDatabase } from "./tracking";
 
 const USAGE =
   "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage [--seam <path>] [--config <path>] [--name <name>]";

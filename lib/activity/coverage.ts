@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
+import type { AnyDatabase } from "./database";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { triggerArguments, triggerName } from "./sql";
-import type { AnyDatabase } from "./tracking";
 
 interface TriggerRow {
   name: string;

@@ -2,11 +2,11 @@ import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ActorType } from "./actor";
 import type { CursorCodec } from "./cursor";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { formatRecordKey, parseRecordKey } from "./registry";
 import { type ActivityEventRow, activityEvents, activitySequence } from "./schema";
 import { eventTouches, touchingRecord } from "./touching";
-import type { AnyDatabase } from "./tracking";
 import type { RecordRef, RowChange } from "./types";
 
 /** Events per page when `limit` is not given. */

@@ -7,6 +7,7 @@ import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
 import { listenThrough } from "./listen";
@@ -17,7 +18,7 @@ import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./regi
 import { type RevertResult, revertEvent } from "./revert";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
-import { type AnyDatabase, createTracker } from "./tracking";
+import { createTracker } from "./tracking";
 import type { RecordRef } from "./types";
 import { type WorkspaceId, workspaceKey } from "./workspace";
 

@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { setupTestDb } from "@/test/db";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { createActivityKit } from "./index";
 import { listenThrough } from "./listen";
-import type { AnyDatabase } from "./tracking";
 
 const t = setupTestDb();
 

@@ -1,6 +1,6 @@
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import type { Listen } from "./live";
-import type { AnyDatabase } from "./tracking";
 
 type Unlisten = () => Promise<void>;
 

@@ -1,9 +1,9 @@
 import { and, asc, eq, gt } from "drizzle-orm";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { type ActivityItem, type FeedFilters, matchesFilters, parseFeedParams, type SequencedEvent } from "./feed";
 import { activityEvents, activitySequence } from "./schema";
 import { readHead, SEQUENCED_CHANNEL, type Sequencer, startSequencer } from "./sequencer";
-import type { AnyDatabase } from "./tracking";
 
 /** Subscribes to a PostgreSQL channel on a connection of its own; resolves to an unsubscribe function. */
 export type Listen = (

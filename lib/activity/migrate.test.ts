@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations, MigrationFailure } from "./migrate";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 
 const folder = mkdtempSync(path.join(tmpdir(), "activity-migrate-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import type { AnyDatabase } from "./tracking";
+import type { AnyDatabase } from "./database";
 
 export interface MigrateOptions {
   migrationsFolder: string;

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "./actor";
+import type { AnyDatabase } from "./database";
 import { type ActivityEventRow, activityEvents } from "./schema";
 import { touchingRecord } from "./touching";
-import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
 import { type WorkspaceId, workspaceKey } from "./workspace";
 

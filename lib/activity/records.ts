@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import type { AnyDatabase } from "./database";
 import { pgArray } from "./pg-array";
 import { type AnyTrackedTable, formatRecordKey } from "./registry";
 import { rowsOf } from "./rows";
 import { fitsKeyType } from "./time-travel";
-import type { AnyDatabase } from "./tracking";
 import type { RecordRef } from "./types";
 
 const SAFE_SQL_TYPE = /^[a-z][a-z0-9 ()]*$/;

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Actor } from "./actor";
+import type { AnyDatabase } from "./database";
 import type { ActivityErrorCode } from "./errors";
 import { pgArray } from "./pg-array";
 import { type AnyTrackedTable, formatRecordKey } from "./registry";
@@ -7,7 +8,6 @@ import { rowsOf } from "./rows";
 import { activityEvents } from "./schema";
 import { changesOf, currentRow, type Row, registrationOf } from "./time-travel";
 import { touchingRecord } from "./touching";
-import type { AnyDatabase } from "./tracking";
 import { type Json, REDACTED, type RecordRef } from "./types";
 import { rowInWorkspace, workspaceKey } from "./workspace";
 

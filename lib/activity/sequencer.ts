@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
+import type { AnyDatabase } from "./database";
 import { rowsOf } from "./rows";
 import { activityHeads } from "./schema";
-import type { AnyDatabase } from "./tracking";
 
 /** The channel of the one notification the sequencer sends per batch. */
 export const SEQUENCED_CHANNEL = "activity_sequenced";

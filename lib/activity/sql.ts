@@ -40,6 +40,21 @@ export const STORE_EVENT_STATEMENT = "select activity_store_event($1::jsonb)";
 /** The first statement of `track: false`: capture off for this transaction. */
 export const SKIP_STATEMENT = "select set_config('activity.mode', 'skip', true)";
 
+/**
+ * A tracked action nested in a transaction that is already open (another tracked action's, or the
+ * host's): the first statement of its savepoint, with the same jsonb parameter as BEGIN_STATEMENT.
+ */
+export const NESTED_BEGIN_STATEMENT = "select activity_enter($1::jsonb)";
+
+/** The nested action's last statement before its savepoint is released: its event, then the outer's settings back. */
+export const NESTED_STORE_EVENT_STATEMENT = "select activity_store_nested($1::jsonb)";
+
+/** `track: false` nested in an open transaction: first statement of its savepoint. */
+export const NESTED_SKIP_STATEMENT = "select activity_enter(null)";
+
+/** `track: false` nested: the last statement of its savepoint (the outer's settings back). */
+export const NESTED_LEAVE_STATEMENT = "select activity_leave()";
+
 const KIT_FUNCTIONS_SQL = /* sql */ `
 CREATE OR REPLACE FUNCTION activity_diff(old_row jsonb, new_row jsonb, redacted text[], ignored text[])
 RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -142,6 +157,114 @@ BEGIN
 END
 $fn$;
 
+-- Nesting. A tracked action that runs inside an open transaction (another tracked action's, or the host's)
+-- enters a level of its own, in a savepoint: the settings it replaces are saved in activity.saved_<depth>
+-- and put back when it has stored its event (a released savepoint keeps its settings; one rolled back
+-- restores them by itself). Its changes go to chunks of its own, from activity.start on, which its event
+-- takes and empties, so the outer event keeps only the outer's changes. The first nested action of a
+-- tracked level reserves that level's event id (activity.event_id), so each inner event can name its
+-- parent (metadata.parentEventId) before the parent is stored.
+--
+-- p is withTracking's jsonb (actor and request), or null for track: false, which inside a tracked level
+-- changes nothing (its changes stay the enclosing action's) and elsewhere switches capture off.
+CREATE OR REPLACE FUNCTION activity_enter(p jsonb)
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  mode text := coalesce(current_setting('activity.mode', true), '');
+  depth int := coalesce(nullif(current_setting('activity.depth', true), ''), '0')::int + 1;
+  chunk int;
+  parent text;
+BEGIN
+  IF p IS NULL THEN
+    PERFORM set_config('activity.saved_' || depth, json_build_object('mode', mode)::text, true),
+            set_config('activity.depth', depth::text, true),
+            set_config('activity.mode', CASE mode WHEN 'tracking' THEN mode ELSE 'skip' END, true);
+    RETURN;
+  END IF;
+  IF mode = 'tracking' THEN
+    parent := coalesce(nullif(current_setting('activity.event_id', true), ''),
+                       nextval(pg_get_serial_sequence('activity_events', 'id'))::text);
+  END IF;
+  chunk := coalesce(nullif(current_setting('activity.chunk', true), ''), '-1')::int + 1;
+  PERFORM set_config('activity.saved_' || depth, json_build_object(
+            'mode', mode,
+            'start', current_setting('activity.start', true),
+            'event_id', parent,
+            'actor_type', current_setting('activity.actor_type', true),
+            'actor_id', current_setting('activity.actor_id', true),
+            'actor_label', current_setting('activity.actor_label', true),
+            'request_id', current_setting('activity.request_id', true),
+            'ip', current_setting('activity.ip', true),
+            'user_agent', current_setting('activity.user_agent', true))::text, true),
+          set_config('activity.depth', depth::text, true),
+          set_config('activity.event_id', '', true),
+          set_config('activity.start', chunk::text, true),
+          set_config('activity.chunk', chunk::text, true),
+          set_config('activity.changes_' || chunk, '', true),
+          set_config('activity.mode', 'tracking', true),
+          set_config('activity.actor_type', p ->> 'actorType', true),
+          set_config('activity.actor_id', coalesce(p ->> 'actorId', ''), true),
+          set_config('activity.actor_label', p ->> 'actorLabel', true),
+          set_config('activity.request_id', coalesce(p ->> 'requestId', ''), true),
+          set_config('activity.ip', coalesce(p ->> 'ip', ''), true),
+          set_config('activity.user_agent', coalesce(p ->> 'userAgent', ''), true);
+END
+$fn$;
+
+-- Leaves the innermost nested level: the settings it replaced are put back (the chunk counter is not:
+-- the outer level goes on after the chunks the inner one used).
+CREATE OR REPLACE FUNCTION activity_leave()
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  depth int := current_setting('activity.depth')::int;
+BEGIN
+  PERFORM set_config('activity.' || key, coalesce(value, ''), true)
+     FROM jsonb_each_text(current_setting('activity.saved_' || depth)::jsonb);
+  PERFORM set_config('activity.depth', (depth - 1)::text, true);
+END
+$fn$;
+
+-- The changes captured by the current level: its chunks, from activity.start on (emptied ones skipped).
+-- With \`take\`, the chunks are emptied, so no enclosing level takes them too.
+CREATE OR REPLACE FUNCTION activity_collect(take boolean)
+RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  first_chunk int := coalesce(nullif(current_setting('activity.start', true), ''), '0')::int;
+  last_chunk int := coalesce(nullif(current_setting('activity.chunk', true), ''), '0')::int;
+  captured jsonb;
+BEGIN
+  SELECT ('[' || coalesce(string_agg(nullif(current_setting('activity.changes_' || i, true), ''), ',' ORDER BY i), '')
+          || ']')::jsonb
+    INTO captured
+    FROM generate_series(first_chunk, last_chunk) AS i;
+  IF take THEN
+    PERFORM set_config('activity.changes_' || i, '', true) FROM generate_series(first_chunk, last_chunk) AS i;
+  END IF;
+  RETURN captured;
+END
+$fn$;
+
+-- A nested action's event: its own changes, its parent's reserved id in metadata.parentEventId, its own
+-- reserved id when actions nested in it took one; then the enclosing level's settings back.
+CREATE OR REPLACE FUNCTION activity_store_nested(p jsonb)
+RETURNS bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+  saved jsonb := current_setting('activity.saved_' || current_setting('activity.depth'))::jsonb;
+  event_id bigint;
+BEGIN
+  IF saved ->> 'event_id' IS NOT NULL THEN
+    p := jsonb_set(p, '{metadata}', coalesce(p -> 'metadata', '{}'::jsonb)
+                                    || jsonb_build_object('parentEventId', saved ->> 'event_id'));
+  END IF;
+  IF nullif(current_setting('activity.event_id', true), '') IS NOT NULL THEN
+    p := p || jsonb_build_object('eventId', current_setting('activity.event_id'));
+  END IF;
+  event_id := activity_store_changes(p, activity_collect(true));
+  PERFORM activity_leave();
+  RETURN event_id;
+END
+$fn$;
+
 -- One event row from its fields (p) and the captured changes (a JSON array, in capture order). The
 -- record is the one given, or the change made by the action's own statements (smallest trigger depth;
 -- a cascade is deeper), preferring the id the action returned. \`refs\` (a text[] literal in p) holds
@@ -156,6 +279,11 @@ DECLARE
   refs text[];
   event_id bigint;
 BEGIN
+  -- An update that changed nothing stores nothing, unless actions nested in it stored events (eventId,
+  -- reserved for it, is their parent).
+  IF jsonb_array_length(captured) = 0 AND p ->> 'action' = 'update' AND NOT p ? 'eventId' THEN
+    RETURN NULL;
+  END IF;
   -- Each change gets its id (an insert or a delete named its key column) and loses the capture depth.
   SELECT jsonb_agg(e - 'key' - 'depth' || jsonb_build_object('id', coalesce(e ->> 'id', e -> 'row' ->> (e ->> 'key')))
                    ORDER BY n),
@@ -176,10 +304,12 @@ BEGIN
                   SELECT (e ->> 'type') || ':' || (e ->> 'id') FROM jsonb_array_elements(captured) AS e
                 ) AS keys
                 WHERE k IS DISTINCT FROM record_type || ':' || record_id ORDER BY k);
-  INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
+  INSERT INTO activity_events (id, workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
                                record_type, record_id, related, refs, changes, metadata,
                                request_id, ip, user_agent)
-  VALUES (p ->> 'workspaceId', coalesce((p ->> 'occurredAt')::timestamptz, now()), p ->> 'actorType',
+  OVERRIDING SYSTEM VALUE
+  VALUES (coalesce((p ->> 'eventId')::bigint, nextval(pg_get_serial_sequence('activity_events', 'id'))),
+          p ->> 'workspaceId', coalesce((p ->> 'occurredAt')::timestamptz, now()), p ->> 'actorType',
           p ->> 'actorId', p ->> 'actorLabel', p ->> 'action', p ->> 'subject', record_type, record_id,
           coalesce(p -> 'related', '[]'::jsonb), refs, coalesce(captured, '[]'::jsonb),
           coalesce(p -> 'metadata', '{}'::jsonb), p ->> 'requestId', p ->> 'ip', p ->> 'userAgent')
@@ -199,13 +329,15 @@ DECLARE
   event_id bigint;
 BEGIN
   PERFORM set_config('activity.mode', '', true);
-  IF coalesce(nullif(current_setting('activity.chunk', true), ''), '0') = '0' THEN
-    captured := ('[' || coalesce(current_setting('activity.changes_0', true), '') || ']')::jsonb;
-  ELSE
-    SELECT ('[' || string_agg(nullif(current_setting('activity.changes_' || i, true), ''), ',' ORDER BY i) || ']')::jsonb
-      INTO captured
-      FROM generate_series(0, current_setting('activity.chunk')::int) AS i;
+  IF coalesce(nullif(current_setting('activity.chunk', true), ''), '0') <> '0' THEN
+    -- Many changes, or nested actions ran (they took chunks of their own, and may have reserved this
+    -- event's id).
+    IF nullif(current_setting('activity.event_id', true), '') IS NOT NULL THEN
+      p := p || jsonb_build_object('eventId', current_setting('activity.event_id'));
+    END IF;
+    RETURN activity_store_changes(p, activity_collect(false));
   END IF;
+  captured := ('[' || coalesce(current_setting('activity.changes_0', true), '') || ']')::jsonb;
   IF jsonb_array_length(captured) = 0 AND p ->> 'action' = 'update' THEN
     RETURN NULL;
   END IF;

@@ -1,10 +1,10 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
+import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import type { AnyTrackedTable } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
 import { touchingRecord } from "./touching";
-import type { AnyDatabase } from "./tracking";
 import type { Json, RecordRef, RowChange } from "./types";
 import { rowInWorkspace } from "./workspace";
 

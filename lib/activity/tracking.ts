@@ -1,4 +1,3 @@
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import { storedActor } from "./actor";
 import {
@@ -9,17 +8,28 @@ import {
   type MetadataOf,
   type RequiresMetadata,
 } from "./catalogue";
-import { currentActivityContext } from "./context";
+import {
+  currentActivityContext,
+  currentTransactionFrame,
+  runInTransactionFrame,
+  serializeInFrame,
+  type TransactionFrame,
+} from "./context";
+import type { AnyDatabase, TransactionOf } from "./database";
 import { ActivityError } from "./errors";
 import { pgArray } from "./pg-array";
 import { formatRecordKey } from "./registry";
-import { BEGIN_STATEMENT, SKIP_STATEMENT, STORE_EVENT_STATEMENT } from "./sql";
-import { type Statement, type TransactionRunner, transactionRunner } from "./transaction";
+import {
+  BEGIN_STATEMENT,
+  NESTED_BEGIN_STATEMENT,
+  NESTED_LEAVE_STATEMENT,
+  NESTED_SKIP_STATEMENT,
+  NESTED_STORE_EVENT_STATEMENT,
+  SKIP_STATEMENT,
+  STORE_EVENT_STATEMENT,
+} from "./sql";
+import { executeStatement, type Statement, type TransactionRunner, transactionRunner } from "./transaction";
 import type { RecordRef } from "./types";
-
-/** A drizzle PostgreSQL database of any driver and any host schema (the kit uses the core builder only). */
-export type AnyDatabase = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
-export type TransactionOf<Db extends AnyDatabase> = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A result that says the mutation failed: withTracking rolls back and returns it unchanged. */
 export interface FailureResult {
@@ -41,8 +51,18 @@ export interface TrackingOptions<R, M> {
   record?: RecordRef | ((result: R) => RecordRef);
   /** Other records the event also belongs to (it then shows in their history too). */
   related?: RecordRef[] | ((result: R) => RecordRef[]);
-  /** `false` runs `fn` in a transaction with neither an event nor capture. */
+  /**
+   * `false` runs `fn` in a transaction with neither an event nor capture. Inside a tracked action it
+   * stores no event of its own, and its changes stay the enclosing action's (they are captured in its
+   * event, under its actor).
+   */
   track?: boolean;
+  /**
+   * A drizzle transaction the host already holds: the action runs in a savepoint of it and its event is
+   * stored in it (committed or rolled back with it). Inside another withTracking this is not needed: the
+   * transaction is found through the async context.
+   */
+  tx?: AnyDatabase;
   /** When it happened, for imports and seeding; defaults to the context's, then the transaction's time. */
   occurredAt?: Date;
 }
@@ -84,6 +104,18 @@ class Rollback<R> extends Error {
 const resolve = <R, T>(value: T | ((result: R) => T) | undefined, result: R): T | undefined =>
   typeof value === "function" ? (value as (result: R) => T)(result) : value;
 
+/** The open transaction a nested action joins, and its frame when it is a tracked action's own. */
+interface Enclosing {
+  tx: AnyDatabase;
+  frame: TransactionFrame | undefined;
+}
+
+/** The same database: one drizzle instance, or two over one client. */
+function sameDatabase(a: object, b: object): boolean {
+  const client = (db: object) => (db as { $client?: unknown }).$client;
+  return a === b || (client(a) !== undefined && client(a) === client(b));
+}
+
 export interface TrackerConfig<Db extends AnyDatabase, C extends Catalogue> {
   db: () => Db | Promise<Db>;
   catalogue: C;
@@ -113,6 +145,11 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
    * Runs `fn(tx)` in one transaction and stores the event in it when `fn` succeeds: never a change without
    * its event, nor an event without its change. A thrown error rolls back and propagates; a returned
    * `{ ok: false }` rolls back and is returned unchanged.
+   *
+   * Called inside another tracked action (found through the async context), or given the host's
+   * transaction (`options.tx`), it joins that transaction: `fn` runs in a savepoint, the event is stored
+   * there with `metadata.parentEventId` naming the enclosing action's event, and a failure rolls back the
+   * savepoint only (the caller may go on). Nothing of it is stored if the enclosing transaction fails.
    */
   async function withTracking<R>(
     user: Actor | null | undefined,
@@ -122,9 +159,17 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     options?: TrackingOptions<Success<R>, unknown>,
   ): Promise<R> {
     const opts = options ?? {};
-    const runner = transactionRunner(await config.db());
+    const db = await config.db();
+    const frame = currentTransactionFrame();
+    const enclosing: Enclosing | null = opts.tx
+      ? { tx: opts.tx, frame: frame?.tx === opts.tx ? frame : undefined }
+      : frame && sameDatabase(frame.db, db)
+        ? { tx: frame.tx, frame }
+        : null;
     if (opts.track === false) {
-      return runInTransaction(runner, { text: SKIP_STATEMENT }, fn, () => null);
+      return enclosing
+        ? runNested(db, enclosing, { text: NESTED_SKIP_STATEMENT }, fn, () => ({ text: NESTED_LEAVE_STATEMENT }))
+        : runInTransaction(db, { text: SKIP_STATEMENT }, fn, () => null);
     }
     const metadata = parseMetadata(action, opts.metadata);
     const context = currentActivityContext();
@@ -134,12 +179,11 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
     const actor = storedActor(actorInput);
     const request = { requestId: context.requestId, ip: context.ip, userAgent: context.userAgent };
     const who = { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
+    const opening = JSON.stringify({ ...who, ...request });
 
-    return runInTransaction(
-      runner,
-      { text: BEGIN_STATEMENT, argument: JSON.stringify({ ...who, ...request }) },
-      fn,
-      (success) => {
+    const closing =
+      (store: string) =>
+      (success: Success<R>): Statement => {
         const record = resolve(opts.record, success);
         const related = (resolve(opts.related, success) ?? []).map((r) => ({ type: r.type, id: String(r.id) }));
         const hintId =
@@ -160,23 +204,63 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
           refs: pgArray([...new Set(related.map((r) => formatRecordKey(r)))].sort()),
           metadata,
         };
-        return { text: STORE_EVENT_STATEMENT, argument: JSON.stringify(event) };
-      },
-    );
+        return { text: store, argument: JSON.stringify(event) };
+      };
+    return enclosing
+      ? runNested(
+          db,
+          enclosing,
+          { text: NESTED_BEGIN_STATEMENT, argument: opening },
+          fn,
+          closing(NESTED_STORE_EVENT_STATEMENT),
+        )
+      : runInTransaction(db, { text: BEGIN_STATEMENT, argument: opening }, fn, closing(STORE_EVENT_STATEMENT));
   }
 
-  /** Runs the transaction; a failure result rolls it back and is returned unchanged. */
+  /** Runs a transaction of its own; a failure result rolls it back and is returned unchanged. */
   async function runInTransaction<R>(
-    runner: TransactionRunner<Db>,
+    db: Db,
     opening: Statement,
     fn: (tx: TransactionOf<Db>) => Promise<R>,
     closing: (success: Success<R>) => Statement | null,
   ): Promise<R> {
+    const runner: TransactionRunner<Db> = transactionRunner(db);
     try {
-      return await runner.run(opening, fn, (result) => {
+      return await runner.run(
+        opening,
+        (tx) => runInTransactionFrame(db, tx as AnyDatabase, () => fn(tx)),
+        (result) => {
+          if (isFailure(result)) throw new Rollback(result);
+          return closing(result as Success<R>);
+        },
+      );
+    } catch (error) {
+      if (error instanceof Rollback) return error.result as R;
+      throw error;
+    }
+  }
+
+  /**
+   * Runs in a savepoint of the enclosing transaction: `opening` first, `closing(result)` last, both in
+   * the savepoint, so a failure takes back the action's changes, its event and its settings together.
+   */
+  async function runNested<R>(
+    db: Db,
+    enclosing: Enclosing,
+    opening: Statement,
+    fn: (tx: TransactionOf<Db>) => Promise<R>,
+    closing: (success: Success<R>) => Statement,
+  ): Promise<R> {
+    const work = () =>
+      enclosing.tx.transaction(async (savepoint) => {
+        await executeStatement(savepoint, opening);
+        const result = await runInTransactionFrame(db, savepoint, () => fn(savepoint as TransactionOf<Db>));
         if (isFailure(result)) throw new Rollback(result);
-        return closing(result as Success<R>);
+        await executeStatement(savepoint, closing(result as Success<R>));
+        return result;
       });
+    try {
+      return await (enclosing.frame ? serializeInFrame(enclosing.frame, work) : work());
     } catch (error) {
       if (error instanceof Rollback) return error.result as R;
       throw error;

@@ -1,6 +1,8 @@
 import { is, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
-import type { AnyDatabase, TransactionOf } from "./tracking";
+import { npmVersion as drizzleVersion } from "drizzle-orm/version";
+import type { AnyDatabase, TransactionOf } from "./database";
 
 /**
  * How withTracking runs its transaction. Both runners send the same statements — BEGIN, the opening
@@ -27,6 +29,50 @@ export interface Statement {
   argument?: string;
 }
 
+/**
+ * The drizzle-orm versions the pipelined runner is tested with. It builds drizzle's postgres.js session
+ * and transaction from fields drizzle keeps private (the session's schema and options, the database's
+ * dialect), so a host pins drizzle-orm to this range (the registry item's `~0.45.4`); `transaction.test.ts` fails when the installed
+ * version is outside it or the fields are not what the runner expects. Outside it, or when the fields
+ * differ, withTracking uses drizzle's own `db.transaction` (correct, one round trip per statement).
+ */
+export const PIPELINED_DRIZZLE_RANGE = { from: "0.45.4", below: "0.46.0" } as const;
+
+const versionParts = (v: string) => v.split(/[.-]/).slice(0, 3).map(Number);
+const compareVersions = (a: string, b: string) => {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+};
+
+/** Whether a drizzle-orm version is in PIPELINED_DRIZZLE_RANGE. */
+export function pipelinedRunnerSupports(version: string): boolean {
+  return (
+    compareVersions(version, PIPELINED_DRIZZLE_RANGE.from) >= 0 &&
+    compareVersions(version, PIPELINED_DRIZZLE_RANGE.below) < 0
+  );
+}
+
+/**
+ * Why the pipelined runner cannot run on this database, or null when it can: the private fields of
+ * drizzle it builds on, checked one by one (the test of the runner reports the reason).
+ */
+export function pipelinedRunnerObstacle(db: AnyDatabase): string | null {
+  const internals = db as unknown as { $client?: unknown; session?: unknown; dialect?: unknown };
+  if (!is(internals.session, PostgresJsSession)) return "not drizzle over postgres.js";
+  if (typeof (internals.$client as PostgresJsClient | undefined)?.reserve !== "function")
+    return "the postgres.js client cannot reserve a connection";
+  if (!pipelinedRunnerSupports(drizzleVersion))
+    return `drizzle-orm ${drizzleVersion} is outside ${PIPELINED_DRIZZLE_RANGE.from} – <${PIPELINED_DRIZZLE_RANGE.below}`;
+  if (!is(internals.dialect, PgDialect)) return "db.dialect is not drizzle's PgDialect";
+  const session = internals.session as unknown as Record<string, unknown>;
+  if (!("schema" in session) || typeof session.options !== "object")
+    return "drizzle's PostgresJsSession no longer keeps its schema and options";
+  if (PostgresJsSession.length < 3 || PostgresJsTransaction.length < 3)
+    return "drizzle's PostgresJsSession or PostgresJsTransaction constructor changed";
+  return null;
+}
+
 const runners = new WeakMap<AnyDatabase, TransactionRunner<AnyDatabase>>();
 
 export function transactionRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
@@ -38,19 +84,21 @@ export function transactionRunner<Db extends AnyDatabase>(db: Db): TransactionRu
   return runner as TransactionRunner<Db>;
 }
 
+/** Runs one of the kit's statements through drizzle (its argument as a bound parameter). */
+export function executeStatement(tx: AnyDatabase, s: Statement) {
+  const [before, after] = s.text.split("$1") as [string, string | undefined];
+  return tx.execute(after === undefined ? sql.raw(before) : sql`${sql.raw(before)}${s.argument}${sql.raw(after)}`);
+}
+
 /** Any drizzle database: `db.transaction`, one statement after another. */
 function genericRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
-  const execute = (tx: AnyDatabase, s: Statement) => {
-    const [before, after] = s.text.split("$1") as [string, string | undefined];
-    return tx.execute(after === undefined ? sql.raw(before) : sql`${sql.raw(before)}${s.argument}${sql.raw(after)}`);
-  };
   return {
     kind: "generic",
     run: <R>(opening: Statement, fn: (tx: TransactionOf<Db>) => Promise<R>, closing: (result: R) => Statement | null) =>
       db.transaction(async (tx): Promise<R> => {
         // Sent without waiting for its answer: drivers that pipeline send it with fn's first statement.
         // Its error, if any, is the one to report.
-        const opened = Promise.resolve(execute(tx, opening));
+        const opened = Promise.resolve(executeStatement(tx, opening));
         opened.catch(() => {});
         let result: R;
         try {
@@ -61,7 +109,7 @@ function genericRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> {
         }
         await opened;
         const last = closing(result);
-        if (last) await execute(tx, last);
+        if (last) await executeStatement(tx, last);
         return result;
       }),
   };
@@ -94,8 +142,14 @@ interface PostgresJsClient {
  */
 function pipelinedRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> | null {
   const internals = db as unknown as { $client?: unknown; session?: unknown; dialect?: unknown };
-  const client = internals.$client as PostgresJsClient | undefined;
-  if (!is(internals.session, PostgresJsSession) || typeof client?.reserve !== "function") return null;
+  const obstacle = pipelinedRunnerObstacle(db);
+  if (obstacle) {
+    if (is(internals.session, PostgresJsSession)) {
+      console.warn(`activity-kit: withTracking uses db.transaction, not its pipelined runner: ${obstacle}.`);
+    }
+    return null;
+  }
+  const client = internals.$client as PostgresJsClient;
   // The session's schema and options (logger, cache) are private in drizzle's types, public at run time.
   const session = internals.session as unknown as { schema: never; options: never };
   const dialect = internals.dialect as ConstructorParameters<typeof PostgresJsTransaction>[0];
@@ -110,8 +164,9 @@ function pipelinedRunner<Db extends AnyDatabase>(db: Db): TransactionRunner<Db> 
       let inTransaction = false;
       let lost = false;
       try {
-        const begun = connection.unsafe("begin");
-        const opened = send(opening);
+        // An opening without an argument (track: false) travels in BEGIN's own message (simple protocol).
+        const begun = connection.unsafe(opening.argument === undefined ? `begin;${opening.text}` : "begin");
+        const opened = opening.argument === undefined ? begun : send(opening);
         inTransaction = true;
         // Both are queued now, so fn's statements line up behind them.
         begun.catch(() => {});

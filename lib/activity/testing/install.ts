@@ -1,6 +1,6 @@
 import { getTableName, sql } from "drizzle-orm";
+import type { AnyDatabase } from "../database";
 import { planActivityMigration, STATEMENT_BREAKPOINT } from "../migration";
-import type { AnyDatabase } from "../tracking";
 import { fixtureSchema } from "./schema";
 import { fixtureActors, fixtureTables } from "./tables";
 

@@ -1,5 +1,5 @@
+import type { AnyDatabase } from "../database";
 import { sequenceOnce } from "../sequencer";
-import type { AnyDatabase } from "../tracking";
 
 /** Runs the sequencer until every committed event has its number (the feed holds numbered events only). */
 export async function sequenceAll(db: AnyDatabase): Promise<void> {

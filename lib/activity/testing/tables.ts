@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineCatalogue } from "../catalogue";
+import type { AnyDatabase } from "../database";
 import { createActivityKit } from "../index";
 import { trackTable } from "../registry";
-import type { AnyDatabase } from "../tracking";
 import { codes, documents, files, folders, items, labels, members, notes, tags, tokens } from "./schema";
 
 export const fixtureCatalogue = defineCatalogue({
