@@ -38,10 +38,12 @@ export const KIT_TABLES_SQL = [
 	"seq" bigint NOT NULL,
 	"event_id" bigint NOT NULL,
 	"actor_id" text,
+	"occurred_at" timestamp (3) with time zone,
 	CONSTRAINT "activity_sequence_pkey" PRIMARY KEY("workspace_id","seq"),
 	CONSTRAINT "activity_sequence_event_key" UNIQUE("event_id")
 )`,
   `CREATE INDEX IF NOT EXISTS "activity_sequence_actor_idx" ON "activity_sequence" USING btree ("workspace_id","actor_id","seq")`,
+  `CREATE INDEX IF NOT EXISTS "activity_sequence_time_idx" ON "activity_sequence" USING btree ("workspace_id","occurred_at","seq")`,
   `CREATE TABLE IF NOT EXISTS "activity_sequencer" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"horizon" bigint DEFAULT 0 NOT NULL,

@@ -260,7 +260,7 @@ describe("feed pagination", () => {
     [{ to: "9999-12-31" }, "to"],
     [{ from: "2026-02-29T10:00:00Z" }, "from"],
     [{ from: "2026-11-02", to: "2026-11-01" }, "to"],
-    [{ cursor: "garbage" }, undefined],
+    [{ cursor: "garbage" }, "cursor"],
     [{ colour: "red" }, "colour"],
   ])("refuses %o, naming the parameter", async (params, parameter) => {
     const error = await page(params).catch((e: unknown) => e);
