@@ -1,10 +1,29 @@
 import { sql } from "drizzle-orm";
 import type { AnyDatabase } from "./database";
+import { fitsKeyType } from "./keys";
 import { pgArray } from "./pg-array";
 import { type AnyTrackedTable, formatRecordKey } from "./registry";
 import { rowsOf } from "./rows";
-import { fitsKeyType } from "./time-travel";
-import type { RecordRef } from "./types";
+import type { Json, RecordRef } from "./types";
+
+/** A row as JSON, column names as in the database. */
+export type Row = Record<string, Json>;
+
+/** The record's current row as JSON (column names as in the database), or null. */
+export async function currentRow(
+  db: AnyDatabase,
+  table: AnyTrackedTable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Row | null> {
+  // An id that cannot be of the key's type names no row (rather than an error from the cast).
+  if (!fitsKeyType(table.primaryKeyType, id)) return null;
+  const result = await db.execute(sql`
+    select to_jsonb(t) as row from ${sql.identifier(table.tableName)} as t
+     where ${sql.identifier(table.primaryKey)} = ${id}::${sql.raw(table.primaryKeyType)}
+     ${options.lock ? sql`for update` : sql``}`);
+  return rowsOf<{ row: Row }>(result)[0]?.row ?? null;
+}
 
 const SAFE_SQL_TYPE = /^[a-z][a-z0-9 ()]*$/;
 

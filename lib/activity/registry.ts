@@ -77,6 +77,13 @@ function columnName(table: PgTable, column: PgColumn, what: string): string {
   return found.name;
 }
 
+/** The registration of a record type; an unknown type is an `invalid_record` error. */
+export function registrationOf(tables: readonly AnyTrackedTable[], type: string): AnyTrackedTable {
+  const table = tables.find((t) => t.type === type);
+  if (!table) throw new ActivityError("invalid_record", `"${type}" is not a tracked record type.`);
+  return table;
+}
+
 /** Registers a table for tracking (the kit's Trackable): capture triggers are generated from this. */
 export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>): TrackedTable<T> {
   if (!TYPE_NAME.test(options.type)) {

@@ -284,7 +284,7 @@ describe("revert: what cannot or need not be undone", () => {
 
 describe("fitsKeyType", () => {
   it("accepts ids that cast to the key's type, and only those", async () => {
-    const { fitsKeyType } = await import("./time-travel");
+    const { fitsKeyType } = await import("./keys");
     expect(fitsKeyType("integer", "2147483647")).toBe(true);
     expect(fitsKeyType("integer", "2147483648")).toBe(false);
     expect(fitsKeyType("integer", "abc")).toBe(false);

@@ -3,11 +3,11 @@ import type { Actor } from "./actor";
 import type { AnyDatabase } from "./database";
 import type { ActivityErrorCode } from "./errors";
 import { pgArray } from "./pg-array";
-import { type AnyTrackedTable, formatRecordKey } from "./registry";
+import { currentRow, type Row } from "./records";
+import { type AnyTrackedTable, formatRecordKey, registrationOf } from "./registry";
 import { rowsOf } from "./rows";
 import { activityEvents } from "./schema";
-import { changesOf, currentRow, type Row, registrationOf } from "./time-travel";
-import { touchingRecord } from "./touching";
+import { changesOf, touchingRecord } from "./touching";
 import { type Json, REDACTED, type RecordRef } from "./types";
 import { rowInWorkspace, workspaceKey } from "./workspace";
 

@@ -1,7 +1,7 @@
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import { formatRecordKey } from "./registry";
 import { type ActivityEventRow, activityEvents } from "./schema";
-import type { RecordRef } from "./types";
+import type { RecordRef, RowChange } from "./types";
 
 /**
  * Events touching a record: its own (the index on record type and id), and those that name it in `refs`
@@ -24,4 +24,9 @@ export function eventTouches(event: Pick<ActivityEventRow, "recordType" | "recor
     (event.recordType === record.type && event.recordId === id) ||
     event.refs.includes(formatRecordKey({ type: record.type, id }))
   );
+}
+
+/** The changes an event made to one record, in the order they were captured. */
+export function changesOf(event: Pick<ActivityEventRow, "changes">, record: RecordRef): RowChange[] {
+  return event.changes.filter((c) => c.type === record.type && c.id === String(record.id));
 }
