@@ -9,11 +9,11 @@ import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
-import { type ActivityItem, parseFeedParams, readAllEvents, readFeedPage, type SequencedEvent } from "./feed";
+import { parseFeedParams, readAllEvents, readFeedPage } from "./feed";
+import { type ToItems, toItems as toEventItems } from "./items";
 import { listenThrough } from "./listen";
 import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { createQueries } from "./queries";
-import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { type RevertResult, revertEvent } from "./revert";
 import { readHead } from "./sequencer";
@@ -96,38 +96,8 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   const actions = [...BASE_ACTIONS, ...Object.keys(config.catalogue)];
   const codec = () => createCursorCodec((typeof config.secret === "function" ? config.secret() : config.secret) ?? "");
 
-  /** Events as the API and the feed show them: with the actor, the record's link, and whether it exists. */
-  async function toItems(rows: SequencedEvent[], options: { audit?: boolean } = {}): Promise<ActivityItem[]> {
-    const refs = rows.flatMap((r) => (r.recordType && r.recordId ? [{ type: r.recordType, id: r.recordId }] : []));
-    const existing = await existingRecords(await config.db(), config.tables, refs);
-    return rows.map((r) => {
-      const table = config.tables.find((t) => t.type === r.recordType);
-      return {
-        id: String(r.id),
-        seq: r.seq,
-        occurredAt: r.occurredAt.toISOString(),
-        actor: { id: r.actorId, name: r.actorLabel, type: r.actorType as ActivityItem["actor"]["type"] },
-        action: r.action,
-        subject: r.subject,
-        record:
-          r.recordType && r.recordId
-            ? {
-                type: r.recordType,
-                id: r.recordId,
-                href: table?.href?.(r.recordId) ?? null,
-                exists: existing.has(formatRecordKey({ type: r.recordType, id: r.recordId })),
-              }
-            : null,
-        related: r.related,
-        metadata: r.metadata,
-        changes: r.changes,
-        unattributed: r.unattributed,
-        ...(options.audit
-          ? { context: { requestId: r.requestId, ip: r.ip, userAgent: r.userAgent, txId: r.txId } }
-          : {}),
-      };
-    });
-  }
+  /** Events as the API and the feed show them (see items.ts). */
+  const toItems: ToItems = async (rows, options) => toEventItems(await config.db(), config.tables, rows, options);
 
   /**
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,

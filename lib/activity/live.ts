@@ -3,6 +3,7 @@ import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { type ActivityItem, type FeedFilters, matchesFilters, parseFeedParams, type SequencedEvent } from "./feed";
 import { activityEvents, activitySequence } from "./schema";
+import type { ToItems } from "./items";
 import { readHead, SEQUENCED_CHANNEL, type Sequencer, startSequencer } from "./sequencer";
 
 /** Subscribes to a PostgreSQL channel on a connection of its own; resolves to an unsubscribe function. */
@@ -28,7 +29,8 @@ export interface LiveSubscriber {
 export interface LiveOptions {
   db: () => AnyDatabase | Promise<AnyDatabase>;
   listen: Listen;
-  toItems: (rows: SequencedEvent[]) => Promise<ActivityItem[]>;
+  /** The kit's `toItems`: the hub sends items as the feed's API shows them. */
+  toItems: ToItems;
   /** Run the sequencer in this process (every app process does; they take turns by advisory lock). */
   sequence?: boolean;
   /** How often to re-read the heads even without a notification (a missed one then costs this much). */
