@@ -1,12 +1,8 @@
 import { type InfiniteData, infiniteQueryOptions } from "@tanstack/react-query";
-import type { ActivityItem } from "@/lib/activity";
+import type { ActivityItem, FeedPage } from "@/lib/activity";
 
-/** One page of `GET /api/activity`; `head` is the live sequence number the page is complete up to. */
-export interface FeedPage {
-  items: ActivityItem[];
-  nextCursor: string | null;
-  head: number;
-}
+/** One page of `GET /api/activity`: the kit's own type (a type-only import, erased from the client bundle). */
+export type { FeedPage };
 
 export type FeedData<PageParam = unknown> = InfiniteData<FeedPage, PageParam>;
 

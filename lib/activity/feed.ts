@@ -33,6 +33,13 @@ export interface ActivityItem {
   context?: { requestId: string | null; ip: string | null; userAgent: string | null; txId: number };
 }
 
+/** One page of the feed (the JSON of `GET /api/activity`); `head` is the live sequence number it is complete up to. */
+export interface FeedPage {
+  items: ActivityItem[];
+  nextCursor: string | null;
+  head: number;
+}
+
 /** An event with its live sequence number (null until the sequencer has seen it). */
 export type SequencedEvent = ActivityEventRow & { seq: number | null };
 

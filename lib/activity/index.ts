@@ -9,7 +9,7 @@ import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
-import { parseFeedParams, readAllEvents, readFeedPage } from "./feed";
+import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./feed";
 import { type ToItems, toItems as toEventItems } from "./items";
 import { listenThrough } from "./listen";
 import { createLiveHub, type Listen, type LiveHub } from "./live";
@@ -26,7 +26,7 @@ export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
 export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
-export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters } from "./feed";
+export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
 export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
 export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
@@ -104,7 +104,11 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * actor, action, from, to). Bad input throws an ActivityError naming the parameter. `workspaceId` is the
    * viewer's tenant; null in a single-tenant app (the events of workspace `""`).
    */
-  async function feed(workspaceId: WorkspaceId, search: URLSearchParams, options: { audit?: boolean } = {}) {
+  async function feed(
+    workspaceId: WorkspaceId,
+    search: URLSearchParams,
+    options: { audit?: boolean } = {},
+  ): Promise<FeedPage> {
     const params = parseFeedParams(search, actions);
     const db = await config.db();
     // Read before the page: every event up to `head` is visible to the page's query, and the first page
