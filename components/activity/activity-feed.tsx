@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import type { ActivityItem } from "@/lib/activity";
 import {
   containsItem,
-  type FeedFilters,
+  type FeedSearchFilters,
   type FeedPage,
   feedQueryOptions,
   flattenPages,
@@ -43,7 +43,7 @@ export function ActivityFeed({
   historyPath,
   empty,
 }: {
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   firstPage: FeedPage;
   /** The server's clock and the reader's zone (from a cookie), so hydration renders the server's text. */
   now: number;

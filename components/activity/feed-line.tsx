@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ActivityItem } from "@/lib/activity";
 import { actionVerb, fieldChanges, reasonOf } from "@/lib/activity-client/describe";
-import { type FeedFilters, feedHref } from "@/lib/activity-client/feed-query";
+import { type FeedSearchFilters, feedHref } from "@/lib/activity-client/feed-query";
 import { ActorAvatar } from "./actor-avatar";
 import { FilterLink } from "./feed-navigation";
 import { RelativeTime } from "./relative-time";
@@ -49,7 +49,7 @@ export function FeedLine({
   historyPath,
 }: {
   item: ActivityItem;
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   /** The feed page: the actor's name and the funnel link there, filtered. */
   feedPath?: string;
   /** For admins: the audit log page, whose `<type>/<id>` page is a record's history. Without it, no link. */

@@ -1,6 +1,6 @@
 import type { Ref } from "react";
 import type { ActivityItem } from "@/lib/activity";
-import type { FeedFilters } from "@/lib/activity-client/feed-query";
+import type { FeedSearchFilters } from "@/lib/activity-client/feed-query";
 import { dayKey, dayLabel } from "@/lib/activity-client/time";
 import { cn } from "@/lib/utils";
 import { useClock } from "./clock";
@@ -20,7 +20,7 @@ export function FeedList({
   ref,
 }: {
   items: ActivityItem[];
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   /** Events that just arrived live: briefly highlighted. */
   fresh: ReadonlySet<string>;
   busy: boolean;

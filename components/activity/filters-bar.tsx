@@ -4,7 +4,13 @@ import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
-import { type FeedFilters, type FilterKey, feedHref, filtersFrom, hasFilters } from "@/lib/activity-client/feed-query";
+import {
+  type FeedSearchFilters,
+  type FilterKey,
+  feedHref,
+  filtersFrom,
+  hasFilters,
+} from "@/lib/activity-client/feed-query";
 import { useFeedNavigation } from "./feed-navigation";
 import { FieldLabel as Label, NativeSelect as Select } from "./form-controls";
 
@@ -21,7 +27,7 @@ export function FiltersBar({
   feedPath = "/activity",
   recordPlaceholder = "type:id",
 }: {
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   /**
    * Everyone who can be picked as "User" (the URL's actor is added when it is not among them). Without it
    * there is no User field; a name in a line still filters by that person.
@@ -36,7 +42,7 @@ export function FiltersBar({
   recordPlaceholder?: string;
 }) {
   const { pending, navigate } = useFeedNavigation();
-  const go = (next: FeedFilters) => navigate(feedHref(next, feedPath));
+  const go = (next: FeedSearchFilters) => navigate(feedHref(next, feedPath));
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

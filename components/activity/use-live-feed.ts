@@ -2,7 +2,7 @@
 
 import { useEffect, useEffectEvent, useState } from "react";
 import type { ActivityItem } from "@/lib/activity";
-import { type FeedFilters, feedSearch } from "@/lib/activity-client/feed-query";
+import { type FeedSearchFilters, feedSearch } from "@/lib/activity-client/feed-query";
 
 /** `connecting` until the first open; `reconnecting` after a drop, until the stream is open again. */
 export type LiveStatus = "connecting" | "open" | "reconnecting";
@@ -21,7 +21,7 @@ export function useLiveFeed({
   onItem,
   streamPath = "/api/activity/stream",
 }: {
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   streamPath?: string;
   after: () => number;
   onItem: (item: ActivityItem) => void;

@@ -3,7 +3,7 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
 import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
-import type { AuditFilterKey, FeedFilters } from "@/lib/activity-client/feed-query";
+import type { AuditFilterKey, FeedSearchFilters } from "@/lib/activity-client/feed-query";
 
 /**
  * The audit log's filters: a plain GET form to the page, so they live in the URL (Back, reload and shared
@@ -18,7 +18,7 @@ export function AuditFilters({
   auditPath = "/audit",
   recordPlaceholder = "type:id",
 }: {
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   members: { id: string; name: string }[];
   actions: readonly string[];
   types: readonly string[];

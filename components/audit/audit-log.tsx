@@ -11,7 +11,7 @@ import type { ActivityItem } from "@/lib/activity";
 import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
 import {
   containsItem,
-  type FeedFilters,
+  type FeedSearchFilters,
   type FeedPage,
   feedQueryOptions,
   flattenPages,
@@ -81,7 +81,7 @@ export function AuditLog({
   apiPath = "/api/audit",
   streamPath = "/api/activity/stream",
 }: {
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   firstPage: FeedPage;
   now: number;
   timeZone: string;

@@ -1,5 +1,5 @@
 import { buttonVariants } from "@/components/ui/button";
-import { type FeedFilters, feedSearch } from "@/lib/activity-client/feed-query";
+import { type FeedSearchFilters, feedSearch } from "@/lib/activity-client/feed-query";
 
 const FORMATS = [
   { format: "csv", label: "CSV" },
@@ -12,7 +12,7 @@ export function ExportLinks({
   filters,
   exportPath = "/api/audit/export",
 }: {
-  filters: FeedFilters;
+  filters: FeedSearchFilters;
   /** The export route. */
   exportPath?: string;
 }) {

@@ -12,7 +12,11 @@ export const FILTER_KEYS = ["record", "actor", "action"] as const;
 export const AUDIT_FILTER_KEYS = ["record", "type", "actor", "action", "from", "to"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type AuditFilterKey = (typeof AUDIT_FILTER_KEYS)[number];
-export type FeedFilters = Partial<Record<AuditFilterKey, string>>;
+/**
+ * The filters as text, as they stand in the URL and go into the API's query string; the kit's
+ * `FeedFilters` are what the server parses them into.
+ */
+export type FeedSearchFilters = Partial<Record<AuditFilterKey, string>>;
 
 /**
  * The API a feed pages through: the members' feed (`/api/activity` by default), or the admins' audit log
@@ -24,8 +28,8 @@ export type FeedEndpoint = string;
 export function filtersFrom(
   search: Record<string, string | string[] | undefined> | URLSearchParams,
   keys: readonly AuditFilterKey[] = FILTER_KEYS,
-): FeedFilters {
-  const filters: FeedFilters = {};
+): FeedSearchFilters {
+  const filters: FeedSearchFilters = {};
   for (const key of keys) {
     const raw = search instanceof URLSearchParams ? search.get(key) : search[key];
     const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
@@ -34,12 +38,12 @@ export function filtersFrom(
   return filters;
 }
 
-export function hasFilters(filters: FeedFilters): boolean {
+export function hasFilters(filters: FeedSearchFilters): boolean {
   return AUDIT_FILTER_KEYS.some((key) => filters[key]);
 }
 
 /** The query string of the filters, in a stable order (`record=task%3A42&action=update`). */
-export function feedSearch(filters: FeedFilters, extra: Record<string, string> = {}): URLSearchParams {
+export function feedSearch(filters: FeedSearchFilters, extra: Record<string, string> = {}): URLSearchParams {
   const search = new URLSearchParams();
   for (const key of AUDIT_FILTER_KEYS) {
     const value = filters[key];
@@ -50,7 +54,7 @@ export function feedSearch(filters: FeedFilters, extra: Record<string, string> =
 }
 
 /** The feed page's own URL for these filters (the page at `base`, `/activity` by default). */
-export function feedHref(filters: FeedFilters, base = "/activity"): string {
+export function feedHref(filters: FeedSearchFilters, base = "/activity"): string {
   const search = feedSearch(filters).toString();
   return search ? `${base}?${search}` : base;
 }
@@ -68,7 +72,7 @@ export class FeedRequestError extends Error {
 }
 
 export async function fetchFeedPage(
-  filters: FeedFilters,
+  filters: FeedSearchFilters,
   cursor: string | null,
   signal?: AbortSignal,
   endpoint: FeedEndpoint = "/api/activity",
@@ -88,7 +92,7 @@ export async function fetchFeedPage(
   return (await response.json()) as FeedPage;
 }
 
-export function feedQueryKey(filters: FeedFilters, endpoint: FeedEndpoint = "/api/activity") {
+export function feedQueryKey(filters: FeedSearchFilters, endpoint: FeedEndpoint = "/api/activity") {
   return ["activity", endpoint, feedSearch(filters).toString()] as const;
 }
 
@@ -96,7 +100,11 @@ export function feedQueryKey(filters: FeedFilters, endpoint: FeedEndpoint = "/ap
  * The feed as an infinite query. The server renders the first page and hands it over as `initialData`, so
  * the client starts with what the HTML shows and fetches only the pages after it.
  */
-export function feedQueryOptions(filters: FeedFilters, firstPage: FeedPage, endpoint: FeedEndpoint = "/api/activity") {
+export function feedQueryOptions(
+  filters: FeedSearchFilters,
+  firstPage: FeedPage,
+  endpoint: FeedEndpoint = "/api/activity",
+) {
   return infiniteQueryOptions({
     queryKey: feedQueryKey(filters, endpoint),
     queryFn: ({ pageParam, signal }) => fetchFeedPage(filters, pageParam, signal, endpoint),
