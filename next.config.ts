@@ -4,6 +4,8 @@ import { ACTION_BODY_LIMIT_BYTES } from "./lib/request-guard";
 const nextConfig: NextConfig = {
   // PGlite ships a WASM build of PostgreSQL; bundling it would copy ~15 MB into the static output.
   serverExternalPackages: ["@electric-sql/pglite"],
+  // `npm run dev` opened as http://127.0.0.1:3000 (as well as localhost) keeps its hot reload.
+  allowedDevOrigins: ["127.0.0.1"],
   // `npm run typecheck` runs tsc over the whole repository; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
   // proxy.ts refuses what Next would mangle, so it needs the request's URL as sent.

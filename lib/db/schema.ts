@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import { date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { TASK_STATUSES } from "./task-statuses";
+
+export { TASK_STATUSES, type TaskStatus } from "./task-statuses";
 
 // The kit's tables live in the same schema and migrations as the app's.
 export * from "../activity/schema";
@@ -60,8 +63,6 @@ export const projects = pgTable(
   (t) => [index("projects_workspace_idx").on(t.workspaceId, t.name)],
 );
 
-export const TASK_STATUSES = ["todo", "doing", "done", "cancelled"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const tasks = pgTable(
   "tasks",

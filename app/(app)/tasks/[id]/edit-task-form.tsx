@@ -4,7 +4,8 @@ import { Field, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { useFormAction } from "@/components/use-form-action";
-import { TASK_STATUSES, type Task } from "@/lib/db/schema";
+import type { Task } from "@/lib/db/schema";
+import { TASK_STATUSES } from "@/lib/db/task-statuses";
 import { TASK_STATUS_LABELS } from "@/lib/demo/task-status";
 import { updateTaskAction } from "../actions";
 
