@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { type Database, type DbHandle, openPglite, openPostgres, rowsOf } from "@/lib/db/client";
 import { workerDatabaseUrl } from "./worker-databases";
 
+export type { DbHandle };
+
 export interface TestDbOptions {
   /** The server client's pool size. */
   max?: number;

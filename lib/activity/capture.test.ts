@@ -1,22 +1,18 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
 import { runWithActivityContext } from "./context";
 import { checkCoverage } from "./coverage";
-import type { AnyDatabase } from "./database";
 import { trackTable } from "./registry";
 import { activityEvents } from "./schema";
 import { tableTriggerStatements } from "./sql";
+import { allEvents, unattributedEvents } from "./testing/events";
 import { files, folders, members, notes, tokens } from "./testing/schema";
 import { fixtureKit, fixtureTables } from "./testing/tables";
 
 const t = setupTestDb({ database: "kit" });
 const kit = fixtureKit(() => t.db);
-
-const allEvents = (db: AnyDatabase) => db.select().from(activityEvents).orderBy(asc(activityEvents.id));
-const unattributedEvents = (db: AnyDatabase) =>
-  db.select().from(activityEvents).where(eq(activityEvents.unattributed, true)).orderBy(asc(activityEvents.id));
 
 const workspaceId = 7;
 let alice: Actor & { type: "user" };

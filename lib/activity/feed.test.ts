@@ -1,24 +1,24 @@
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { tasks, users } from "@/lib/db/schema";
-import { sequenceAll, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
 import { sequenceOnce } from "./sequencer";
+import { members, notes } from "./testing/schema";
+import { sequenceAll } from "./testing/sequence";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
 
-let workspaceId: number;
+const workspaceId = 7;
+const otherWorkspaceId = 8;
 let alice: Actor;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme");
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: "Alice", workspaceId };
+  const [member] = await t.db.insert(members).values({ name: "Alice" }).returning();
+  alice = { type: "user", id: member!.id, name: "Alice", workspaceId };
 });
 
 /** Inserts events directly (fast, and with chosen timestamps: many share one). */
@@ -135,8 +135,8 @@ describe("feed pagination", () => {
       const mayCommit = new Promise<void>((resolve) => {
         commit = resolve;
       });
-      const late = kit.withTracking(alice, "insert", "task Late", async (tx) => {
-        const [row] = await tx.insert(tasks).values({ workspaceId, title: "Late" }).returning();
+      const late = kit.withTracking(alice, "insert", "note Late", async (tx) => {
+        const [row] = await tx.insert(notes).values({ teamId: workspaceId, title: "Late" }).returning();
         started();
         await mayCommit;
         return row!;
@@ -144,8 +144,8 @@ describe("feed pagination", () => {
       await isRunning;
       // Committed after the long transaction started: their times are later than its event's.
       for (const title of ["A", "B", "C", "D", "E", "F"]) {
-        await kit.withTracking(alice, "insert", `task ${title}`, (tx) =>
-          tx.insert(tasks).values({ workspaceId, title }),
+        await kit.withTracking(alice, "insert", `note ${title}`, (tx) =>
+          tx.insert(notes).values({ teamId: workspaceId, title }),
         );
       }
       const first = await page({ limit: "4" });
@@ -160,7 +160,7 @@ describe("feed pagination", () => {
       expect(new Set(everything).size).toBe(everything.length);
       expect(sorted(everything)).toEqual(await allIds());
       const lateEvent = (await page({ limit: "1" })).items[0]!;
-      expect(lateEvent.subject).toBe("task Late");
+      expect(lateEvent.subject).toBe("note Late");
       expect(news).toEqual([lateEvent.id]);
       expect(first.head).toBe(12);
       expect(lateEvent.seq).toBe(13);
@@ -185,27 +185,27 @@ describe("feed pagination", () => {
   });
 
   it("filters by record (its own and related events), actor, action and dates", async () => {
-    const task = await kit.withTracking(alice, "insert", "task T", async (tx) => {
-      const [row] = await tx.insert(tasks).values({ workspaceId, title: "T" }).returning();
+    const note = await kit.withTracking(alice, "insert", "note T", async (tx) => {
+      const [row] = await tx.insert(notes).values({ teamId: workspaceId, title: "T" }).returning();
       return row!;
     });
-    await kit.withTracking(alice, "insert", "comment about T", async () => ({ ok: true }), {
-      record: { type: "comment", id: "5" },
-      related: [{ type: "task", id: String(task.id) }],
+    await kit.withTracking(alice, "insert", "remark about T", async () => ({ ok: true }), {
+      record: { type: "remark", id: "5" },
+      related: [{ type: "note", id: String(note.id) }],
     });
     await insertEvents(3, [new Date("2026-01-01T00:00:00Z")], workspaceId, "delete");
 
-    expect((await page({ record: `task:${task.id}` })).items.map((i) => i.subject)).toEqual([
-      "comment about T",
-      "task T",
+    expect((await page({ record: `note:${note.id}` })).items.map((i) => i.subject)).toEqual([
+      "remark about T",
+      "note T",
     ]);
-    expect((await page({ record: "comment:5" })).items.map((i) => i.subject)).toEqual(["comment about T"]);
+    expect((await page({ record: "remark:5" })).items.map((i) => i.subject)).toEqual(["remark about T"]);
     expect((await page({ action: "delete" })).items).toHaveLength(3);
     expect((await page({ type: "synthetic" })).items).toHaveLength(3);
-    expect((await page({ type: "comment" })).items.map((i) => i.subject)).toEqual(["comment about T"]);
+    expect((await page({ type: "remark" })).items.map((i) => i.subject)).toEqual(["remark about T"]);
     expect((await page({ actor: String((alice as { id: number }).id) })).items.map((i) => i.subject)).toEqual([
-      "comment about T",
-      "task T",
+      "remark about T",
+      "note T",
     ]);
     expect((await page({ from: "2025-12-31", to: "2026-01-01" })).items).toHaveLength(3);
     expect((await page({ from: "2025-12-31T23:59:59", to: "2026-01-01T00:00:01" })).items).toHaveLength(3);
@@ -218,26 +218,25 @@ describe("feed pagination", () => {
   });
 
   it("finds no events by a user who was deleted (their events lose the link to them)", async () => {
-    const [bob] = await t.db.insert(users).values({ email: "bob@feed.test", name: "Bob" }).returning();
+    const [bob] = await t.db.insert(members).values({ name: "Bob" }).returning();
     const asBob: Actor = { type: "user", id: bob!.id, name: "Bob", workspaceId };
-    await kit.withTracking(asBob, "insert", "task by Bob", (tx) =>
-      tx.insert(tasks).values({ workspaceId, title: "B" }),
+    await kit.withTracking(asBob, "insert", "note by Bob", (tx) =>
+      tx.insert(notes).values({ teamId: workspaceId, title: "B" }),
     );
-    expect((await page({ actor: String(bob!.id) })).items.map((i) => i.subject)).toEqual(["task by Bob"]);
-    await t.db.delete(users).where(eq(users.id, bob!.id));
+    expect((await page({ actor: String(bob!.id) })).items.map((i) => i.subject)).toEqual(["note by Bob"]);
+    await t.db.delete(members).where(eq(members.id, bob!.id));
     expect((await page({ actor: String(bob!.id) })).items).toEqual([]);
-    expect((await page({})).items.map((i) => [i.subject, i.actor.id])).toEqual([["task by Bob", null]]);
+    expect((await page({})).items.map((i) => [i.subject, i.actor.id])).toEqual([["note by Bob", null]]);
   });
 
   it("is scoped to the workspace, and a cursor of one workspace or filter is refused for another", async () => {
-    const other = await createWorkspace(t.db, "Globex");
-    await insertEvents(5, [new Date()], other.workspace.id);
+    await insertEvents(5, [new Date()], otherWorkspaceId);
     await insertEvents(3, [new Date()]);
     expect((await page({})).items).toHaveLength(3);
-    expect((await page({}, other.workspace.id)).items).toHaveLength(5);
-    const { nextCursor } = await page({ limit: "2" }, other.workspace.id);
+    expect((await page({}, otherWorkspaceId)).items).toHaveLength(5);
+    const { nextCursor } = await page({ limit: "2" }, otherWorkspaceId);
     await expect(page({ cursor: nextCursor! })).rejects.toMatchObject({ code: "invalid_cursor" });
-    await expect(page({ cursor: nextCursor!, action: "insert" }, other.workspace.id)).rejects.toMatchObject({
+    await expect(page({ cursor: nextCursor!, action: "insert" }, otherWorkspaceId)).rejects.toMatchObject({
       code: "invalid_cursor",
     });
   });
@@ -247,12 +246,12 @@ describe("feed pagination", () => {
     [{ limit: "10000" }, "limit"],
     [{ limit: "ten" }, "limit"],
     [{ limit: "2.5" }, "limit"],
-    [{ action: "task.exploded" }, "action"],
-    [{ record: "task" }, "record"],
-    [{ record: "task:" }, "record"],
-    [{ record: "Task:1; drop table" }, "record"],
+    [{ action: "note.exploded" }, "action"],
+    [{ record: "note" }, "record"],
+    [{ record: "note:" }, "record"],
+    [{ record: "Note:1; drop table" }, "record"],
     [{ actor: "' or 1=1" }, "actor"],
-    [{ type: "Task" }, "type"],
+    [{ type: "Note" }, "type"],
     [{ from: "yesterday" }, "from"],
     [{ to: "2026-13-45" }, "to"],
     [{ from: "2026-02-30" }, "from"],
@@ -279,17 +278,17 @@ describe("feed pagination", () => {
   });
 
   it("says whether each record still exists and links to it", async () => {
-    const task = await kit.withTracking(alice, "insert", "task T", async (tx) => {
-      const [row] = await tx.insert(tasks).values({ workspaceId, title: "T" }).returning();
+    const note = await kit.withTracking(alice, "insert", "note T", async (tx) => {
+      const [row] = await tx.insert(notes).values({ teamId: workspaceId, title: "T" }).returning();
       return row!;
     });
     expect((await page({})).items[0]!.record).toEqual({
-      type: "task",
-      id: String(task.id),
-      href: `/tasks/${task.id}`,
+      type: "note",
+      id: String(note.id),
+      href: `/notes/${note.id}`,
       exists: true,
     });
-    await t.db.execute(sql`delete from tasks`);
+    await t.db.execute(sql`delete from notes`);
     const items = (await page({})).items;
     expect(items.map((i) => [i.action, i.record?.exists])).toEqual([
       ["delete", false],

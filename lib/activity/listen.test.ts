@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { setupTestDb } from "@/test/db";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
-import { createActivityKit } from "./index";
 import { listenThrough } from "./listen";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 
 describe("the live hub's defaults", () => {
   it("LISTEN goes through the db's own client (postgres.js or PGlite) without a listen option", async () => {
@@ -37,7 +36,7 @@ describe("the live hub's defaults", () => {
   });
 
   it("kit.live() is one hub per process, whichever copy of the seam asks", () => {
-    const make = () => createActivityKit({ db: () => t.db, catalogue, tables: trackedTables });
+    const make = () => fixtureKit(() => t.db);
     const hub = make().live();
     expect(make().live()).toBe(hub);
     expect(hub.closing).toBe(false);

@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tasks } from "@/lib/db/schema";
-import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb, truncateAll } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
+import { allEvents } from "./testing/events";
+import { members, notes } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
+const workspaceId = 7;
 
 type Outcome = "commit" | "throw" | "fail";
 interface Node {
@@ -32,8 +33,8 @@ describe("property: nested tracked actions store exactly the events of the actio
     await fc.assert(
       fc.asyncProperty(fc.array(tree, { minLength: 1, maxLength: 3 }), async (roots) => {
         await truncateAll(t.db);
-        const { workspace, members } = await createWorkspace(t.db, "Acme");
-        const actor: Actor = { type: "user", id: members[0]!.id, name: "Alice", workspaceId: workspace.id };
+        const [member] = await t.db.insert(members).values({ name: "Alice" }).returning();
+        const actor: Actor = { type: "user", id: member!.id, name: "Alice", workspaceId };
         let counter = 0;
 
         /**
@@ -44,7 +45,7 @@ describe("property: nested tracked actions store exactly the events of the actio
           const title = `a${counter++}`;
           const subtree = new Map<string, string | null>();
           const result = kit.withTracking(actor, "insert", title, async (tx) => {
-            await tx.insert(tasks).values({ workspaceId: workspace.id, title });
+            await tx.insert(notes).values({ teamId: workspaceId, title });
             for (const child of node.children) {
               for (const [k, v] of await run(child, title)) subtree.set(k, v);
             }
@@ -62,7 +63,7 @@ describe("property: nested tracked actions store exactly the events of the actio
         const committed = new Map<string, string | null>();
         for (const root of roots) for (const [k, v] of await run(root, null)) committed.set(k, v);
 
-        const titles = (await t.db.select({ title: tasks.title }).from(tasks)).map((r) => r.title).sort();
+        const titles = (await t.db.select({ title: notes.title }).from(notes)).map((r) => r.title).sort();
         expect(titles).toEqual([...committed.keys()].sort());
         const events = await allEvents(t.db);
         expect(events.filter((e) => e.unattributed)).toEqual([]);

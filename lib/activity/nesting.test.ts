@@ -1,13 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type DbHandle, rowsOf } from "@/lib/db/client";
-import { projects, type Task, tasks } from "@/lib/db/schema";
-import { allEvents, testKit } from "@/test/activity";
-import { openTestDb, setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
+import { type DbHandle, openTestDb, setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
 import type { AnyDatabase } from "./database";
+import { rowsOf } from "./rows";
 import { sequenceOnce } from "./sequencer";
+import { allEvents } from "./testing/events";
+import { folders, members, notes } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 
 /**
  * withTracking inside withTracking (or inside the host's own transaction) joins the transaction it is
@@ -18,28 +18,32 @@ import { sequenceOnce } from "./sequencer";
  */
 const HANG = { timeout: 20_000 };
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
+
+type Note = typeof notes.$inferSelect;
 
 let alice: Actor & { type: "user" };
 let bob: Actor & { type: "user" };
-let workspaceId: number;
+const workspaceId = 7;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin", "member"]);
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: "Alice Adams", workspaceId };
-  bob = { type: "user", id: members[1]!.id, name: "Bob Brown", workspaceId };
+  const people = await t.db
+    .insert(members)
+    .values([{ name: "Alice Adams" }, { name: "Bob Brown" }])
+    .returning();
+  alice = { type: "user", id: people[0]!.id, name: "Alice Adams", workspaceId };
+  bob = { type: "user", id: people[1]!.id, name: "Bob Brown", workspaceId };
 });
 
 type Tx = Parameters<Parameters<typeof kit.withTracking>[3]>[0];
 
-const insertTask = async (tx: Tx, title: string) => {
-  const [task] = await tx.insert(tasks).values({ workspaceId, title }).returning();
-  return task!;
+const insertNote = async (tx: Tx, title: string) => {
+  const [note] = await tx.insert(notes).values({ teamId: workspaceId, title }).returning();
+  return note!;
 };
-const rename = (tx: Tx, id: number, title: string) => tx.update(tasks).set({ title }).where(eq(tasks.id, id));
-const titles = async () => (await t.db.select({ title: tasks.title }).from(tasks)).map((r) => r.title).sort();
+const rename = (tx: Tx, id: number, title: string) => tx.update(notes).set({ title }).where(eq(notes.id, id));
+const titles = async () => (await t.db.select({ title: notes.title }).from(notes)).map((r) => r.title).sort();
 const changedTitles = (event: { changes: { op: string; row?: unknown; changes?: unknown }[] }) =>
   event.changes.map((c) =>
     c.op === "insert" ? (c.row as { title: string }).title : (c.changes as { title: [string, string] }).title[1],
@@ -58,17 +62,17 @@ class Boom extends Error {}
 
 describe("withTracking inside withTracking", () => {
   it("changes the outer's own row without waiting for itself (it used to deadlock)", HANG, async () => {
-    const task = await kit.withTracking(alice, "insert", "task Draft", (tx) => insertTask(tx, "Draft"));
-    await kit.withTracking(alice, "update", "task Outer", async (tx) => {
-      await rename(tx, task.id, "Outer");
-      await kit.withTracking(bob, "update", "task Inner", (inner) => rename(inner, task.id, "Inner"));
+    const note = await kit.withTracking(alice, "insert", "note Draft", (tx) => insertNote(tx, "Draft"));
+    await kit.withTracking(alice, "update", "note Outer", async (tx) => {
+      await rename(tx, note.id, "Outer");
+      await kit.withTracking(bob, "update", "note Inner", (inner) => rename(inner, note.id, "Inner"));
     });
     expect(await titles()).toEqual(["Inner"]);
     const events = await allEvents(t.db);
     expect(events.map((e) => [e.subject, e.actorLabel, changedTitles(e)])).toEqual([
-      ["task Draft", "Alice Adams", ["Draft"]],
-      ["task Outer", "Alice Adams", ["Outer"]],
-      ["task Inner", "Bob Brown", ["Inner"]],
+      ["note Draft", "Alice Adams", ["Draft"]],
+      ["note Outer", "Alice Adams", ["Outer"]],
+      ["note Inner", "Bob Brown", ["Inner"]],
     ]);
   });
 
@@ -76,22 +80,22 @@ describe("withTracking inside withTracking", () => {
     const outerResult = await kit.withTracking(
       alice,
       "insert",
-      (task: Task) => `task ${task.title}`,
+      (note: Note) => `note ${note.title}`,
       async (tx) => {
-        const before = await insertTask(tx, "Outer before");
+        const before = await insertNote(tx, "Outer before");
         const inner = await kit.withTracking(
           bob,
-          "task.cancelled",
-          "task Inner",
+          "note.closed",
+          "note Inner",
           async (itx) => {
-            const created = await insertTask(itx, "Inner");
-            await itx.update(tasks).set({ status: "cancelled" }).where(eq(tasks.id, created.id));
+            const created = await insertNote(itx, "Inner");
+            await itx.update(notes).set({ status: "closed" }).where(eq(notes.id, created.id));
             return created;
           },
           { metadata: { reason: "not needed" } },
         );
         expect(inner.title).toBe("Inner");
-        await insertTask(tx, "Outer after");
+        await insertNote(tx, "Outer after");
         return before;
       },
     );
@@ -100,11 +104,11 @@ describe("withTracking inside withTracking", () => {
     expect(events).toHaveLength(2);
     const outer = events.find((e) => e.actorLabel === "Alice Adams")!;
     const inner = events.find((e) => e.actorLabel === "Bob Brown")!;
-    expect(outer).toMatchObject({ action: "insert", subject: "task Outer before", actorId: String(alice.id) });
+    expect(outer).toMatchObject({ action: "insert", subject: "note Outer before", actorId: String(alice.id) });
     expect(changedTitles(outer)).toEqual(["Outer before", "Outer after"]);
     expect(inner).toMatchObject({
-      action: "task.cancelled",
-      subject: "task Inner",
+      action: "note.closed",
+      subject: "note Inner",
       actorId: String(bob.id),
       metadata: { reason: "not needed" },
     });
@@ -114,22 +118,22 @@ describe("withTracking inside withTracking", () => {
 
   it("shows database code the inner's actor inside it and the outer's again after it", HANG, async () => {
     const seen: string[] = [];
-    await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
+    await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
       seen.push((await settingsIn(tx)).label);
-      await kit.withTracking(bob, "insert", "task Inner", async (inner) => {
+      await kit.withTracking(bob, "insert", "note Inner", async (inner) => {
         seen.push((await settingsIn(inner)).label);
-        return insertTask(inner, "Inner");
+        return insertNote(inner, "Inner");
       });
       seen.push((await settingsIn(tx)).label);
       // After an inner action that failed (its savepoint rolled back) too.
       await kit
-        .withTracking(bob, "insert", "task Failed", async (inner) => {
-          await insertTask(inner, "Failed");
+        .withTracking(bob, "insert", "note Failed", async (inner) => {
+          await insertNote(inner, "Failed");
           throw new Boom();
         })
         .catch(() => {});
       seen.push((await settingsIn(tx)).label);
-      return insertTask(tx, "Outer");
+      return insertNote(tx, "Outer");
     });
     expect(seen).toEqual(["Alice Adams", "Bob Brown", "Alice Adams", "Alice Adams"]);
     expect(await titles()).toEqual(["Inner", "Outer"]);
@@ -139,31 +143,31 @@ describe("withTracking inside withTracking", () => {
     "rolls back a failed inner action (thrown or { ok: false }), its changes and its event, and the outer goes on",
     HANG,
     async () => {
-      await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
-        await insertTask(tx, "Outer");
+      await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
+        await insertNote(tx, "Outer");
         await expect(
-          kit.withTracking(bob, "insert", "task Thrown", async (inner) => {
-            await insertTask(inner, "Thrown");
+          kit.withTracking(bob, "insert", "note Thrown", async (inner) => {
+            await insertNote(inner, "Thrown");
             throw new Boom("inner failed");
           }),
         ).rejects.toBeInstanceOf(Boom);
-        const failure = await kit.withTracking(bob, "insert", "task Refused", async (inner) => {
-          await insertTask(inner, "Refused");
+        const failure = await kit.withTracking(bob, "insert", "note Refused", async (inner) => {
+          await insertNote(inner, "Refused");
           return { ok: false as const, reason: "refused" };
         });
         expect(failure).toEqual({ ok: false, reason: "refused" });
         // A statement that fails inside the inner action leaves the outer transaction usable.
         await expect(
-          kit.withTracking(bob, "insert", "task Invalid", (inner) =>
-            inner.execute(sql`insert into tasks (workspace_id, title) values (-1, 'Invalid')`),
+          kit.withTracking(bob, "insert", "note Invalid", (inner) =>
+            inner.execute(sql`insert into notes (team_id, title) values (${workspaceId}, null)`),
           ),
         ).rejects.toThrow();
-        await insertTask(tx, "Outer after");
+        await insertNote(tx, "Outer after");
         return { ok: true as const };
       });
       expect(await titles()).toEqual(["Outer", "Outer after"]);
       const events = await allEvents(t.db);
-      expect(events.map((e) => [e.subject, changedTitles(e)])).toEqual([["task Outer", ["Outer", "Outer after"]]]);
+      expect(events.map((e) => [e.subject, changedTitles(e)])).toEqual([["note Outer", ["Outer", "Outer after"]]]);
     },
   );
 
@@ -172,29 +176,29 @@ describe("withTracking inside withTracking", () => {
     HANG,
     async () => {
       const [first, second] = await t.db
-        .insert(tasks)
+        .insert(notes)
         .values([
-          { workspaceId, title: "First" },
-          { workspaceId, title: "Second" },
+          { teamId: workspaceId, title: "First" },
+          { teamId: workspaceId, title: "Second" },
         ])
         .returning();
       await expect(
-        kit.withTracking(alice, "update", "task First", async (tx) => {
+        kit.withTracking(alice, "update", "note First", async (tx) => {
           await rename(tx, first!.id, "First renamed");
-          await kit.withTracking(bob, "update", "task Second", (inner) => rename(inner, second!.id, "Second renamed"));
+          await kit.withTracking(bob, "update", "note Second", (inner) => rename(inner, second!.id, "Second renamed"));
           throw new Boom("outer failed");
         }),
       ).rejects.toBeInstanceOf(Boom);
-      const failure = await kit.withTracking(alice, "update", "task First", async () => {
-        await kit.withTracking(bob, "update", "task Second", (inner) => rename(inner, second!.id, "Second again"));
+      const failure = await kit.withTracking(alice, "update", "note First", async () => {
+        await kit.withTracking(bob, "update", "note Second", (inner) => rename(inner, second!.id, "Second again"));
         return { ok: false as const };
       });
       expect(failure).toEqual({ ok: false });
       expect(await titles()).toEqual(["First", "Second"]);
       // Only the fixture's own inserts (made outside withTracking) are recorded.
       expect((await allEvents(t.db)).map((e) => [e.subject, e.unattributed])).toEqual([
-        ["task First", true],
-        ["task Second", true],
+        ["note First", true],
+        ["note Second", true],
       ]);
     },
   );
@@ -203,48 +207,48 @@ describe("withTracking inside withTracking", () => {
     "links a cascade: each inner event names the outer's as its parent, and the outer is stored first",
     HANG,
     async () => {
-      const [project] = await t.db.insert(projects).values({ workspaceId, name: "Launch" }).returning();
+      const [folder] = await t.db.insert(folders).values({ id: 9, teamId: workspaceId, name: "Launch" }).returning();
       await kit.withTracking(
         alice,
         "update",
-        "project Launch archived",
+        "folder Launch archived",
         async () => {
           // The outer changes nothing itself: its event still stores, since it has inner actions.
           for (const title of ["One", "Two"]) {
-            await kit.withTracking(alice, "insert", `task ${title}`, (inner) => insertTask(inner, title));
+            await kit.withTracking(alice, "insert", `note ${title}`, (inner) => insertNote(inner, title));
           }
-          await kit.withTracking(alice, "insert", "task Three", async () => {
+          await kit.withTracking(alice, "insert", "note Three", async () => {
             // Two levels deep: the grandchild's parent is the inner action, not the outermost one.
-            return kit.withTracking(alice, "insert", "task Four", (deepest) => insertTask(deepest, "Four"));
+            return kit.withTracking(alice, "insert", "note Four", (deepest) => insertNote(deepest, "Four"));
           });
         },
-        { record: { type: "project", id: String(project!.id) } },
+        { record: { type: "folder", id: String(folder!.id) } },
       );
-      // (The fixture's project, inserted outside withTracking, is an unattributed event of its own.)
+      // (The fixture's folder, inserted outside withTracking, is an unattributed event of its own.)
       const events = (await allEvents(t.db)).filter((e) => !e.unattributed);
       expect(events.map((e) => e.subject)).toEqual([
-        "project Launch archived",
-        "task One",
-        "task Two",
-        "task Three",
-        "task Four",
+        "folder Launch archived",
+        "note One",
+        "note Two",
+        "note Three",
+        "note Four",
       ]);
       const bySubject = new Map(events.map((e) => [e.subject, e]));
-      const outer = bySubject.get("project Launch archived")!;
-      expect(outer).toMatchObject({ recordType: "project", recordId: String(project!.id), changes: [] });
+      const outer = bySubject.get("folder Launch archived")!;
+      expect(outer).toMatchObject({ recordType: "folder", recordId: String(folder!.id), changes: [] });
       expect(outer.metadata).toEqual({});
-      for (const child of ["task One", "task Two", "task Three"]) {
+      for (const child of ["note One", "note Two", "note Three"]) {
         expect(bySubject.get(child)!.metadata).toEqual({ parentEventId: String(outer.id) });
       }
-      expect(bySubject.get("task Four")!.metadata).toEqual({ parentEventId: String(bySubject.get("task Three")!.id) });
+      expect(bySubject.get("note Four")!.metadata).toEqual({ parentEventId: String(bySubject.get("note Three")!.id) });
 
       // The feed reads the same: the outer action's item, and the inner ones pointing at it (once the
       // sequencer has numbered them, as the running app's does).
       await sequenceOnce(t.db);
       const page = await kit.feed(workspaceId, new URLSearchParams());
-      const outerItem = page.items.find((i) => i.subject === "project Launch archived")!;
+      const outerItem = page.items.find((i) => i.subject === "folder Launch archived")!;
       expect(page.items.filter((i) => i.metadata.parentEventId === outerItem.id).map((i) => i.subject)).toEqual(
-        expect.arrayContaining(["task One", "task Two", "task Three"]),
+        expect.arrayContaining(["note One", "note Two", "note Three"]),
       );
     },
   );
@@ -255,7 +259,15 @@ describe("withTracking inside withTracking", () => {
     async () => {
       // Each captured row is a few hundred bytes of JSON; a chunk holds 64 kB.
       const many = (tx: Tx, prefix: string) =>
-        tx.insert(tasks).values(Array.from({ length: 400 }, (_, i) => ({ workspaceId, title: `${prefix} ${i}` })));
+        tx
+          .insert(notes)
+          .values(
+            Array.from({ length: 400 }, (_, i) => ({
+              teamId: workspaceId,
+              title: `${prefix} ${i}`,
+              body: "x".repeat(300),
+            })),
+          );
       await kit.withTracking(alice, "insert", "outer bulk", async (tx) => {
         await many(tx, "outer");
         await kit.withTracking(bob, "insert", "inner bulk", async (inner) => {
@@ -273,51 +285,52 @@ describe("withTracking inside withTracking", () => {
         ["outer bulk", 800, ["outer", "outer again"]],
         ["inner bulk", 400, ["inner"]],
       ]);
+      expect(events.every((e) => JSON.stringify(e.changes).length > 64 * 1024)).toBe(true);
     },
   );
 
   it("runs inner actions started together one after another", HANG, async () => {
-    await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
+    await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
       await Promise.all(
         ["A", "B", "C"].map((title) =>
-          kit.withTracking(bob, "insert", `task ${title}`, (inner) => insertTask(inner, title)),
+          kit.withTracking(bob, "insert", `note ${title}`, (inner) => insertNote(inner, title)),
         ),
       );
-      return insertTask(tx, "Outer");
+      return insertNote(tx, "Outer");
     });
     const events = await allEvents(t.db);
     expect(events.map((e) => [e.subject, changedTitles(e)]).sort()).toEqual([
-      ["task A", ["A"]],
-      ["task B", ["B"]],
-      ["task C", ["C"]],
-      ["task Outer", ["Outer"]],
+      ["note A", ["A"]],
+      ["note B", ["B"]],
+      ["note C", ["C"]],
+      ["note Outer", ["Outer"]],
     ]);
   });
 
   it("waits for the inner actions fn started and left running: they are part of its transaction", HANG, async () => {
-    await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
-      void kit.withTracking(bob, "insert", "task Left running", (inner) => insertTask(inner, "Left running"));
-      return insertTask(tx, "Outer");
+    await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
+      void kit.withTracking(bob, "insert", "note Left running", (inner) => insertNote(inner, "Left running"));
+      return insertNote(tx, "Outer");
     });
     const events = await allEvents(t.db);
-    expect(events.map((e) => e.subject).sort()).toEqual(["task Left running", "task Outer"]);
+    expect(events.map((e) => e.subject).sort()).toEqual(["note Left running", "note Outer"]);
     expect(events[0]!.txId).toBe(events[1]!.txId);
   });
 
   it("starts a transaction of its own when called after the outer one ended", HANG, async () => {
     let release = () => {};
     let later: Promise<unknown> | undefined;
-    await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
+    await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
       // A continuation made inside fn keeps its async context, and runs once the outer has committed.
       later = new Promise<void>((resolve) => {
         release = resolve;
-      }).then(() => kit.withTracking(bob, "insert", "task Later", (inner) => insertTask(inner, "Later")));
-      return insertTask(tx, "Outer");
+      }).then(() => kit.withTracking(bob, "insert", "note Later", (inner) => insertNote(inner, "Later")));
+      return insertNote(tx, "Outer");
     });
     release();
     await later;
     const events = await allEvents(t.db);
-    expect(events.map((e) => e.subject)).toEqual(["task Outer", "task Later"]);
+    expect(events.map((e) => e.subject)).toEqual(["note Outer", "note Later"]);
     expect(events[0]!.txId).not.toBe(events[1]!.txId);
     expect(events[1]!.metadata).toEqual({});
   });
@@ -325,15 +338,15 @@ describe("withTracking inside withTracking", () => {
 
 describe("track: false inside a tracked action", () => {
   it("keeps its changes in the outer's event (they neither vanish nor become unattributed)", HANG, async () => {
-    await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
-      await insertTask(tx, "Outer");
+    await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
+      await insertNote(tx, "Outer");
       await kit.withTracking(
         bob,
         "insert",
         "quiet",
         async (inner) => {
           expect(await settingsIn(inner)).toMatchObject({ label: "Alice Adams", mode: "tracking" });
-          return insertTask(inner, "Quiet");
+          return insertNote(inner, "Quiet");
         },
         { track: false },
       );
@@ -344,17 +357,17 @@ describe("track: false inside a tracked action", () => {
           "insert",
           "quiet",
           async (inner) => {
-            await insertTask(inner, "Quiet failed");
+            await insertNote(inner, "Quiet failed");
             return { ok: false as const };
           },
           { track: false },
         )
         .catch(() => {});
-      return insertTask(tx, "Outer after");
+      return insertNote(tx, "Outer after");
     });
     const events = await allEvents(t.db);
     expect(events.map((e) => [e.subject, e.actorLabel, e.unattributed, changedTitles(e)])).toEqual([
-      ["task Outer", "Alice Adams", false, ["Outer", "Quiet", "Outer after"]],
+      ["note Outer", "Alice Adams", false, ["Outer", "Quiet", "Outer after"]],
     ]);
   });
 
@@ -364,17 +377,17 @@ describe("track: false inside a tracked action", () => {
       "insert",
       "quiet",
       async (tx) => {
-        await insertTask(tx, "Quiet");
-        await kit.withTracking(bob, "insert", "task Tracked", (inner) => insertTask(inner, "Tracked"));
+        await insertNote(tx, "Quiet");
+        await kit.withTracking(bob, "insert", "note Tracked", (inner) => insertNote(inner, "Tracked"));
         expect((await settingsIn(tx)).mode).toBe("skip");
-        return insertTask(tx, "Quiet after");
+        return insertNote(tx, "Quiet after");
       },
       { track: false },
     );
     expect(await titles()).toEqual(["Quiet", "Quiet after", "Tracked"]);
     const events = await allEvents(t.db);
     expect(events.map((e) => [e.subject, e.actorLabel, changedTitles(e)])).toEqual([
-      ["task Tracked", "Bob Brown", ["Tracked"]],
+      ["note Tracked", "Bob Brown", ["Tracked"]],
     ]);
     expect(events[0]!.metadata).toEqual({});
   });
@@ -384,12 +397,12 @@ describe("withTracking in the host's own transaction ({ tx })", () => {
   it("stores the event in it: committed with it, rolled back with it", HANG, async () => {
     const db = t.db as AnyDatabase;
     await db.transaction(async (tx) => {
-      await tx.insert(tasks).values({ workspaceId, title: "Host" });
-      await kit.withTracking(alice, "insert", "task Joined", (inner) => insertTask(inner, "Joined"), { tx });
+      await tx.insert(notes).values({ teamId: workspaceId, title: "Host" });
+      await kit.withTracking(alice, "insert", "note Joined", (inner) => insertNote(inner, "Joined"), { tx });
     });
     await expect(
       db.transaction(async (tx) => {
-        await kit.withTracking(alice, "insert", "task Lost", (inner) => insertTask(inner, "Lost"), { tx });
+        await kit.withTracking(alice, "insert", "note Lost", (inner) => insertNote(inner, "Lost"), { tx });
         throw new Boom("host failed");
       }),
     ).rejects.toBeInstanceOf(Boom);
@@ -397,8 +410,8 @@ describe("withTracking in the host's own transaction ({ tx })", () => {
     const events = await allEvents(t.db);
     // The host's own insert, outside withTracking, is an unattributed change; the joined one is Alice's.
     expect(events.map((e) => [e.subject, e.unattributed, e.actorLabel])).toEqual([
-      ["task Host", true, expect.any(String)],
-      ["task Joined", false, "Alice Adams"],
+      ["note Host", true, expect.any(String)],
+      ["note Joined", false, "Alice Adams"],
     ]);
     expect(changedTitles(events[1]!)).toEqual(["Joined"]);
     expect(events[1]!.txId).toBe(events[0]!.txId);
@@ -411,39 +424,39 @@ describe("withTracking in the host's own transaction ({ tx })", () => {
       const failure = await kit.withTracking(
         alice,
         "insert",
-        "task Refused",
+        "note Refused",
         async (inner) => {
-          await insertTask(inner, "Refused");
+          await insertNote(inner, "Refused");
           return { ok: false as const };
         },
         { tx },
       );
       expect(failure).toEqual({ ok: false });
-      await kit.withTracking(alice, "insert", "task Kept", (inner) => insertTask(inner, "Kept"), { tx });
+      await kit.withTracking(alice, "insert", "note Kept", (inner) => insertNote(inner, "Kept"), { tx });
       expect(await settingsIn(tx as Tx)).toMatchObject({ label: "host script", mode: "" });
     });
     expect(await titles()).toEqual(["Kept"]);
-    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["task Kept"]);
+    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note Kept"]);
   });
 
   it("with track: false, switches capture off for its own part only", HANG, async () => {
     await t.db.transaction(async (tx) => {
-      await tx.insert(tasks).values({ workspaceId, title: "Before" });
-      await kit.withTracking(alice, "insert", "quiet", (inner) => insertTask(inner, "Quiet"), { tx, track: false });
-      await tx.insert(tasks).values({ workspaceId, title: "After" });
+      await tx.insert(notes).values({ teamId: workspaceId, title: "Before" });
+      await kit.withTracking(alice, "insert", "quiet", (inner) => insertNote(inner, "Quiet"), { tx, track: false });
+      await tx.insert(notes).values({ teamId: workspaceId, title: "After" });
     });
     expect(await titles()).toEqual(["After", "Before", "Quiet"]);
     expect((await allEvents(t.db)).map((e) => [e.subject, e.unattributed])).toEqual([
-      ["task Before", true],
-      ["task After", true],
+      ["note Before", true],
+      ["note After", true],
     ]);
   });
 
   it("joins as a nested action when given the transaction of an outer withTracking", HANG, async () => {
-    await kit.withTracking(alice, "insert", "task Outer", async (tx) => {
-      await insertTask(tx, "Outer");
+    await kit.withTracking(alice, "insert", "note Outer", async (tx) => {
+      await insertNote(tx, "Outer");
       await tx.transaction(async (savepoint) => {
-        await kit.withTracking(bob, "insert", "task Inner", (inner) => insertTask(inner, "Inner"), {
+        await kit.withTracking(bob, "insert", "note Inner", (inner) => insertNote(inner, "Inner"), {
           tx: savepoint,
         });
       });
@@ -451,8 +464,8 @@ describe("withTracking in the host's own transaction ({ tx })", () => {
     });
     const events = await allEvents(t.db);
     expect(events.map((e) => [e.subject, e.actorLabel, changedTitles(e)])).toEqual([
-      ["task Outer", "Alice Adams", ["Outer"]],
-      ["task Inner", "Bob Brown", ["Inner"]],
+      ["note Outer", "Alice Adams", ["Outer"]],
+      ["note Inner", "Bob Brown", ["Inner"]],
     ]);
     expect(events[1]!.metadata).toEqual({ parentEventId: String(events[0]!.id) });
   });
@@ -465,21 +478,21 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))("nesting on a pool of one
   });
 
   it("joins the outer transaction instead of waiting for a second connection (it used to deadlock)", HANG, async () => {
-    handle = await openTestDb({ max: 1 });
-    const single = testKit(() => handle.db);
-    await single.withTracking(alice, "insert", "task Outer", async (tx) => {
-      await insertTask(tx, "Outer");
-      await single.withTracking(bob, "insert", "task Inner", (inner) => insertTask(inner, "Inner"));
+    handle = await openTestDb({ database: "kit", max: 1 });
+    const single = fixtureKit(() => handle.db);
+    await single.withTracking(alice, "insert", "note Outer", async (tx) => {
+      await insertNote(tx, "Outer");
+      await single.withTracking(bob, "insert", "note Inner", (inner) => insertNote(inner, "Inner"));
       await single
-        .withTracking(bob, "insert", "task Failed", async (inner) => {
-          await insertTask(inner, "Failed");
+        .withTracking(bob, "insert", "note Failed", async (inner) => {
+          await insertNote(inner, "Failed");
           throw new Boom();
         })
         .catch(() => {});
       return { ok: true as const };
     });
     expect(await titles()).toEqual(["Inner", "Outer"]);
-    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["task Outer", "task Inner"]);
+    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note Outer", "note Inner"]);
     // The connection goes back to the pool clean.
     const [state] = rowsOf<{ tx: string | null; depth: string | null }>(
       await handle.db.execute(

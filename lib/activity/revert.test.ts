@@ -1,50 +1,53 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { comments, projects, type Task, tasks, users } from "@/lib/db/schema";
-import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
+import { allEvents } from "./testing/events";
+import { files, folders, members, notes, remarks } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
+
+type Note = typeof notes.$inferSelect;
 
 let alice: Actor;
-let workspaceId: number;
+const workspaceId = 7;
+const otherWorkspaceId = 8;
+
+const member = async (name: string) => (await t.db.insert(members).values({ name }).returning())[0]!.id;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme");
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: "Alice", workspaceId };
+  alice = { type: "user", id: await member("Alice"), name: "Alice", workspaceId };
 });
 
-const createTask = (title: string) =>
+const createNote = (title: string) =>
   kit.withTracking(
     alice,
     "insert",
-    (task: Task) => `task ${task.title}`,
+    (note: Note) => `note ${note.title}`,
     async (tx) => {
-      const [row] = await tx.insert(tasks).values({ workspaceId, title }).returning();
+      const [row] = await tx.insert(notes).values({ teamId: workspaceId, title }).returning();
       return row!;
     },
   );
 
 const rename = (id: number, title: string) =>
-  kit.withTracking(alice, "update", `task ${title}`, (tx) => tx.update(tasks).set({ title }).where(eq(tasks.id, id)));
+  kit.withTracking(alice, "update", `note ${title}`, (tx) => tx.update(notes).set({ title }).where(eq(notes.id, id)));
 
 const lastEventId = async () => (await allEvents(t.db)).at(-1)!.id;
 const titleOf = async (id: number) =>
-  (await t.db.select({ title: tasks.title }).from(tasks).where(eq(tasks.id, id)))[0]?.title;
+  (await t.db.select({ title: notes.title }).from(notes).where(eq(notes.id, id)))[0]?.title;
 
 describe("asOf", () => {
   it("gives the state at every boundary: before creation, between changes, at a change, after deletion", async () => {
     const at = (iso: string) => new Date(iso);
-    const task = await kit.withTracking(
+    const note = await kit.withTracking(
       alice,
       "insert",
-      "task v1",
+      "note v1",
       async (tx) => {
-        const [row] = await tx.insert(tasks).values({ workspaceId, title: "v1" }).returning();
+        const [row] = await tx.insert(notes).values({ teamId: workspaceId, title: "v1" }).returning();
         return row!;
       },
       { occurredAt: at("2026-01-01T10:00:00Z") },
@@ -52,30 +55,30 @@ describe("asOf", () => {
     await kit.withTracking(
       alice,
       "update",
-      "task v2",
-      (tx) => tx.update(tasks).set({ title: "v2", status: "doing" }).where(eq(tasks.id, task.id)),
+      "note v2",
+      (tx) => tx.update(notes).set({ title: "v2", status: "done" }).where(eq(notes.id, note.id)),
       {
         occurredAt: at("2026-01-02T10:00:00Z"),
       },
     );
-    await kit.withTracking(alice, "delete", "task v2", (tx) => tx.delete(tasks).where(eq(tasks.id, task.id)), {
+    await kit.withTracking(alice, "delete", "note v2", (tx) => tx.delete(notes).where(eq(notes.id, note.id)), {
       occurredAt: at("2026-01-03T10:00:00Z"),
     });
-    const ref = { type: "task", id: String(task.id) };
+    const ref = { type: "note", id: String(note.id) };
     const state = (iso: string) => kit.asOf(ref, at(iso), { workspaceId });
 
     expect(await state("2026-01-01T09:59:59.999Z")).toEqual({ status: "not_yet" });
     expect(await state("2026-01-01T10:00:00Z")).toMatchObject({
       status: "exists",
-      row: { title: "v1", status: "todo" },
+      row: { title: "v1", status: "open" },
     });
     expect(await state("2026-01-02T09:59:59.999Z")).toMatchObject({
       status: "exists",
-      row: { title: "v1", status: "todo" },
+      row: { title: "v1", status: "open" },
     });
     expect(await state("2026-01-02T10:00:00Z")).toMatchObject({
       status: "exists",
-      row: { title: "v2", status: "doing" },
+      row: { title: "v2", status: "done" },
     });
     expect(await state("2026-01-03T09:00:00Z")).toMatchObject({ status: "exists", row: { title: "v2" } });
     expect(await state("2026-01-03T10:00:00Z")).toEqual({ status: "deleted", deletedAt: at("2026-01-03T10:00:00Z") });
@@ -88,31 +91,31 @@ describe("asOf", () => {
 
 describe("revert", () => {
   it("restores the fields an update changed, and is itself tracked and revertible", async () => {
-    const task = await createTask("Fix login");
-    await rename(task.id, "Fix the login redirect");
+    const note = await createNote("Fix login");
+    await rename(note.id, "Fix the login redirect");
     const renamed = await lastEventId();
 
     const result = await kit.revert(alice, renamed);
     expect(result).toMatchObject({ ok: true, data: { revertedEventId: renamed } });
-    expect(await titleOf(task.id)).toBe("Fix login");
+    expect(await titleOf(note.id)).toBe("Fix login");
     const revertEvent = (await allEvents(t.db)).at(-1)!;
     expect(revertEvent).toMatchObject({
       action: "revert",
-      recordType: "task",
-      recordId: String(task.id),
+      recordType: "note",
+      recordId: String(note.id),
       metadata: { revertedEventId: renamed, forced: false },
-      subject: "reverted: task Fix the login redirect",
+      subject: "reverted: note Fix the login redirect",
     });
 
     expect(await kit.revert(alice, revertEvent.id)).toMatchObject({ ok: true });
-    expect(await titleOf(task.id)).toBe("Fix the login redirect");
+    expect(await titleOf(note.id)).toBe("Fix the login redirect");
   });
 
   it("refuses when a field changed since, showing current and intended values, unless forced", async () => {
-    const task = await createTask("One");
-    await rename(task.id, "Two");
+    const note = await createNote("One");
+    await rename(note.id, "Two");
     const event = await lastEventId();
-    await rename(task.id, "Three");
+    await rename(note.id, "Three");
     const before = (await allEvents(t.db)).length;
 
     const refused = await kit.revert(alice, event);
@@ -123,7 +126,7 @@ describe("revert", () => {
         message: expect.stringContaining("title"),
         conflicts: [
           {
-            record: { type: "task", id: String(task.id) },
+            record: { type: "note", id: String(note.id) },
             field: "title",
             current: "Three",
             expected: "Two",
@@ -132,70 +135,70 @@ describe("revert", () => {
         ],
       },
     });
-    expect(await titleOf(task.id)).toBe("Three");
+    expect(await titleOf(note.id)).toBe("Three");
     expect(await allEvents(t.db)).toHaveLength(before);
 
     expect(await kit.revert(alice, event, { force: true })).toMatchObject({ ok: true });
-    expect(await titleOf(task.id)).toBe("One");
+    expect(await titleOf(note.id)).toBe("One");
     expect((await allEvents(t.db)).at(-1)!.metadata).toEqual({ revertedEventId: event, forced: true });
   });
 
   it("recreates a deleted record with its children, and deletes an inserted one", async () => {
-    const [project] = await t.db.insert(projects).values({ workspaceId, name: "P" }).returning();
-    const [task] = await t.db.insert(tasks).values({ workspaceId, projectId: project!.id, title: "Child" }).returning();
-    await t.db.insert(comments).values({ workspaceId, taskId: task!.id, body: "hi" });
-    await kit.withTracking(alice, "delete", "project P", (tx) =>
-      tx.delete(projects).where(eq(projects.id, project!.id)),
-    );
+    await t.db.insert(folders).values({ id: 3, teamId: workspaceId, name: "P" });
+    const [file] = await t.db.insert(files).values({ folderId: 3, teamId: workspaceId, name: "Child" }).returning();
+    await t.db.insert(remarks).values({ fileId: file!.id, teamId: workspaceId, body: "hi" });
+    await kit.withTracking(alice, "delete", "folder P", (tx) => tx.delete(folders).where(eq(folders.id, 3)));
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: true });
-    expect(await t.db.select({ id: projects.id }).from(projects)).toEqual([{ id: project!.id }]);
-    expect(await titleOf(task!.id)).toBe("Child");
-    expect(await t.db.select({ body: comments.body }).from(comments)).toEqual([{ body: "hi" }]);
+    expect(await t.db.select({ id: folders.id }).from(folders)).toEqual([{ id: 3 }]);
+    expect(await t.db.select({ id: files.id, name: files.name }).from(files)).toEqual([
+      { id: file!.id, name: "Child" },
+    ]);
+    expect(await t.db.select({ body: remarks.body, fileId: remarks.fileId }).from(remarks)).toEqual([
+      { body: "hi", fileId: file!.id },
+    ]);
 
-    const created = await createTask("Oops");
+    const created = await createNote("Oops");
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: true });
     expect(await titleOf(created.id)).toBeUndefined();
   });
 
   it("reverts an event that changed one row twice without a spurious conflict", async () => {
-    const task = await createTask("A");
-    await kit.withTracking(alice, "update", "task C", async (tx) => {
-      await tx.update(tasks).set({ title: "B" }).where(eq(tasks.id, task.id));
-      await tx.update(tasks).set({ title: "C" }).where(eq(tasks.id, task.id));
+    const note = await createNote("A");
+    await kit.withTracking(alice, "update", "note C", async (tx) => {
+      await tx.update(notes).set({ title: "B" }).where(eq(notes.id, note.id));
+      await tx.update(notes).set({ title: "C" }).where(eq(notes.id, note.id));
     });
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: true });
-    expect(await titleOf(task.id)).toBe("A");
+    expect(await titleOf(note.id)).toBe("A");
   });
 
   it("of two reverts of the same change, the second finds it already undone", async () => {
-    const task = await createTask("A");
-    await rename(task.id, "B");
+    const note = await createNote("A");
+    await rename(note.id, "B");
     const event = await lastEventId();
     const results = await Promise.all([kit.revert(alice, event), kit.revert(alice, event)]);
     expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
     expect(results.find((r) => !r.ok)).toMatchObject({ error: { code: "conflict" } });
-    expect(await titleOf(task.id)).toBe("A");
+    expect(await titleOf(note.id)).toBe("A");
   });
 
   it("never reverts a change to another workspace's record", async () => {
-    const other = await createWorkspace(t.db, "Globex");
-    const [foreign] = await t.db.insert(tasks).values({ workspaceId: other.workspace.id, title: "Theirs" }).returning();
-    // A buggy action of Acme's changed Globex's task: the log has it, but a revert must not touch it.
-    await kit.withTracking(alice, "update", "task Theirs", (tx) =>
-      tx.update(tasks).set({ title: "Changed by Acme" }).where(eq(tasks.id, foreign!.id)),
+    const [foreign] = await t.db.insert(notes).values({ teamId: otherWorkspaceId, title: "Theirs" }).returning();
+    // A buggy action of one team's changed another team's note: the log has it, but a revert must not touch it.
+    await kit.withTracking(alice, "update", "note Theirs", (tx) =>
+      tx.update(notes).set({ title: "Changed by Acme" }).where(eq(notes.id, foreign!.id)),
     );
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(await titleOf(foreign!.id)).toBe("Changed by Acme");
   });
 
   it("refuses an event of another workspace, or one that changed nothing", async () => {
-    const task = await createTask("Mine");
+    const note = await createNote("Mine");
     const event = await lastEventId();
-    const other = await createWorkspace(t.db, "Globex");
-    const carol: Actor = { type: "user", id: other.members[0]!.id, name: "Carol", workspaceId: other.workspace.id };
+    const carol: Actor = { type: "user", id: await member("Carol"), name: "Carol", workspaceId: otherWorkspaceId };
     expect(await kit.revert(carol, event)).toMatchObject({ ok: false, error: { code: "not_found" } });
     await kit.withTracking(alice, "insert", "a note", async () => ({ ok: true }), {
-      record: { type: "task", id: String(task.id) },
+      record: { type: "note", id: String(note.id) },
     });
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({
       ok: false,
@@ -207,70 +210,80 @@ describe("revert", () => {
 describe("revert: what cannot or need not be undone", () => {
   const eventCount = async () => (await allEvents(t.db)).length;
 
-  it("refuses to restore a comment whose task was deleted since, naming the task and the event to revert first", async () => {
-    const task = await createTask("Parent");
-    const [comment] = await kit.withTracking(alice, "insert", "comment hi", (tx) =>
-      tx.insert(comments).values({ workspaceId, taskId: task.id, body: "hi" }).returning(),
+  it("refuses to restore a file whose folder was deleted since, naming the folder and the event to revert first", async () => {
+    const folder = await kit.withTracking(alice, "insert", "folder Parent", async (tx) => {
+      const [row] = await tx.insert(folders).values({ id: 5, teamId: workspaceId, name: "Parent" }).returning();
+      return row!;
+    });
+    const [file] = await kit.withTracking(alice, "insert", "file hi", (tx) =>
+      tx.insert(files).values({ folderId: folder.id, teamId: workspaceId, name: "hi" }).returning(),
     );
-    await kit.withTracking(alice, "delete", "comment hi", (tx) =>
-      tx.delete(comments).where(eq(comments.id, comment!.id)),
+    await kit.withTracking(alice, "delete", "file hi", (tx) => tx.delete(files).where(eq(files.id, file!.id)));
+    const fileDeleted = await lastEventId();
+    await kit.withTracking(alice, "delete", "folder Parent", (tx) =>
+      tx.delete(folders).where(eq(folders.id, folder.id)),
     );
-    const commentDeleted = await lastEventId();
-    await kit.withTracking(alice, "delete", "task Parent", (tx) => tx.delete(tasks).where(eq(tasks.id, task.id)));
-    const taskDeleted = await lastEventId();
+    const folderDeleted = await lastEventId();
     const before = await eventCount();
 
-    expect(await kit.revert(alice, commentDeleted)).toEqual({
+    expect(await kit.revert(alice, fileDeleted)).toEqual({
       ok: false,
       error: {
         code: "parent_missing",
-        message: `comment:${comment!.id} cannot be restored: its task (task:${task.id}) was deleted. Revert that first (event ${taskDeleted}).`,
-        blockedBy: { record: { type: "task", id: String(task.id) }, tracked: true, eventId: taskDeleted },
+        message: `file:${file!.id} cannot be restored: its folder (folder:${folder.id}) was deleted. Revert that first (event ${folderDeleted}).`,
+        blockedBy: { record: { type: "folder", id: String(folder.id) }, tracked: true, eventId: folderDeleted },
       },
     });
     // Forcing does not get past it either; nothing was written.
-    expect(await kit.revert(alice, commentDeleted, { force: true })).toMatchObject({
+    expect(await kit.revert(alice, fileDeleted, { force: true })).toMatchObject({
       ok: false,
       error: { code: "parent_missing" },
     });
     expect(await eventCount()).toBe(before);
-    expect(await t.db.select().from(comments)).toEqual([]);
+    expect(await t.db.select().from(files)).toEqual([]);
 
     // In the order it asks for, both come back.
-    expect(await kit.revert(alice, taskDeleted)).toMatchObject({ ok: true });
-    expect(await kit.revert(alice, commentDeleted)).toMatchObject({ ok: true });
-    expect(await t.db.select({ body: comments.body, taskId: comments.taskId }).from(comments)).toEqual([
-      { body: "hi", taskId: task.id },
+    expect(await kit.revert(alice, folderDeleted)).toMatchObject({ ok: true });
+    expect(await kit.revert(alice, fileDeleted)).toMatchObject({ ok: true });
+    expect(await t.db.select({ name: files.name, folderId: files.folderId }).from(files)).toEqual([
+      { name: "hi", folderId: folder.id },
     ]);
   });
 
   it("refuses to point a field back at a row of an untracked table that is gone", async () => {
-    const other = await createWorkspace(t.db, "Initech", ["member", "member"]);
-    const [bob, dan] = other.members.map((m) => m.id);
-    const task = await createTask("Assigned");
-    await t.db.update(tasks).set({ assigneeId: bob! }).where(eq(tasks.id, task.id));
-    await kit.withTracking(alice, "update", "task Assigned", (tx) =>
-      tx.update(tasks).set({ assigneeId: dan! }).where(eq(tasks.id, task.id)),
+    const [bob, dan] = [await member("Bob"), await member("Dan")];
+    await t.db.insert(folders).values({ id: 6, teamId: workspaceId, name: "F" });
+    const [file] = await t.db.insert(files).values({ folderId: 6, teamId: workspaceId, name: "f" }).returning();
+    const remark = await kit.withTracking(alice, "insert", "remark Assigned", async (tx) => {
+      const [row] = await tx
+        .insert(remarks)
+        .values({ fileId: file!.id, teamId: workspaceId, body: "Assigned" })
+        .returning();
+      return row!;
+    });
+    await t.db.update(remarks).set({ authorId: bob }).where(eq(remarks.id, remark.id));
+    await kit.withTracking(alice, "update", "remark Assigned", (tx) =>
+      tx.update(remarks).set({ authorId: dan }).where(eq(remarks.id, remark.id)),
     );
     const reassigned = await lastEventId();
-    await t.db.delete(users).where(eq(users.id, bob!));
+    await t.db.delete(members).where(eq(members.id, bob));
     const before = await eventCount();
 
     const refused = await kit.revert(alice, reassigned);
     expect(refused).toMatchObject({
       ok: false,
-      error: { code: "parent_missing", blockedBy: { record: { type: "users", id: String(bob) }, tracked: false } },
+      error: { code: "parent_missing", blockedBy: { record: { type: "members", id: String(bob) }, tracked: false } },
     });
     expect(refused.ok || refused.error.message).toBe(
-      `task:${task.id} cannot be restored: the row of users it refers to (${bob}) no longer exists.`,
+      `remark:${remark.id} cannot be restored: the row of members it refers to (${bob}) no longer exists.`,
     );
     expect(await eventCount()).toBe(before);
   });
 
   it("refuses to revert an insert whose row is already gone, and stores nothing, however often it is asked", async () => {
-    const task = await createTask("Gone");
+    const note = await createNote("Gone");
     const inserted = await lastEventId();
-    await kit.withTracking(alice, "delete", "task Gone", (tx) => tx.delete(tasks).where(eq(tasks.id, task.id)));
+    await kit.withTracking(alice, "delete", "note Gone", (tx) => tx.delete(notes).where(eq(notes.id, note.id)));
     const before = await eventCount();
     for (let click = 0; click < 2; click++) {
       expect(await kit.revert(alice, inserted)).toEqual({

@@ -1,14 +1,15 @@
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Task, tasks } from "@/lib/db/schema";
-import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb, truncateAll } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
+import { allEvents } from "./testing/events";
+import { members, notes } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
+const workspaceId = 7;
 
 type Outcome = "commit" | "throw" | "fail";
 type Step =
@@ -24,6 +25,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), pick: fc.nat(), outcome }),
 );
 
+type Note = typeof notes.$inferSelect;
+
 class Boom extends Error {}
 
 describe("property: the events are exactly the committed mutations", () => {
@@ -31,8 +34,8 @@ describe("property: the events are exactly the committed mutations", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 15 }), async (steps) => {
         await truncateAll(t.db);
-        const { workspace, members } = await createWorkspace(t.db, "Acme");
-        const actor: Actor = { type: "user", id: members[0]!.id, name: "Alice", workspaceId: workspace.id };
+        const [member] = await t.db.insert(members).values({ name: "Alice" }).returning();
+        const actor: Actor = { type: "user", id: member!.id, name: "Alice", workspaceId };
         // The model: what should exist, and which events should have been stored.
         const model = new Map<number, string>();
         const expected: string[] = [];
@@ -43,12 +46,12 @@ describe("property: the events are exactly the committed mutations", () => {
           const id = s.kind === "insert" ? undefined : ids[s.pick % ids.length]!;
           const titleBefore = id === undefined ? undefined : model.get(id);
           const run = kit.withTracking(actor, s.kind, `step ${expected.length}`, async (tx) => {
-            let row: Task | undefined;
+            let row: Note | undefined;
             if (s.kind === "insert")
-              [row] = await tx.insert(tasks).values({ workspaceId: workspace.id, title: s.title }).returning();
+              [row] = await tx.insert(notes).values({ teamId: workspaceId, title: s.title }).returning();
             if (s.kind === "update")
-              [row] = await tx.update(tasks).set({ title: s.title }).where(eq(tasks.id, id!)).returning();
-            if (s.kind === "delete") [row] = await tx.delete(tasks).where(eq(tasks.id, id!)).returning();
+              [row] = await tx.update(notes).set({ title: s.title }).where(eq(notes.id, id!)).returning();
+            if (s.kind === "delete") [row] = await tx.delete(notes).where(eq(notes.id, id!)).returning();
             if (s.outcome === "throw") throw new Boom();
             if (s.outcome === "fail") return { ok: false as const };
             return row!;
@@ -62,15 +65,15 @@ describe("property: the events are exactly the committed mutations", () => {
             expect(result).toEqual({ ok: false });
             continue;
           }
-          const row = result as Task;
+          const row = result as Note;
           if (s.kind === "delete") model.delete(row.id);
           else model.set(row.id, row.title);
           // An update to the same title changes nothing, and stores nothing.
           if (s.kind !== "update" || titleBefore !== s.title)
-            expected.push(`${s.kind} task:${row.id} ${s.kind === "delete" ? "" : row.title}`);
+            expected.push(`${s.kind} note:${row.id} ${s.kind === "delete" ? "" : row.title}`);
         }
 
-        const rows = await t.db.select({ id: tasks.id, title: tasks.title }).from(tasks);
+        const rows = await t.db.select({ id: notes.id, title: notes.title }).from(notes);
         expect(new Map(rows.map((r) => [r.id, r.title]))).toEqual(model);
         const events = await allEvents(t.db);
         expect(events.filter((e) => e.unattributed)).toEqual([]);

@@ -1,42 +1,43 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { projects, type Task, tasks } from "@/lib/db/schema";
-import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
 import { activityEvents } from "./schema";
+import { allEvents } from "./testing/events";
+import { folders, members, notes } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 
-const t = setupTestDb();
-const kit = testKit(() => t.db);
+const t = setupTestDb({ database: "kit" });
+const kit = fixtureKit(() => t.db);
+
+type Note = typeof notes.$inferSelect;
 
 let alice: Actor & { type: "user" };
-let workspaceId: number;
+const workspaceId = 7;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin", "member"]);
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: "Alice Adams", workspaceId };
+  const [member] = await t.db.insert(members).values({ name: "Alice Adams" }).returning();
+  alice = { type: "user", id: member!.id, name: "Alice Adams", workspaceId };
 });
 
-const insertTask = (title: string, extra: Partial<typeof tasks.$inferInsert> = {}) =>
+const insertNote = (title: string, extra: Partial<typeof notes.$inferInsert> = {}) =>
   kit.withTracking(
     alice,
     "insert",
-    (task: Task) => `task ${task.title}`,
+    (note: Note) => `note ${note.title}`,
     async (tx) => {
-      const [task] = await tx
-        .insert(tasks)
-        .values({ workspaceId, title, ...extra })
+      const [note] = await tx
+        .insert(notes)
+        .values({ teamId: workspaceId, title, ...extra })
         .returning();
-      return task!;
+      return note!;
     },
   );
 
 describe("withTracking: the event exists if and only if the mutation committed", () => {
   it("stores one event with the actor, the subject, the record and the full inserted row", async () => {
-    const task = await insertTask("Fix login");
+    const note = await insertNote("Fix login");
     const [event, ...rest] = await allEvents(t.db);
     expect(rest).toEqual([]);
     expect(event).toMatchObject({
@@ -45,35 +46,35 @@ describe("withTracking: the event exists if and only if the mutation committed",
       actorId: String(alice.id),
       actorLabel: "Alice Adams",
       action: "insert",
-      subject: "task Fix login",
-      recordType: "task",
-      recordId: String(task.id),
+      subject: "note Fix login",
+      recordType: "note",
+      recordId: String(note.id),
       unattributed: false,
       refs: [],
     });
     expect(event!.changes).toEqual([
       {
-        type: "task",
-        id: String(task.id),
+        type: "note",
+        id: String(note.id),
         op: "insert",
-        row: expect.objectContaining({ id: task.id, title: "Fix login", status: "todo", workspace_id: workspaceId }),
+        row: expect.objectContaining({ id: note.id, title: "Fix login", status: "open", team_id: workspaceId }),
       },
     ]);
   });
 
   it("stores only the changed fields of an update, and nothing for an update that changes nothing", async () => {
-    const task = await insertTask("Fix login");
-    await kit.withTracking(alice, "update", "task Fix login redirect", (tx) =>
+    const note = await insertNote("Fix login");
+    await kit.withTracking(alice, "update", "note Fix login redirect", (tx) =>
       tx
-        .update(tasks)
-        .set({ title: "Fix login redirect", status: "doing", updatedAt: sql`now() + interval '1 second'` })
-        .where(eq(tasks.id, task.id)),
+        .update(notes)
+        .set({ title: "Fix login redirect", status: "done", updatedAt: sql`now() + interval '1 second'` })
+        .where(eq(notes.id, note.id)),
     );
-    const same = await kit.withTracking(alice, "update", "task Fix login redirect", async (tx) => {
+    const same = await kit.withTracking(alice, "update", "note Fix login redirect", async (tx) => {
       await tx
-        .update(tasks)
+        .update(notes)
         .set({ title: "Fix login redirect", updatedAt: sql`now() + interval '2 seconds'` })
-        .where(eq(tasks.id, task.id));
+        .where(eq(notes.id, note.id));
       return "unchanged";
     });
     expect(same).toBe("unchanged");
@@ -81,44 +82,44 @@ describe("withTracking: the event exists if and only if the mutation committed",
     expect(events.map((e) => e.action)).toEqual(["insert", "update"]);
     expect(events[1]!.changes).toEqual([
       {
-        type: "task",
-        id: String(task.id),
+        type: "note",
+        id: String(note.id),
         op: "update",
-        changes: { title: ["Fix login", "Fix login redirect"], status: ["todo", "doing"] },
+        changes: { title: ["Fix login", "Fix login redirect"], status: ["open", "done"] },
       },
     ]);
   });
 
   it("stores the full row of a delete", async () => {
-    const task = await insertTask("Doomed");
-    await kit.withTracking(alice, "delete", "task Doomed", (tx) => tx.delete(tasks).where(eq(tasks.id, task.id)));
+    const note = await insertNote("Doomed");
+    await kit.withTracking(alice, "delete", "note Doomed", (tx) => tx.delete(notes).where(eq(notes.id, note.id)));
     const [, event] = await allEvents(t.db);
-    expect(event).toMatchObject({ action: "delete", recordType: "task", recordId: String(task.id) });
+    expect(event).toMatchObject({ action: "delete", recordType: "note", recordId: String(note.id) });
     expect(event!.changes).toEqual([
-      { type: "task", id: String(task.id), op: "delete", row: expect.objectContaining({ title: "Doomed" }) },
+      { type: "note", id: String(note.id), op: "delete", row: expect.objectContaining({ title: "Doomed" }) },
     ]);
   });
 
   it("rolls back and propagates when fn throws: no mutation, no event", async () => {
     const boom = new Error("boom");
     await expect(
-      kit.withTracking(alice, "insert", "task x", async (tx) => {
-        await tx.insert(tasks).values({ workspaceId, title: "Half done" });
+      kit.withTracking(alice, "insert", "note x", async (tx) => {
+        await tx.insert(notes).values({ teamId: workspaceId, title: "Half done" });
         throw boom;
       }),
     ).rejects.toBe(boom);
-    expect(await t.db.select().from(tasks)).toEqual([]);
+    expect(await t.db.select().from(notes)).toEqual([]);
     expect(await allEvents(t.db)).toEqual([]);
   });
 
   it("rolls back and returns a failure result unchanged", async () => {
     const failure = { ok: false as const, error: { code: "conflict", message: "nope" } };
-    const result = await kit.withTracking(alice, "insert", "task x", async (tx) => {
-      await tx.insert(tasks).values({ workspaceId, title: "Half done" });
+    const result = await kit.withTracking(alice, "insert", "note x", async (tx) => {
+      await tx.insert(notes).values({ teamId: workspaceId, title: "Half done" });
       return failure;
     });
     expect(result).toBe(failure);
-    expect(await t.db.select().from(tasks)).toEqual([]);
+    expect(await t.db.select().from(notes)).toEqual([]);
     expect(await allEvents(t.db)).toEqual([]);
   });
 
@@ -131,11 +132,11 @@ describe("withTracking: the event exists if and only if the mutation committed",
       sql`CREATE TRIGGER test_fail_event BEFORE INSERT ON activity_events FOR EACH ROW EXECUTE FUNCTION test_fail_event()`,
     );
     try {
-      const error = await insertTask("Never stored").catch((e: unknown) => e);
+      const error = await insertNote("Never stored").catch((e: unknown) => e);
       // drizzle wraps a failed query of its own (the generic runner); the pipelined runner sends the
       // kit's statements itself and reports the driver's error.
       expect(`${error} ${(error as Error).cause}`).toMatch(/event store unavailable/);
-      expect(await t.db.select().from(tasks)).toEqual([]);
+      expect(await t.db.select().from(notes)).toEqual([]);
     } finally {
       await t.db.execute(sql`DROP TRIGGER test_fail_event ON activity_events`);
     }
@@ -145,45 +146,45 @@ describe("withTracking: the event exists if and only if the mutation committed",
 
 describe("actions and metadata", () => {
   it("requires the verb's metadata, at compile time and at run time", async () => {
-    const task = await insertTask("Fix login");
-    const cancel = (tx: Parameters<Parameters<typeof kit.withTracking>[3]>[0]) =>
-      tx.update(tasks).set({ status: "cancelled" }).where(eq(tasks.id, task.id));
+    const note = await insertNote("Fix login");
+    const close = (tx: Parameters<Parameters<typeof kit.withTracking>[3]>[0]) =>
+      tx.update(notes).set({ status: "closed" }).where(eq(notes.id, note.id));
 
-    // @ts-expect-error: task.cancelled requires { reason }
-    await expect(kit.withTracking(alice, "task.cancelled", "task Fix login", cancel)).rejects.toBeInstanceOf(
+    // @ts-expect-error: note.closed requires { reason }
+    await expect(kit.withTracking(alice, "note.closed", "note Fix login", close)).rejects.toBeInstanceOf(
       ActivityError,
     );
     await expect(
       // @ts-expect-error: the reason must be a string
-      kit.withTracking(alice, "task.cancelled", "task Fix login", cancel, { metadata: { reason: 42 } }),
+      kit.withTracking(alice, "note.closed", "note Fix login", close, { metadata: { reason: 42 } }),
     ).rejects.toThrow(/reason/);
     // @ts-expect-error: a misspelled verb
-    await expect(kit.withTracking(alice, "task.canceled", "task Fix login", cancel)).rejects.toThrow(/catalogue/);
-    expect(await t.db.select({ status: tasks.status }).from(tasks)).toEqual([{ status: "todo" }]);
+    await expect(kit.withTracking(alice, "note.close", "note Fix login", close)).rejects.toThrow(/catalogue/);
+    expect(await t.db.select({ status: notes.status }).from(notes)).toEqual([{ status: "open" }]);
 
-    await kit.withTracking(alice, "task.cancelled", "task Fix login", cancel, {
+    await kit.withTracking(alice, "note.closed", "note Fix login", close, {
       metadata: { reason: "  Duplicate of #3 " },
     });
     const events = await allEvents(t.db);
-    expect(events.map((e) => e.action)).toEqual(["insert", "task.cancelled"]);
+    expect(events.map((e) => e.action)).toEqual(["insert", "note.closed"]);
     expect(events[1]!.metadata).toEqual({ reason: "Duplicate of #3" });
     expect(events[1]!.changes).toEqual([
-      { type: "task", id: String(task.id), op: "update", changes: { status: ["todo", "cancelled"] } },
+      { type: "note", id: String(note.id), op: "update", changes: { status: ["open", "closed"] } },
     ]);
   });
 
   it("takes an explicit record reference and related records", async () => {
-    const [project] = await t.db.insert(projects).values({ workspaceId, name: "Launch" }).returning();
-    const task = await insertTask("Announce");
+    const [folder] = await t.db.insert(folders).values({ id: 12, teamId: workspaceId, name: "Launch" }).returning();
+    const note = await insertNote("Announce");
     await kit.withTracking(
       alice,
       "update",
       "announced the launch",
-      (tx) => tx.update(tasks).set({ status: "done" }).where(eq(tasks.id, task.id)),
+      (tx) => tx.update(notes).set({ status: "done" }).where(eq(notes.id, note.id)),
       {
-        record: { type: "project", id: String(project!.id) },
+        record: { type: "folder", id: String(folder!.id) },
         related: [
-          { type: "task", id: String(task.id) },
+          { type: "note", id: String(note.id) },
           { type: "user", id: "9" },
         ],
         metadata: { comment: "by mail" },
@@ -191,13 +192,13 @@ describe("actions and metadata", () => {
     );
     const [event] = await t.db.select().from(activityEvents).where(eq(activityEvents.subject, "announced the launch"));
     expect(event).toMatchObject({
-      recordType: "project",
-      recordId: String(project!.id),
+      recordType: "folder",
+      recordId: String(folder!.id),
       related: [
-        { type: "task", id: String(task.id) },
+        { type: "note", id: String(note.id) },
         { type: "user", id: "9" },
       ],
-      refs: [`task:${task.id}`, "user:9"],
+      refs: [`note:${note.id}`, "user:9"],
       metadata: { comment: "by mail" },
     });
   });
@@ -208,25 +209,25 @@ describe("actions and metadata", () => {
       "insert",
       "untracked",
       async (tx) => {
-        await tx.insert(tasks).values({ workspaceId, title: "Quiet" });
+        await tx.insert(notes).values({ teamId: workspaceId, title: "Quiet" });
         return "done";
       },
       { track: false },
     );
     expect(result).toBe("done");
-    expect(await t.db.select({ title: tasks.title }).from(tasks)).toEqual([{ title: "Quiet" }]);
+    expect(await t.db.select({ title: notes.title }).from(notes)).toEqual([{ title: "Quiet" }]);
     expect(await allEvents(t.db)).toEqual([]);
     const failure = await kit.withTracking(
       alice,
       "insert",
       "untracked",
       async (tx) => {
-        await tx.insert(tasks).values({ workspaceId, title: "Rolled back" });
+        await tx.insert(notes).values({ teamId: workspaceId, title: "Rolled back" });
         return { ok: false as const };
       },
       { track: false },
     );
     expect(failure).toEqual({ ok: false });
-    expect(await t.db.select({ title: tasks.title }).from(tasks)).toEqual([{ title: "Quiet" }]);
+    expect(await t.db.select({ title: notes.title }).from(notes)).toEqual([{ title: "Quiet" }]);
   });
 });

@@ -1,12 +1,12 @@
 import { eq, sql, TransactionRollbackError } from "drizzle-orm";
 import { npmVersion as drizzleVersion } from "drizzle-orm/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type DbHandle, rowsOf } from "@/lib/db/client";
-import { tasks } from "@/lib/db/schema";
-import { allEvents, testKit } from "@/test/activity";
-import { openTestDb, setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
+import { type DbHandle, openTestDb, setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
+import { rowsOf } from "./rows";
+import { allEvents } from "./testing/events";
+import { members, notes } from "./testing/schema";
+import { fixtureKit } from "./testing/tables";
 import {
   PIPELINED_DRIZZLE_RANGE,
   pipelinedRunnerObstacle,
@@ -14,19 +14,18 @@ import {
   transactionRunner,
 } from "./transaction";
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 const onServer = Boolean(process.env.TEST_DATABASE_URL);
 
 let alice: Actor & { type: "user" };
-let workspaceId: number;
+const workspaceId = 7;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin"]);
-  workspaceId = workspace.id;
-  alice = { type: "user", id: members[0]!.id, name: "Alice Adams", workspaceId };
+  const [member] = await t.db.insert(members).values({ name: "Alice Adams" }).returning();
+  alice = { type: "user", id: member!.id, name: "Alice Adams", workspaceId };
 });
 
-const titles = async () => (await t.db.select({ title: tasks.title }).from(tasks)).map((r) => r.title).sort();
+const titles = async () => (await t.db.select({ title: notes.title }).from(notes)).map((r) => r.title).sort();
 
 describe("the transaction withTracking runs in", () => {
   it("is the pipelined runner on postgres.js (server) and drizzle's own transaction elsewhere (PGlite)", () => {
@@ -34,17 +33,17 @@ describe("the transaction withTracking runs in", () => {
   });
 
   it("gives fn nested transactions: a failed one takes back its own changes only", async () => {
-    const kit = testKit(() => t.db);
-    await kit.withTracking(alice, "insert", "task Kept", async (tx) => {
-      const [kept] = await tx.insert(tasks).values({ workspaceId, title: "Kept" }).returning();
+    const kit = fixtureKit(() => t.db);
+    await kit.withTracking(alice, "insert", "note Kept", async (tx) => {
+      const [kept] = await tx.insert(notes).values({ teamId: workspaceId, title: "Kept" }).returning();
       await tx
         .transaction(async (inner) => {
-          await inner.insert(tasks).values({ workspaceId, title: "Taken back" });
+          await inner.insert(notes).values({ teamId: workspaceId, title: "Taken back" });
           throw new Error("inner failure");
         })
         .catch(() => {});
       await tx.transaction(async (inner) => {
-        await inner.insert(tasks).values({ workspaceId, title: "Nested and kept" });
+        await inner.insert(notes).values({ teamId: workspaceId, title: "Nested and kept" });
       });
       return kept!;
     });
@@ -73,28 +72,28 @@ describe.runIf(onServer)("pipelined runner (server only): drizzle's private fiel
   });
 
   it("hands fn a working drizzle transaction: query builder, savepoints, tx.rollback()", async () => {
-    const kit = testKit(() => t.db);
-    await kit.withTracking(alice, "insert", "task Built", async (tx) => {
-      const [task] = await tx.insert(tasks).values({ workspaceId, title: "Built" }).returning();
-      const [read] = await tx.select().from(tasks).where(eq(tasks.id, task!.id));
+    const kit = fixtureKit(() => t.db);
+    await kit.withTracking(alice, "insert", "note Built", async (tx) => {
+      const [note] = await tx.insert(notes).values({ teamId: workspaceId, title: "Built" }).returning();
+      const [read] = await tx.select().from(notes).where(eq(notes.id, note!.id));
       expect(read?.title).toBe("Built");
       await tx
         .transaction(async (inner) => {
-          await inner.insert(tasks).values({ workspaceId, title: "Rolled back by tx.rollback()" });
+          await inner.insert(notes).values({ teamId: workspaceId, title: "Rolled back by tx.rollback()" });
           inner.rollback();
         })
         .catch((error: unknown) => expect(error).toBeInstanceOf(TransactionRollbackError));
-      return task!;
+      return note!;
     });
     expect(await titles()).toEqual(["Built"]);
     await expect(
-      kit.withTracking(alice, "insert", "task Never", async (tx) => {
-        await tx.insert(tasks).values({ workspaceId, title: "Never" });
+      kit.withTracking(alice, "insert", "note Never", async (tx) => {
+        await tx.insert(notes).values({ teamId: workspaceId, title: "Never" });
         tx.rollback();
       }),
     ).rejects.toThrow(/rollback/i);
     expect(await titles()).toEqual(["Built"]);
-    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["task Built"]);
+    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note Built"]);
   });
 });
 
@@ -104,11 +103,11 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
     await handle?.close();
   });
 
-  const insertOn = (kit: ReturnType<typeof testKit>, title: string, fail?: Error) =>
-    kit.withTracking(alice, "insert", `task ${title}`, async (tx) => {
-      const [task] = await tx.insert(tasks).values({ workspaceId, title }).returning();
+  const insertOn = (kit: ReturnType<typeof fixtureKit>, title: string, fail?: Error) =>
+    kit.withTracking(alice, "insert", `note ${title}`, async (tx) => {
+      const [note] = await tx.insert(notes).values({ teamId: workspaceId, title }).returning();
       if (fail) throw fail;
-      return task!;
+      return note!;
     });
 
   /** The connection's state as the next user of the pool finds it. */
@@ -122,8 +121,8 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
   };
 
   it("hands the connection back clean after fn throws and after the event store fails", async () => {
-    handle = await openTestDb({ max: 1 });
-    const kit = testKit(() => handle.db);
+    handle = await openTestDb({ database: "kit", max: 1 });
+    const kit = fixtureKit(() => handle.db);
     await expect(insertOn(kit, "Thrown", new Error("fn failed"))).rejects.toThrow("fn failed");
     expect(await connectionState()).toEqual({ tx: null, mode: "" });
 
@@ -144,7 +143,7 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
 
     await insertOn(kit, "Stored");
     expect(await titles()).toEqual(["Stored"]);
-    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["task Stored"]);
+    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note Stored"]);
   });
 
   it("prepares its statements once per connection, and none with prepare: false (PgBouncer)", async () => {
@@ -152,13 +151,13 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
       rowsOf<{ statement: string }>(await handle.db.execute(sql`select statement from pg_prepared_statements`)).map(
         (r) => r.statement,
       );
-    handle = await openTestDb({ max: 1 });
+    handle = await openTestDb({ database: "kit", max: 1 });
     await insertOn(
-      testKit(() => handle.db),
+      fixtureKit(() => handle.db),
       "Prepared",
     );
     await insertOn(
-      testKit(() => handle.db),
+      fixtureKit(() => handle.db),
       "Prepared again",
     );
     const statements = await prepared();
@@ -166,9 +165,9 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
     expect(statements.filter((s) => s.includes("set_config('activity.mode', 'tracking'"))).toHaveLength(1);
     await handle.close();
 
-    handle = await openTestDb({ max: 1, prepare: false });
+    handle = await openTestDb({ database: "kit", max: 1, prepare: false });
     await insertOn(
-      testKit(() => handle.db),
+      fixtureKit(() => handle.db),
       "Unprepared",
     );
     expect(await prepared()).toEqual([]);

@@ -1,22 +1,22 @@
 import { notFound } from "next/navigation";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { setupTestDb } from "@/test/db";
-import { createWorkspace } from "@/test/fixtures";
-import { createActivityKit, type ActivityViewer } from "../index";
 import { ActivityError } from "../errors";
+import { type ActivityViewer, createActivityKit } from "../index";
+import { members } from "../testing/schema";
+import { fixtureCatalogue, fixtureTables } from "../testing/tables";
 import { createAuditRoute, createExportRoute, createFeedRoute, createStreamRoute } from "./index";
 
 // `connection()` needs the request scope of a running Next server; everything else here is real.
 vi.mock("next/server", async (original) => ({ ...(await original<object>()), connection: async () => undefined }));
 
-const t = setupTestDb();
+const t = setupTestDb({ database: "kit" });
 let viewer: () => Promise<ActivityViewer | null>;
 const kit = createActivityKit({
   db: () => t.db,
-  catalogue,
-  tables: trackedTables,
-  secret: "test-secret-of-some-length",
+  catalogue: fixtureCatalogue,
+  tables: fixtureTables,
+  secret: "fixture-secret-of-some-length",
   viewer: () => viewer(),
 });
 const routes = {
@@ -30,10 +30,11 @@ let member: ActivityViewer;
 let admin: ActivityViewer;
 
 beforeEach(async () => {
-  const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin", "member"]);
-  const actor = (i: number) => ({ type: "user", id: members[i]!.id, name: "x", workspaceId: workspace.id }) as const;
-  admin = { actor: actor(0), workspaceId: workspace.id, canAudit: true };
-  member = { actor: actor(1), workspaceId: workspace.id, canAudit: false };
+  const workspaceId = 7;
+  const people = await t.db.insert(members).values([{ name: "Acme admin" }, { name: "Acme member" }]).returning();
+  const actor = (i: number) => ({ type: "user", id: people[i]!.id, name: "x", workspaceId }) as const;
+  admin = { actor: actor(0), workspaceId, canAudit: true };
+  member = { actor: actor(1), workspaceId, canAudit: false };
 });
 
 afterEach(() => vi.restoreAllMocks());

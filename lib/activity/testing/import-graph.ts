@@ -7,11 +7,11 @@ const EXTENSIONS = [".ts", ".tsx", "/index.ts", "/index.tsx"];
 const IMPORT =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, tests: boolean): string[] {
   return readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) return name === "node_modules" ? [] : sourceFiles(file);
-    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [file] : [];
+    if (statSync(file).isDirectory()) return name === "node_modules" ? [] : sourceFiles(file, tests);
+    return /\.tsx?$/.test(name) && (tests || !/\.test\.tsx?$/.test(name)) ? [file] : [];
   });
 }
 
@@ -27,10 +27,13 @@ function resolve(from: string, specifier: string, root: string): string | null {
   return null;
 }
 
-/** Each source file under `dirs` (tests left out) with the project files it imports, statically or not. */
-export function importGraph(root: string, dirs: string[]): Map<string, string[]> {
+/**
+ * Each source file under `dirs` with the project files it imports, statically or not. Tests are left out
+ * unless `tests` is set.
+ */
+export function importGraph(root: string, dirs: string[], { tests = false } = {}): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const file of dirs.flatMap((d) => sourceFiles(path.join(root, d)))) {
+  for (const file of dirs.flatMap((d) => sourceFiles(path.join(root, d), tests))) {
     const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
     const targets = new Set<string>();
     for (const m of text.matchAll(IMPORT)) {
@@ -77,4 +80,29 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
   };
   for (const file of graph.keys()) if (!index.has(file)) visit(file);
   return cycles;
+}
+
+/**
+ * The import chains from `from` that end in a file `forbidden` names, each as the list of files along it
+ * (the first chain found to each forbidden file). The walk does not go on through a file `through` refuses.
+ */
+export function forbiddenImports(
+  graph: Map<string, string[]>,
+  from: string,
+  forbidden: (file: string) => boolean,
+  through: (file: string) => boolean = () => true,
+): string[][] {
+  const chains: string[][] = [];
+  const seen = new Set([from]);
+  const queue: string[][] = [[from]];
+  while (queue.length > 0) {
+    const chain = queue.shift()!;
+    for (const next of graph.get(chain.at(-1)!) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      if (forbidden(next)) chains.push([...chain, next]);
+      else if (through(next)) queue.push([...chain, next]);
+    }
+  }
+  return chains;
 }

@@ -279,6 +279,7 @@ describe("registration", () => {
       ["code", "varchar(8)"],
       ["folder", "integer"],
       ["file", "bigint"],
+      ["remark", "integer"],
       ["token", "integer"],
     ]);
     expect(["serial", "bigserial", "smallserial", "uuid"].map(keyCastType)).toEqual([

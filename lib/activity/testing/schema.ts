@@ -76,6 +76,20 @@ export const files = pgTable("files", {
   name: text("name").notNull(),
 });
 
+/**
+ * Remarks on files: grandchildren of folders (a folder's deletion cascades to them), and a reference to an
+ * untracked table (`members`) that the member's deletion sets to null.
+ */
+export const remarks = pgTable("remarks", {
+  id: serial("id").primaryKey(),
+  fileId: bigint("file_id", { mode: "number" })
+    .notNull()
+    .references(() => files.id, { onDelete: "cascade" }),
+  teamId: integer("team_id").notNull(),
+  authorId: integer("author_id").references(() => members.id, { onDelete: "set null" }),
+  body: text("body").notNull(),
+});
+
 /** A table with a column the log must never hold. */
 export const tokens = pgTable("tokens", {
   id: serial("id").primaryKey(),
@@ -90,4 +104,4 @@ export const members = pgTable("members", {
   name: text("name").notNull(),
 });
 
-export const fixtureSchema = { notes, documents, tags, items, labels, codes, folders, files, tokens, members };
+export const fixtureSchema = { notes, documents, tags, items, labels, codes, folders, files, remarks, tokens, members };

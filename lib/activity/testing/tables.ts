@@ -3,7 +3,7 @@ import { defineCatalogue } from "../catalogue";
 import type { AnyDatabase } from "../database";
 import { createActivityKit } from "../index";
 import { trackTable } from "../registry";
-import { codes, documents, files, folders, items, labels, members, notes, tags, tokens } from "./schema";
+import { codes, documents, files, folders, items, labels, members, notes, remarks, tags, tokens } from "./schema";
 
 export const fixtureCatalogue = defineCatalogue({
   "note.closed": z.object({ reason: z.string().trim().min(1) }),
@@ -25,6 +25,7 @@ export const fixtureTables = [
   trackTable(codes, { type: "code", workspace: codes.teamId, label: codes.name }),
   trackTable(folders, { type: "folder", workspace: folders.teamId, label: folders.name }),
   trackTable(files, { type: "file", workspace: files.teamId, label: files.name }),
+  trackTable(remarks, { type: "remark", workspace: remarks.teamId, label: remarks.body }),
   trackTable(tokens, { type: "token", workspace: tokens.teamId, label: tokens.name, redact: [tokens.secret] }),
 ];
 
