@@ -13,6 +13,7 @@ import {
 import { type AnyTrackedTable, trackTable } from "./registry";
 import * as kitSchema from "./schema";
 import { kitFunctionStatements } from "./sql";
+import { kitTablesBeside } from "./testing/base-tables";
 
 // A host of its own: a `notes` table with a serial key and a `team_id`, and a `files` table keyed by uuid.
 const notes = pgTable("notes", {
@@ -147,40 +148,8 @@ describe("the kit's base tables", () => {
     // What drizzle-kit makes of schema.ts in a host whose schema exports the kit's.
     const { generateDrizzleJson, generateMigration } = await import("drizzle-kit/api");
     const generated = await generateMigration(generateDrizzleJson({}), generateDrizzleJson(kitSchema));
-    const db = new PGlite();
-    try {
-      // drizzle-kit's statements in public (they name it), the kit's base in a schema of its own; then compared.
-      for (const statement of generated) await db.exec(statement);
-      await db.exec("create schema ours; set search_path to ours");
-      for (const statement of KIT_TABLES_SQL) await db.exec(statement);
-      const shape = async (schema: string) => ({
-        columns: (
-          await db.query(
-            `select table_name, column_name, data_type, is_nullable, column_default, is_identity
-               from information_schema.columns where table_schema = $1 and table_name like 'activity\\_%' order by 1, 2`,
-            [schema],
-          )
-        ).rows,
-        indexes: (
-          await db.query(
-            `select indexname, replace(indexdef, $1 || '.', '') as def from pg_indexes where schemaname = $1 and tablename like 'activity\\_%' order by 1`,
-            [schema],
-          )
-        ).rows,
-        constraints: (
-          await db.query(
-            `select conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
-               join pg_namespace n on n.oid = c.connamespace
-              where n.nspname = $1 and c.conrelid::regclass::text like '%activity\\_%' order by 1`,
-            [schema],
-          )
-        ).rows,
-      });
-      const ours = await shape("ours");
-      expect(ours.columns.length).toBeGreaterThan(20);
-      expect(ours).toEqual(await shape("public"));
-    } finally {
-      await db.close();
-    }
+    const { ours, theirs } = await kitTablesBeside(generated);
+    expect(ours.columns.length).toBeGreaterThan(20);
+    expect(ours).toEqual(theirs);
   }, 120_000);
 });
