@@ -4,9 +4,8 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import { getDb } from "@/lib/db";
 import { users } from "@/lib/db/schema";
+import { authorizeCredentials } from "./authorize-credentials";
 import { authConfig } from "./config";
-import { credentialsSchema } from "./credentials";
-import { verifyPassword } from "./password";
 
 async function findUserByEmail(email: string) {
   const db = await getDb();
@@ -20,13 +19,7 @@ async function findUserByEmail(email: string) {
 
 const credentials = Credentials({
   credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-  async authorize(raw) {
-    const parsed = credentialsSchema.safeParse(raw);
-    if (!parsed.success) return null;
-    const user = await findUserByEmail(parsed.data.email);
-    if (!user || !(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-    return { id: String(user.id), name: user.name, email: user.email };
-  },
+  authorize: (raw) => authorizeCredentials(raw, findUserByEmail),
 });
 
 /** GitHub sign-in is offered only when both of its variables are set. */
