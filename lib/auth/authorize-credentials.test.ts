@@ -14,7 +14,12 @@ function countingVerifier() {
 
 describe("authorizeCredentials", () => {
   it("signs in a known email with the right password, and not with a wrong one", async () => {
-    const ada: CredentialsUser = { id: 7, name: "Ada", email: "ada@example.com", passwordHash: await hashPassword("right") };
+    const ada: CredentialsUser = {
+      id: 7,
+      name: "Ada",
+      email: "ada@example.com",
+      passwordHash: await hashPassword("right"),
+    };
     const find = async (email: string) => (email === ada.email ? ada : undefined);
     expect(await authorizeCredentials({ email: "ADA@example.com", password: "right" }, find)).toEqual({
       id: "7",
@@ -26,7 +31,11 @@ describe("authorizeCredentials", () => {
 
   it("runs the password hash for an unknown email too, so both cost the same", async () => {
     const { verify, hashes } = countingVerifier();
-    const result = await authorizeCredentials({ email: "nobody@example.com", password: "guess" }, async () => undefined, verify);
+    const result = await authorizeCredentials(
+      { email: "nobody@example.com", password: "guess" },
+      async () => undefined,
+      verify,
+    );
     expect(result).toBeNull();
     expect(hashes).toHaveLength(1);
     expect(hashes[0]).toMatch(/^scrypt\$[\w-]+\$[\w-]+$/);
@@ -42,7 +51,13 @@ describe("authorizeCredentials", () => {
 
   it("refuses a user without a password even if the verifier says yes", async () => {
     const octo: CredentialsUser = { id: 8, name: "Octo", email: "octo@example.com", passwordHash: null };
-    expect(await authorizeCredentials({ email: octo.email, password: "x" }, async () => octo, async () => true)).toBeNull();
+    expect(
+      await authorizeCredentials(
+        { email: octo.email, password: "x" },
+        async () => octo,
+        async () => true,
+      ),
+    ).toBeNull();
   });
 
   it("refuses malformed input without looking anyone up", async () => {

@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db";
 import { users } from "@/lib/db/schema";
 import { authorizeCredentials } from "./authorize-credentials";
 import { authConfig } from "./config";
+import { fetchGitHubProfile, githubLinkEmail } from "./github-email";
 
 async function findUserByEmail(email: string) {
   const db = await getDb();
@@ -25,9 +26,17 @@ const credentials = Credentials({
 /** GitHub sign-in is offered only when both of its variables are set. */
 export const githubEnabled = Boolean(process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET);
 
+// The profile's `email` is GitHub's verified address or null, and says so in `email_verified`.
+const github = GitHub({
+  userinfo: {
+    url: "https://api.github.com/user",
+    request: ({ tokens }: { tokens: { access_token?: string } }) => fetchGitHubProfile(tokens.access_token),
+  },
+});
+
 const config: NextAuthConfig = {
   ...authConfig,
-  providers: githubEnabled ? [credentials, GitHub] : [credentials],
+  providers: githubEnabled ? [credentials, github] : [credentials],
   logger: {
     // A wrong password is an expected outcome, answered on the form; not a server error to log.
     error(error) {
@@ -36,16 +45,23 @@ const config: NextAuthConfig = {
   },
   callbacks: {
     ...authConfig.callbacks,
-    async jwt({ token, user, account }) {
-      if (account?.provider === "github" && user?.email) {
-        // GitHub accounts map to a local user by email, created on first sign-in (with no workspace).
+    // A GitHub account without an address GitHub verified is refused: it could not be matched safely.
+    signIn({ account, profile }) {
+      return account?.provider !== "github" || githubLinkEmail(profile) !== null;
+    },
+    async jwt({ token, user, account, profile }) {
+      if (account?.provider === "github") {
+        // GitHub accounts map to a local user by verified email, created on first sign-in (with no
+        // workspace). Never fall through to `user.id`: that is GitHub's id, not ours.
+        const email = githubLinkEmail(profile);
+        if (!email) return token;
         const db = await getDb();
-        const existing = await findUserByEmail(user.email);
+        const existing = await findUserByEmail(email);
         const local =
           existing ??
           (await db
             .insert(users)
-            .values({ email: user.email, name: user.name ?? user.email, image: user.image ?? null })
+            .values({ email, name: user?.name ?? email, image: user?.image ?? null })
             .returning()
             .then((rows) => rows[0]));
         if (local) token.uid = String(local.id);
