@@ -192,6 +192,24 @@ describe("actors", () => {
     await expect(kit.withTracking(null, "insert", "nobody", async () => 1)).rejects.toThrow(/needs an actor/);
   });
 
+  it("keep a client-sent request id apart, in the event's metadata, beside the action's own", async () => {
+    await runWithActivityContext({ actor: alice, requestId: "server-made", clientRequestId: "client-sent" }, () =>
+      kit.withTracking(null, "insert", "note with client id", (tx) =>
+        tx.insert(notes).values({ teamId: workspaceId, title: "client id" }),
+      ),
+    );
+    await runWithActivityContext({ actor: alice, requestId: "server-made-2" }, () =>
+      kit.withTracking(null, "insert", "note without", (tx) =>
+        tx.insert(notes).values({ teamId: workspaceId, title: "no client id" }),
+      ),
+    );
+    const events = await allEvents(t.db);
+    expect(events.map((e) => [e.requestId, e.metadata])).toEqual([
+      ["server-made", { clientRequestId: "client-sent" }],
+      ["server-made-2", {}],
+    ]);
+  });
+
   it("20 concurrent writers each get their own actor on their own event", async () => {
     const writers = Array.from(
       { length: 20 },

@@ -6,6 +6,8 @@ import type { AnyDatabase } from "./database";
 export interface ActivityContext {
   actor?: Actor;
   requestId?: string;
+  /** A request id the client sent (not trusted, so not the request id): stored as `metadata.clientRequestId`. */
+  clientRequestId?: string;
   ip?: string;
   userAgent?: string;
   /** When the events of this context happened: for imports and seeding. Defaults to the transaction's time. */

@@ -202,7 +202,8 @@ export function createTracker<Db extends AnyDatabase, C extends Catalogue>(confi
           hintId,
           related,
           refs: pgArray([...new Set(related.map((r) => formatRecordKey(r)))].sort()),
-          metadata,
+          // A request id the client chose is no fact of the request; kept beside the action's metadata.
+          metadata: context.clientRequestId ? { clientRequestId: context.clientRequestId, ...metadata } : metadata,
         };
         return { text: store, argument: JSON.stringify(event) };
       };
