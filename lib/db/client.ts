@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
@@ -69,9 +69,12 @@ export async function openPglite(
   let client: InstanceType<typeof PGlite>;
   let release = () => {};
   if ("dataDir" in source) {
-    mkdirSync(path.dirname(source.dataDir), { recursive: true });
+    // The database holds every workspace's data: its folders are readable by their owner only (a parent
+    // folder that already existed, which may be anyone's, is left as it is).
+    mkdirSync(path.dirname(source.dataDir), { recursive: true, mode: 0o700 });
     release = lockDataDir(source.dataDir);
     client = await PGlite.create(source.dataDir);
+    chmodSync(source.dataDir, 0o700);
   } else if ("loadDataDir" in source) {
     client = await PGlite.create({ loadDataDir: source.loadDataDir });
   } else {
