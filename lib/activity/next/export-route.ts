@@ -1,7 +1,6 @@
-import { connection } from "next/server";
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat, exportPieces } from "../export-format";
-import { activityErrorResponse, activityJsonError } from "./error-response";
-import { type ActivityRouteKit, authorize, tenantOf } from "./route-kit";
+import { activityJsonError } from "./error-response";
+import { type ActivityRouteKit, tenantOf, viewerRoute } from "./route-kit";
 
 const encoder = new TextEncoder();
 
@@ -13,61 +12,52 @@ const encoder = new TextEncoder();
  * `export const { GET } = createExportRoute(activity);`
  */
 export function createExportRoute(kit: ActivityRouteKit) {
-  return {
-    async GET(request: Request): Promise<Response> {
-      try {
-        await connection();
-        const auth = await authorize(kit, { audit: true });
-        if (auth.response) return auth.response;
-        const search = new URL(request.url).searchParams;
-        const requested = search.get("format") ?? "csv";
-        if (!(EXPORT_FORMATS as readonly string[]).includes(requested) || search.getAll("format").length > 1) {
-          return activityJsonError("invalid_filter", `"format" must be one of ${EXPORT_FORMATS.join(", ")}.`, "format");
+  return viewerRoute(kit, { audit: true }, async (request, viewer) => {
+    const search = new URL(request.url).searchParams;
+    const requested = search.get("format") ?? "csv";
+    if (!(EXPORT_FORMATS as readonly string[]).includes(requested) || search.getAll("format").length > 1) {
+      return activityJsonError("invalid_filter", `"format" must be one of ${EXPORT_FORMATS.join(", ")}.`, "format");
+    }
+    const format = requested as ExportFormat;
+    search.delete("format");
+    const tenant = tenantOf(viewer);
+    const items = kit.exportItems(tenant, search);
+    // The first batch is read before answering, so bad filters are a 400 and not a broken download.
+    const first = await items.next();
+    const day = new Date().toISOString().slice(0, 10);
+    const name = ["activity", tenant, day]
+      .filter(Boolean)
+      .join("-")
+      .replace(/[^A-Za-z0-9-]/g, "-");
+    const pieces = exportPieces(format);
+    let pending: string | null = pieces.header + (first.done ? "" : pieces.batch(first.value));
+    let done = first.done === true;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pending !== null) {
+          controller.enqueue(encoder.encode(pending));
+          pending = null;
+          return;
         }
-        const format = requested as ExportFormat;
-        search.delete("format");
-        const tenant = tenantOf(auth.viewer);
-        const items = kit.exportItems(tenant, search);
-        // The first batch is read before answering, so bad filters are a 400 and not a broken download.
-        const first = await items.next();
-        const day = new Date().toISOString().slice(0, 10);
-        const name = ["activity", tenant, day]
-          .filter(Boolean)
-          .join("-")
-          .replace(/[^A-Za-z0-9-]/g, "-");
-        const pieces = exportPieces(format);
-        let pending: string | null = pieces.header + (first.done ? "" : pieces.batch(first.value));
-        let done = first.done === true;
-        const stream = new ReadableStream<Uint8Array>({
-          async pull(controller) {
-            if (pending !== null) {
-              controller.enqueue(encoder.encode(pending));
-              pending = null;
-              return;
-            }
-            const next = done ? undefined : await items.next();
-            if (next && !next.done) {
-              controller.enqueue(encoder.encode(pieces.batch(next.value)));
-              return;
-            }
-            done = true;
-            controller.enqueue(encoder.encode(pieces.footer));
-            controller.close();
-          },
-          async cancel() {
-            await items.return(undefined);
-          },
-        });
-        return new Response(stream, {
-          headers: {
-            "Content-Type": EXPORT_CONTENT_TYPES[format],
-            "Content-Disposition": `attachment; filename="${name}.${format}"`,
-            "Cache-Control": "private, no-store",
-          },
-        });
-      } catch (error) {
-        return activityErrorResponse(error);
-      }
-    },
-  };
+        const next = done ? undefined : await items.next();
+        if (next && !next.done) {
+          controller.enqueue(encoder.encode(pieces.batch(next.value)));
+          return;
+        }
+        done = true;
+        controller.enqueue(encoder.encode(pieces.footer));
+        controller.close();
+      },
+      async cancel() {
+        await items.return(undefined);
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": EXPORT_CONTENT_TYPES[format],
+        "Content-Disposition": `attachment; filename="${name}.${format}"`,
+        "Cache-Control": "private, no-store",
+      },
+    });
+  });
 }

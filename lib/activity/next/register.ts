@@ -17,10 +17,7 @@ export interface RegisterActivityOptions {
  * `next build` (whose prerender workers must not open the database). Open and migrate the database before
  * calling it.
  */
-export async function registerActivity(
-  kit: { live(): LiveHub },
-  options: RegisterActivityOptions = {},
-): Promise<void> {
+export async function registerActivity(kit: { live(): LiveHub }, options: RegisterActivityOptions = {}): Promise<void> {
   if (process.env.NEXT_RUNTIME && process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const hub = kit.live();

@@ -1,7 +1,8 @@
 import type { ActivityViewer } from "../index";
 import type { ActivityItem } from "../feed";
 import type { LiveHub } from "../live";
-import { activityJsonError } from "./error-response";
+import { connection } from "next/server";
+import { activityErrorResponse, activityJsonError } from "./error-response";
 
 /** What the route factories use of a kit made by `createActivityKit`. */
 export interface ActivityRouteKit {
@@ -27,4 +28,27 @@ export async function authorize(
     return { response: activityJsonError("forbidden", "You are not allowed to read the audit log.") };
   }
   return { viewer };
+}
+
+/**
+ * The one wrapper of every route factory: the request is dynamic (`connection()`, so it works with
+ * `cacheComponents`), the viewer is checked before anything is read, and any error becomes its response.
+ */
+export function viewerRoute(
+  kit: ActivityRouteKit,
+  options: { audit?: boolean },
+  handle: (request: Request, viewer: ActivityViewer) => Promise<Response> | Response,
+) {
+  return {
+    async GET(request: Request): Promise<Response> {
+      try {
+        await connection();
+        const auth = await authorize(kit, options);
+        if (auth.response) return auth.response;
+        return await handle(request, auth.viewer);
+      } catch (error) {
+        return activityErrorResponse(error);
+      }
+    },
+  };
 }
