@@ -1,8 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/login/actions";
+import { ActivityQueryProvider } from "@/components/activity/activity-query-provider";
 import { NavLink } from "@/components/nav-link";
-import { Providers } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { WorkspaceSwitcher } from "@/components/workspace-switcher";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
@@ -44,7 +44,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main className="mx-auto max-w-5xl px-4 py-8">
-        <Providers>{children}</Providers>
+        <ActivityQueryProvider>{children}</ActivityQueryProvider>
       </main>
     </div>
   );
