@@ -44,6 +44,11 @@ export const activityEvents = pgTable(
     txId: bigint("tx_id", { mode: "number" }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
     /** Written by a trigger for a change made outside withTracking (raw SQL, a script, another service). */
     unattributed: boolean("unattributed").notNull().default(false),
+    /**
+     * Set only by erasure: for each value it removed (a JSON pointer into the event, `/actor_label`,
+     * `/changes/0/after/email`), the digest the value had, so the hash chain still verifies (canonical.ts).
+     */
+    erased: jsonb("erased").$type<Record<string, string>>(),
   },
   (t) => [
     index("activity_events_feed_idx").on(t.workspaceId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
