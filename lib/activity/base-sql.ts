@@ -60,6 +60,9 @@ export const KIT_TABLES_SQL = [
 export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   // Erasure (GDPR): the digests of the values an erasure removed, by JSON pointer, so the chain still verifies.
   `ALTER TABLE "activity_events" ADD COLUMN IF NOT EXISTS "erased" jsonb`,
+  // The sequencer's last busy snapshot: its xmax and the transactions still running (sequencer.ts).
+  `ALTER TABLE "activity_sequencer" ADD COLUMN IF NOT EXISTS "snapshot_xmax" bigint`,
+  `ALTER TABLE "activity_sequencer" ADD COLUMN IF NOT EXISTS "snapshot_xip" bigint[]`,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

@@ -103,12 +103,17 @@ export const activityHeads = pgTable("activity_heads", {
   seq: bigint("seq", { mode: "number" }).notNull(),
 });
 
-/** Where the sequencer resumes: transactions older than `horizon` are all sequenced. One row. */
+/**
+ * Where the sequencer resumes: every transaction before `snapshot_xmax` and not in `snapshot_xip` is sequenced (`horizon`, the
+ * oldest transaction then running, is what a base before version 3 kept). One row.
+ */
 export const activitySequencer = pgTable(
   "activity_sequencer",
   {
     id: integer("id").primaryKey().default(1),
     horizon: bigint("horizon", { mode: "number" }).notNull().default(0),
+    snapshotXmax: bigint("snapshot_xmax", { mode: "number" }),
+    snapshotXip: bigint("snapshot_xip", { mode: "number" }).array(),
   },
   (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );
