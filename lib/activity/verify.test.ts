@@ -203,7 +203,7 @@ describe("verify names the first broken event", () => {
       await t.db.execute(sql`INSERT INTO activity_events (workspace_id, actor_type, actor_label, action, subject, tx_id)
         VALUES ('1', 'user', 'Mallory', 'insert', 'forged', 1) RETURNING id::int`),
     );
-    const [forged] = await (await allEvents(t.db)).filter((e) => e.id === row!.id);
+    const [forged] = (await allEvents(t.db)).filter((e) => e.id === row!.id);
     // A seal for the forged event at number 2, its digest right, its hash over the wrong predecessor.
     await tamper(
       sql`UPDATE activity_sequence SET event_id = ${row!.id} WHERE workspace_id = '1' AND seq = 2`,
