@@ -16,7 +16,9 @@ import {
   sequenceOnce,
   startSequencer,
 } from "@/lib/activity";
+import { unsealedWorkspaces } from "@/lib/activity/seal";
 import { readHead } from "@/lib/activity/sequencer";
+import { verifyChain } from "@/lib/activity/verify";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, type DbHandle, openPostgres, rowsOf } from "@/lib/db/client";
 import * as schema from "@/lib/db/schema";
@@ -295,6 +297,21 @@ async function writePathCases(env: Env, context: SuiteContext) {
         },
       },
       {
+        // The same sequencer numbering without sealing: only to show what sealing costs the writers.
+        id: "unsealed",
+        op,
+        async before() {
+          begin();
+          sequencer = startSequencer(() => env.hubHandle.db, { seal: false });
+        },
+        async after(result) {
+          await sequencer?.stop();
+          sequencer = undefined;
+          await drain(result);
+          await sealAll(env.hubHandle.db);
+        },
+      },
+      {
         id: "live-on",
         op,
         async before() {
@@ -340,6 +357,11 @@ async function writePathCases(env: Env, context: SuiteContext) {
     },
   );
   return { results, lags, catchUps };
+}
+
+/** Seals what an unsealed run left (unmeasured), so the next runs and the final verify see a whole chain. */
+async function sealAll(db: Database): Promise<void> {
+  while ((await unsealedWorkspaces(db)).length > 0) await sequenceOnce(db, { catchUp: true });
 }
 
 /** A checkpoint before every measured run, so none pays for one another started (skipped unless superuser). */
@@ -586,7 +608,7 @@ export const live: Suite = {
   description: "the live hub: commit-to-subscriber latency, writers with live on/off, 1,000-subscriber fan-out",
 
   estimateSeconds(o) {
-    return 15 + 3 * o.rounds * (o.seconds + o.warmup + 2) + 20 + 25;
+    return 15 + 4 * o.rounds * (o.seconds + o.warmup + 2) + 20 + 25;
   },
 
   async run(context: SuiteContext) {
@@ -692,9 +714,10 @@ evenly over the period; the fetch itself not counted).`);
           rounds: rounds as RoundResult[],
         };
       };
-      const writeSummaries = [summary("live-off"), summary("sequencer"), summary("live-on")];
+      const writeSummaries = [summary("live-off"), summary("unsealed"), summary("sequencer"), summary("live-on")];
       const caseLabel: Record<string, string> = {
         "live-off": "live off (no hub)",
+        unsealed: "sequencer, sealing off",
         sequencer: "sequencer only",
         "live-on": "live on (hub + sequencer)",
       };
@@ -703,7 +726,7 @@ evenly over the period; the fetch itself not counted).`);
 after ${options.warmup} s of warm-up, ${options.rounds} rounds, the order rotated each round; medians over rounds. "× off" is the median of
 per-round throughput ratios. on = a hub running (sequencer, listener, one subscriber); sequencer only = the kit's
 startSequencer alone (no listener, no fan-out), to tell the server-side tick from the hub's reads and fan-out;
-off = no hub, no sequencer. What the writers left is sequenced after each run, unmeasured. Client CPU is this
+sealing off = the sequencer numbering without sealing (a bench-only option); off = no hub, no sequencer. What the writers left is sequenced after each run, unmeasured. Client CPU is this
 Node process (writers, and the hub when running).`);
       console.log(
         formatTable(
@@ -720,6 +743,18 @@ Node process (writers, and the hub when running).`);
           ]),
         ),
       );
+      const sealedRounds = wp.results.get("sequencer") ?? [];
+      const unsealedRounds = wp.results.get("unsealed") ?? [];
+      const sealingRatio = median(
+        sealedRounds.map((r, i) => r.opsPerSec / (unsealedRounds[i]?.opsPerSec ?? Number.NaN)),
+      );
+      const chain = await verifyChain(hubHandle.db, String(workspace.id));
+      console.log(`
+  Sealing: writers' throughput with the sequencer sealing vs numbering only: ${fixed(sealingRatio, 2)}× (median of per-round
+  ratios; per round ${sealedRounds.map((r, i) => fixed(r.opsPerSec / (unsealedRounds[i]?.opsPerSec ?? Number.NaN), 2)).join(", ")}).
+  Sealing delay: a seal commits with its number in the sequencer's tick, and an event reaches a live subscriber only
+  after that commit, so commit→delivery below bounds it from above (p99 per round: ${wp.lags.map((l) => fixed(l.delivery.p99, 1)).join(", ")} ms).
+  ${mark(chain.ok)} the workspace's chain verifies: ${count(chain.checked)} events${chain.problem ? `; ${chain.problem.kind}: ${chain.problem.message}` : ""}`);
       console.log(`
   Sequencer lag under load, live on: commit to the subscriber's send for every event of the run (warm-up
   included), and from the writers' stop to the last delivery; then the workspace's head against its events.`);

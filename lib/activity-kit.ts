@@ -51,6 +51,8 @@ export const activity = createActivityKit({
   secret: () => process.env.AUTH_SECRET ?? "",
   // LISTEN on a session of its own: the server itself when DATABASE_URL goes through a transaction pooler.
   listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),
+  // Signs the hash chain's exported checkpoints (`npm run activity:checkpoint`); without it, AUTH_SECRET does.
+  checkpointKey: () => process.env.ACTIVITY_CHECKPOINT_KEY,
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next.
   viewer: async () => {

@@ -63,10 +63,37 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   // The sequencer's last busy snapshot: its xmax and the transactions still running (sequencer.ts).
   `ALTER TABLE "activity_sequencer" ADD COLUMN IF NOT EXISTS "snapshot_xmax" bigint`,
   `ALTER TABLE "activity_sequencer" ADD COLUMN IF NOT EXISTS "snapshot_xip" bigint[]`,
+  // The hash chain (integrity.ts): a seal per sequenced event, and checkpoints of its head.
+  `CREATE TABLE IF NOT EXISTS "activity_seals" (
+	"workspace_id" text NOT NULL,
+	"seq" bigint NOT NULL,
+	"event_id" bigint NOT NULL,
+	"digest" text NOT NULL,
+	"hash" text NOT NULL,
+	CONSTRAINT "activity_seals_pkey" PRIMARY KEY("workspace_id","seq")
+)`,
+  `CREATE TABLE IF NOT EXISTS "activity_checkpoints" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "activity_checkpoints_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"workspace_id" text NOT NULL,
+	"seq" bigint NOT NULL,
+	"hash" text NOT NULL,
+	"count" bigint NOT NULL,
+	"taken_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"kind" text NOT NULL,
+	"result" jsonb
+)`,
+  `CREATE INDEX IF NOT EXISTS "activity_checkpoints_kind_idx" ON "activity_checkpoints" USING btree ("workspace_id","kind","id")`,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */
 export const kitTableStatements = (): string[] => [...KIT_TABLES_SQL, ...KIT_TABLE_UPGRADES_SQL];
 
 /** The kit's tables, by name. */
-export const KIT_TABLES = ["activity_events", "activity_heads", "activity_sequence", "activity_sequencer"] as const;
+export const KIT_TABLES = [
+  "activity_events",
+  "activity_heads",
+  "activity_sequence",
+  "activity_sequencer",
+  "activity_seals",
+  "activity_checkpoints",
+] as const;

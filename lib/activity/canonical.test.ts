@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { setupTestDb } from "@/test/db";
+import type { ActivityEventRow } from "./schema";
 import {
   chainHash,
+  eventDigest,
   GENESIS_HASH,
   jsonPointer,
   SQL_TEXT_DIGEST,
@@ -74,5 +76,50 @@ describe("the canonical form, version 1", () => {
       await t.db.execute(sql.raw(`select ${SQL_TEXT_DIGEST("null::text")} as digest`)),
     );
     expect(none?.digest).toBe(scalarDigest(null));
+  });
+});
+
+describe("canonical form v1, pinned", () => {
+  // Digests of the first implementation (commit a4618b4): a faster digest must give exactly these, or every
+  // chain sealed before it would fail verification.
+  const row = {
+    id: 7,
+    workspaceId: "w-1",
+    occurredAt: new Date("2026-11-30T12:34:56.789Z"),
+    actorType: "user",
+    actorId: "42",
+    actorLabel: "Ada",
+    action: "update",
+    subject: "updated task Ünïcode ✓",
+    recordType: "task",
+    recordId: "991",
+    related: [{ type: "project", id: "3" }],
+    refs: ["project:3"],
+    changes: [
+      {
+        id: "991",
+        type: "task",
+        op: "update",
+        before: { title: "a", n: 1.5, ok: true, z: null },
+        after: { title: "b/c~d", n: 2, ok: false, z: null },
+      },
+    ],
+    metadata: { reason: "done" },
+    requestId: "req-1",
+    ip: null,
+    userAgent: null,
+    txId: 99999,
+    unattributed: false,
+    erased: null,
+  } as unknown as ActivityEventRow;
+
+  it("digests an event as version 1 did, with and without erased values", () => {
+    expect(eventDigest(row)).toBe("c471468b7968574dc52b153921b4bd705063c4e6b4267e791ce3d286f8db9e48");
+    const erased = {
+      ...row,
+      actorLabel: "erased",
+      erased: { "/actor_label": "ab".repeat(32), "/changes/0/after/title~1x": "cd".repeat(32) },
+    };
+    expect(eventDigest(erased)).toBe("e7e0c01fe7bcaa20c9d41d0a29dca28ffc8adcfb645bd2799c2acabe8d3442e0");
   });
 });

@@ -6,6 +6,12 @@
  *   migrate                    applies the pending migrations as drizzle's migrator does, but a failure
  *                              prints its file, statement and PostgreSQL's message (drizzle-kit prints none)
  *   coverage                   checks that every tracked table's triggers are installed in the database
+ *   verify [--workspace <id>] [--checkpoint <file>]
+ *                              verifies the hash chain of one workspace (default: every one) and names the
+ *                              first broken event; with a checkpoint file, also that the log still holds its head
+ *   checkpoint [--workspace <id>]
+ *                              records the chain's head and prints it as signed JSON, to keep elsewhere
+ *   keygen                     prints a new Ed25519 key for signing checkpoints, and its public key
  *
  * The database: DATABASE_DIRECT_URL or DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
  *
@@ -13,19 +19,22 @@
  * The migrations folder (`out`) and the schema come from the drizzle config.
  */
 import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
+import { type CheckpointKey, openCheckpointDocument, signCheckpoints, takeCheckpoint } from "./checkpoint";
 import { checkCoverage } from "./coverage";
 import type { AnyDatabase } from "./database";
 import { applyMigrations, MigrationFailure } from "./migrate";
 import { type ExistingMigration, MigrationRefusal, migrationSql, planActivityMigration } from "./migration";
 import type { AnyTrackedTable } from "./registry";
+import { chainWorkspaces, type VerifyResult, verifyChain } from "./verify";
 
 const USAGE =
-  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage [--seam <path>] [--config <path>] [--name <name>]";
+  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage|verify|checkpoint|keygen [--seam <path>] [--config <path>] [--name <name>] [--workspace <id>] [--checkpoint <file>]";
 const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.js", "drizzle.config.mjs"];
 
 /** A problem the user fixes: printed without a stack trace, exit code 1. */
@@ -36,10 +45,19 @@ interface Options {
   seam: string;
   config: string | undefined;
   name: string | undefined;
+  workspace: string | undefined;
+  checkpoint: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: undefined, seam: "lib/activity-kit.ts", config: undefined, name: undefined };
+  const options: Options = {
+    command: undefined,
+    seam: "lib/activity-kit.ts",
+    config: undefined,
+    name: undefined,
+    workspace: undefined,
+    checkpoint: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -50,6 +68,8 @@ function parseArgs(argv: string[]): Options {
     if (arg === "--seam") options.seam = value();
     else if (arg === "--config") options.config = value();
     else if (arg === "--name") options.name = value();
+    else if (arg === "--workspace") options.workspace = value();
+    else if (arg === "--checkpoint") options.checkpoint = value();
     else if (arg.startsWith("--") || options.command) throw new CliError(`Unknown argument ${arg}.\n${USAGE}`);
     else options.command = arg;
   }
@@ -122,6 +142,7 @@ interface SeamKit {
   tables: readonly AnyTrackedTable[];
   actors?: { table: PgTable; id: { name: string } };
   db: () => AnyDatabase | Promise<AnyDatabase>;
+  signingKey?: () => CheckpointKey;
 }
 
 /** The kit the seam makes: its export `activity`, or the one export that looks like a kit. */
@@ -206,6 +227,95 @@ async function coverage(options: Options): Promise<number> {
   return 0;
 }
 
+/** The host's .env.local and .env, as Next reads them, so the seam finds its secret and checkpoint key. */
+function loadEnvFiles(): void {
+  for (const file of [".env.local", ".env"]) if (existsSync(file)) process.loadEnvFile(file);
+}
+
+const short = (hash: string) => `${hash.slice(0, 12)}…`;
+
+function verdict(result: VerifyResult): string {
+  const where = `workspace ${JSON.stringify(result.workspaceId)}`;
+  if (!result.problem) {
+    const range = result.checked ? ` (numbers ${result.from}–${result.head.seq})` : "";
+    const cp = result.checkpoint ? `; checkpoint head ${result.checkpoint.seq}: ${result.checkpoint.status}` : "";
+    return `ok      ${where}: ${result.checked} events checked${range}, head ${result.head.seq} ${short(result.head.hash)}${cp}`;
+  }
+  const at = result.problem.seq === null ? "" : ` at number ${result.problem.seq}`;
+  return `BROKEN  ${where}: ${result.problem.kind}${at}: ${result.problem.message} (${result.checked} events verified before it)`;
+}
+
+async function verifyCommand(options: Options): Promise<number> {
+  loadEnvFiles();
+  const kit = await loadSeam(options.seam);
+  const config = await loadDrizzleConfig(options.config).catch(() => undefined);
+  const db = await openDatabase(kit, config);
+  let targets: { workspaceId: string; checkpoint?: { seq: number; hash: string } }[];
+  if (options.checkpoint) {
+    if (!existsSync(options.checkpoint)) throw new CliError(`No checkpoint file at ${options.checkpoint}.`);
+    if (!kit.signingKey) throw new CliError(`${options.seam}'s kit cannot check signatures (update the kit).`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(options.checkpoint, "utf8"));
+    } catch {
+      throw new CliError(`${options.checkpoint} is not JSON.`);
+    }
+    let doc: ReturnType<typeof openCheckpointDocument>;
+    try {
+      doc = openCheckpointDocument(parsed, kit.signingKey());
+    } catch (error) {
+      throw new CliError(`${options.checkpoint}: ${(error as Error).message}`);
+    }
+    console.log(
+      `activity verify: checkpoint of ${doc.takenAt}, signature ${doc.signature.alg} ${doc.signature.keyId} ok`,
+    );
+    targets = doc.checkpoints
+      .filter((c) => options.workspace === undefined || c.workspaceId === options.workspace)
+      .map((c) => ({ workspaceId: c.workspaceId, checkpoint: { seq: c.seq, hash: c.hash } }));
+    if (targets.length === 0) throw new CliError(`${options.checkpoint} has no checkpoint of that workspace.`);
+  } else {
+    const workspaces = options.workspace === undefined ? await chainWorkspaces(db) : [options.workspace];
+    targets = workspaces.map((workspaceId) => ({ workspaceId }));
+  }
+  let broken = 0;
+  for (const target of targets) {
+    const result = await verifyChain(db, target.workspaceId, { checkpoint: target.checkpoint });
+    if (!result.ok) broken++;
+    (result.ok ? console.log : console.error)(`activity verify: ${verdict(result)}`);
+  }
+  if (targets.length === 0) console.log("activity verify: no workspace has a log yet.");
+  return broken > 0 ? 1 : 0;
+}
+
+async function checkpointCommand(options: Options): Promise<number> {
+  loadEnvFiles();
+  const kit = await loadSeam(options.seam);
+  if (!kit.signingKey) throw new CliError(`${options.seam}'s kit cannot sign checkpoints (update the kit).`);
+  let key: CheckpointKey;
+  try {
+    key = kit.signingKey();
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const config = await loadDrizzleConfig(options.config).catch(() => undefined);
+  const db = await openDatabase(kit, config);
+  const workspaces = options.workspace === undefined ? await chainWorkspaces(db) : [options.workspace];
+  const taken = [];
+  for (const workspaceId of workspaces) taken.push(await takeCheckpoint(db, workspaceId, "manual"));
+  console.log(JSON.stringify(signCheckpoints(taken, key), null, 2));
+  return 0;
+}
+
+function keygen(): number {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const pem = String(privateKey.export({ type: "pkcs8", format: "pem" }));
+  console.log(`# Keep the private key with the app (the seam's checkpointKey), e.g. in .env.local:
+ACTIVITY_CHECKPOINT_KEY="${pem.trim().replaceAll("\n", "\\n")}"
+# Give the public key to whoever verifies checkpoints offline:
+${String(publicKey.export({ type: "spki", format: "pem" })).trim()}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   if (options.command === "migration") {
@@ -217,6 +327,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.command === "coverage") return coverage(options);
+  if (options.command === "verify") return verifyCommand(options);
+  if (options.command === "checkpoint") return checkpointCommand(options);
+  if (options.command === "keygen") return keygen();
   throw new CliError(options.command ? `Unknown command ${options.command}.\n${USAGE}` : USAGE);
 }
 

@@ -96,7 +96,9 @@ describe("feed pagination", () => {
         async (count, distinctTimes, limit, arrivals) => {
           await t.db.transaction(async (tx) => {
             await tx.execute(sql`select set_config('activity.maintenance', 'on', true)`);
-            await tx.execute(sql`truncate activity_events, activity_sequence, activity_heads, activity_sequencer`);
+            await tx.execute(
+              sql`truncate activity_events, activity_sequence, activity_heads, activity_sequencer, activity_seals, activity_checkpoints`,
+            );
           });
           const base = Date.UTC(2026, 10, 1);
           const times = Array.from({ length: distinctTimes }, (_, i) => new Date(base + i * 1000));

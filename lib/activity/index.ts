@@ -13,6 +13,14 @@ import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./f
 import { type ToItems, toItems as toEventItems } from "./items";
 import { listenThrough } from "./listen";
 import { createLiveHub, type Listen, type LiveHub } from "./live";
+import {
+  type CheckpointDocument,
+  type CheckpointKey,
+  checkpointKey,
+  signCheckpoints,
+  takeCheckpoint,
+} from "./checkpoint";
+import { lastVerification, verifyAndRecord } from "./integrity";
 import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { type RevertResult, revertEvent } from "./revert";
@@ -20,8 +28,24 @@ import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { createTracker } from "./tracking";
 import type { RecordRef } from "./types";
+import type { VerifyOptions } from "./verify";
 import { type WorkspaceId, workspaceKey } from "./workspace";
 
+export {
+  type Checkpoint,
+  type CheckpointDocument,
+  type CheckpointKey,
+  type CheckpointKind,
+  checkpointKey,
+  latestCheckpoint,
+  openCheckpointDocument,
+  signCheckpoints,
+  takeCheckpoint,
+} from "./checkpoint";
+export { lastVerification, type StoredVerification, verifyAndRecord } from "./integrity";
+export type { PeriodicCheckpoints } from "./seal";
+export type { SequencerOptions, TickOptions } from "./sequencer";
+export { type ChainProblem, type ChainProblemKind, type VerifyOptions, type VerifyResult, verifyChain } from "./verify";
 export type { Actor, ActorType } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
@@ -70,6 +94,11 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
    * from the db's client: postgres.js (`sql.listen`) or PGlite (`pg.listen`).
    */
   listen?: Listen;
+  /**
+   * Signs exported checkpoints of the hash chain: an Ed25519 private key (PEM, PKCS#8). Its public key
+   * verifies them offline. Without one, checkpoints are signed with an HMAC of `secret`.
+   */
+  checkpointKey?: string | (() => string | undefined);
 }
 
 // One hub per server process: Next loads route bundles and instrumentation as separate module graphs, each
@@ -183,9 +212,35 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     return config.viewer();
   }
 
+  /** The key checkpoints are signed and checked with (see `checkpointKey` and `secret`). */
+  function signingKey(): CheckpointKey {
+    const privateKey = typeof config.checkpointKey === "function" ? config.checkpointKey() : config.checkpointKey;
+    const secret = typeof config.secret === "function" ? config.secret() : config.secret;
+    return checkpointKey({ privateKey: privateKey || undefined, secret });
+  }
+
+  /** Verifies the workspace's hash chain and records the outcome (see verify.ts); `lastVerification` reads it. */
+  async function verify(workspaceId: WorkspaceId, options?: VerifyOptions) {
+    return verifyAndRecord(await config.db(), workspaceKey(workspaceId), options);
+  }
+
+  /** Takes a checkpoint of each workspace's chain head and returns them signed: keep the JSON elsewhere. */
+  async function checkpoint(workspaceIds: readonly WorkspaceId[]): Promise<CheckpointDocument> {
+    const db = await config.db();
+    const key = signingKey();
+    const taken = [];
+    for (const w of workspaceIds) taken.push(await takeCheckpoint(db, workspaceKey(w)));
+    return signCheckpoints(taken, key);
+  }
+
   return {
     withTracking,
     live,
+    verify,
+    lastVerification: async (workspaceId: WorkspaceId) =>
+      lastVerification(await config.db(), workspaceKey(workspaceId)),
+    checkpoint,
+    signingKey,
     viewer,
     asOf,
     revert,

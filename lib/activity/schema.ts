@@ -118,5 +118,45 @@ export const activitySequencer = pgTable(
   (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );
 
+/**
+ * The hash chain: one seal per sequenced event, written by the sequencer in the tick that numbers it. A
+ * seal keeps the event's digest, so an event removed by retention still has its link in the chain. Only
+ * ever inserted.
+ */
+export const activitySeals = pgTable(
+  "activity_seals",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
+    /** The event's canonical digest (canonical.ts). */
+    digest: text("digest").notNull(),
+    /** chainHash over the previous seal's hash, the workspace, `seq` and `digest`. */
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ name: "activity_seals_pkey", columns: [t.workspaceId, t.seq] })],
+);
+
+/**
+ * Heads of the chain worth keeping: `periodic` (taken by the sequencer), `manual` (on demand, exported
+ * signed), `retention` (an anchor: the chain starts again after it, when retention dropped seals) and
+ * `verification` (the outcome of a verify run, in `result`).
+ */
+export const activityCheckpoints = pgTable(
+  "activity_checkpoints",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text("workspace_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+    /** Events the chain covered up to `seq` (for a verification: the events it checked). */
+    count: bigint("count", { mode: "number" }).notNull(),
+    takenAt: timestamp("taken_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    kind: text("kind").notNull(),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("activity_checkpoints_kind_idx").on(t.workspaceId, t.kind, t.id)],
+);
+
 /** One stored event, as drizzle reads it from `activity_events`. */
 export type ActivityEventRow = typeof activityEvents.$inferSelect;

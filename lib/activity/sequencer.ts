@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { AnyDatabase } from "./database";
 import { rowsOf } from "./rows";
 import { activityHeads } from "./schema";
+import { type PeriodicCheckpoints, sealPending, takePeriodicCheckpoints, unsealedWorkspaces } from "./seal";
 
 /** The channel of the one notification the sequencer sends per batch. */
 export const SEQUENCED_CHANNEL = "activity_sequenced";
@@ -36,9 +37,13 @@ export async function readHead(db: AnyDatabase, workspaceId: string): Promise<nu
  * sequences at a time, and if it dies another takes over on its next tick. The lock is taken in its own
  * statement so the work that follows sees everything the previous leader committed.
  *
+ * Sealing: in the same transaction, after numbering, the new numbers get their seals (seal.ts), so an
+ * event is sealed when it becomes visible in sequence order, and the leader lock keeps the chain from
+ * forking. `catchUp` also seals workspaces whose numbers ran ahead of their seals (after an upgrade).
+ *
  * Returns the workspaces that advanced, with their new head.
  */
-export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, number>> {
+export async function sequenceOnce(db: AnyDatabase, options: TickOptions = {}): Promise<Record<string, number>> {
   return db.transaction(async (tx) => {
     const [lock] = rowsOf<{ leader: boolean }>(
       await tx.execute(sql`select pg_try_advisory_xact_lock(${LEADER_LOCK}) as leader`),
@@ -91,6 +96,14 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
         SELECT json_object_agg(workspace_id, seq) AS heads FROM heads`),
     );
     const heads = Object.fromEntries(Object.entries(row?.heads ?? {}).map(([w, s]) => [w, Number(s)]));
+    if (options.seal !== false) {
+      const workspaces = new Set([...Object.keys(heads), ...sealBacklog]);
+      if (options.catchUp) for (const w of await unsealedWorkspaces(tx)) workspaces.add(w);
+      const { ends, more } = await sealPending(tx, [...workspaces]);
+      sealBacklog.clear();
+      for (const w of more) sealBacklog.add(w);
+      if (options.checkpoints !== false) await takePeriodicCheckpoints(tx, ends, options.checkpoints);
+    }
     if (Object.keys(heads).length > 0) {
       const payload = JSON.stringify(heads);
       // NOTIFY payloads stop at 8000 bytes: past that, listeners re-read the heads themselves.
@@ -100,19 +113,46 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
   });
 }
 
+export interface TickOptions {
+  /**
+   * false: number without sealing. Only for the bench that compares the writers' throughput with and
+   * without it; a log numbered this way fails verify until a tick with `catchUp` seals it.
+   */
+  seal?: boolean;
+  /** Also seal the workspaces whose numbers ran ahead of their seals (the sequencer does every few seconds). */
+  catchUp?: boolean;
+  /** When the sequencer takes `periodic` checkpoints (default: every 10,000 events or 60 minutes); false: never. */
+  checkpoints?: PeriodicCheckpoints | false;
+}
+
+// Workspaces whose last tick left seals to write (more than a tick's batch): sealed on the next ones.
+const sealBacklog = new Set<string>();
+// Ticks between two catch-up looks (at the default interval, every 5 s); the first tick looks too.
+const CATCH_UP_EVERY = 200;
+
+export interface SequencerOptions extends Omit<TickOptions, "catchUp"> {
+  /** Milliseconds between ticks (default 25). */
+  intervalMs?: number;
+}
+
 export interface Sequencer {
   stop(): Promise<void>;
 }
 
 /** Runs `sequenceOnce` every `intervalMs` (default 25 ms) until stopped. Errors are logged and retried. */
-export function startSequencer(db: () => AnyDatabase | Promise<AnyDatabase>, intervalMs = 25): Sequencer {
+export function startSequencer(
+  db: () => AnyDatabase | Promise<AnyDatabase>,
+  options: number | SequencerOptions = {},
+): Sequencer {
+  const { intervalMs = 25, ...tickOptions } = typeof options === "number" ? { intervalMs: options } : options;
+  let ticks = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   let failures = 0;
   const tick = async () => {
     try {
-      await sequenceOnce(await db());
+      await sequenceOnce(await db(), { ...tickOptions, catchUp: ticks++ % CATCH_UP_EVERY === 0 });
       failures = 0;
     } catch (error) {
       failures += 1;

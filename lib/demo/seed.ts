@@ -6,7 +6,9 @@ import type { Database } from "@/lib/db/client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/db/demo-accounts";
 import {
   activityEvents,
+  activityCheckpoints,
   activityHeads,
+  activitySeals,
   activitySequence,
   comments,
   memberships,
@@ -100,7 +102,7 @@ export async function seedDemo(db: Database): Promise<void> {
     // The events table is append-only; re-seeding is one of the maintenance routines allowed to clear it.
     await tx.execute(sql`select set_config('activity.maintenance', 'on', true)`);
     await tx.execute(
-      sql`TRUNCATE ${activityEvents}, ${activitySequence}, ${activityHeads}, ${comments}, ${tasks}, ${projects}, ${memberships}, ${workspaces}, ${users} RESTART IDENTITY CASCADE`,
+      sql`TRUNCATE ${activityEvents}, ${activitySequence}, ${activityHeads}, ${activitySeals}, ${activityCheckpoints}, ${comments}, ${tasks}, ${projects}, ${memberships}, ${workspaces}, ${users} RESTART IDENTITY CASCADE`,
     );
     const workspaceRows = await tx
       .insert(workspaces)

@@ -40,6 +40,9 @@ export const activity = createActivityKit({
   tables: trackedTables,
   // Signs the feed's cursors: at least 16 characters, kept secret (an environment variable).
   secret: () => process.env.ACTIVITY_SECRET ?? "",
+  // Signs the hash chain's checkpoints (Ed25519, PEM; `npx tsx lib/activity/cli.ts keygen` makes one). Without
+  // it, `secret` signs them with an HMAC.
+  checkpointKey: () => process.env.ACTIVITY_CHECKPOINT_KEY,
   // Who is asking: read your session here. `canAudit` opens the audit log and its export.
   viewer: async () => null,
   // e.g. const session = await auth(); return session && { actor: { type: "user", id: session.user.id,

@@ -39,3 +39,35 @@ export const revertEventAction = formAction(
   },
   { admin: true },
 );
+
+export type VerifyChainActionData = {
+  ok: boolean;
+  checked: number;
+  headSeq: number;
+  verifiedAt: string;
+  problem: { kind: string; seq: number | null; message: string } | null;
+};
+
+/**
+ * Verifies the workspace's hash chain (admins only) and records the outcome, which the Integrity panel
+ * shows. A broken chain is a successful run with a negative outcome, not a failed action.
+ */
+export const verifyChainAction = formAction(
+  z.object({}),
+  async (_input, viewer) => {
+    const result = await activity.verify(viewer.workspace.id);
+    revalidatePath("/admin/audit");
+    return ok<VerifyChainActionData>({
+      ok: result.ok,
+      checked: result.checked,
+      headSeq: result.head.seq,
+      verifiedAt: result.verifiedAt.toISOString(),
+      problem: result.problem && {
+        kind: result.problem.kind,
+        seq: result.problem.seq,
+        message: result.problem.message,
+      },
+    });
+  },
+  { admin: true },
+);

@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditLog } from "@/components/audit/audit-log";
 import { ExportLinks } from "@/components/audit/export-links";
+import { IntegrityPanel } from "@/components/audit/integrity-panel";
 import { NotAllowed } from "@/components/not-allowed";
 import { Card } from "@/components/ui/card";
 import { AUDIT_FILTER_KEYS, type AuditFilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
@@ -12,6 +13,7 @@ import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listAssignees } from "@/lib/demo/tasks";
 import { loadFirstPage } from "@/lib/feed-page";
+import { verifyChainAction } from "../actions";
 
 export const metadata: Metadata = { title: "Audit log · activity-kit" };
 
@@ -27,12 +29,14 @@ export default async function AuditPage({
   const filters = filtersFrom(await searchParams, AUDIT_FILTER_KEYS);
   const search = feedSearch(filters);
   const db = await getDb();
-  const [assignees, loaded, cookieStore] = await Promise.all([
+  const [assignees, loaded, cookieStore, verification] = await Promise.all([
     listAssignees(db, viewer.workspace.id),
     loadFirstPage(viewer.workspace.id, search, { audit: true }),
     cookies(),
+    activity.lastVerification(viewer.workspace.id),
   ]);
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
+  const timeZone = isTimeZone(zone) ? zone : "UTC";
   const members = assignees.map((a) => ({ id: String(a.id), name: a.name }));
   if (filters.actor && !members.some((m) => m.id === filters.actor)) {
     members.push({ id: filters.actor, name: `User ${filters.actor}` });
@@ -54,6 +58,24 @@ export default async function AuditPage({
         </div>
         <ExportLinks filters={filters} />
       </div>
+      <IntegrityPanel
+        last={
+          verification && {
+            ok: verification.ok,
+            checked: verification.checked,
+            headSeq: verification.headSeq,
+            verifiedAt: verification.verifiedAt.toISOString(),
+            problem: verification.problem,
+          }
+        }
+        lastWhen={
+          verification &&
+          new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone }).format(
+            verification.verifiedAt,
+          )
+        }
+        verifyAction={verifyChainAction}
+      />
       <Card className="p-4">
         <AuditFilters
           key={search.toString()}
@@ -72,7 +94,7 @@ export default async function AuditPage({
           filters={filters}
           firstPage={loaded.page}
           now={Date.now()}
-          timeZone={isTimeZone(zone) ? zone : "UTC"}
+          timeZone={timeZone}
           auditPath="/admin/audit"
         />
       ) : (
