@@ -137,7 +137,7 @@ describe("activity migration planning", () => {
     } finally {
       await db.close();
     }
-  });
+  }, 60_000);
 
   it("counts a drizzle-kit migration of a table change as the kit's own", () => {
     const first = step([host], [trackNotes()]).next;
