@@ -7,6 +7,7 @@ import { users } from "@/lib/db/schema";
 import { authorizeCredentials } from "./authorize-credentials";
 import { authConfig } from "./config";
 import { fetchGitHubProfile, githubLinkEmail } from "./github-email";
+import { endSession, startSession } from "./sessions";
 
 async function findUserByEmail(email: string) {
   const db = await getDb();
@@ -64,11 +65,25 @@ const config: NextAuthConfig = {
             .values({ email, name: user?.name ?? email, image: user?.image ?? null })
             .returning()
             .then((rows) => rows[0]));
-        if (local) token.uid = String(local.id);
+        if (local) {
+          token.uid = String(local.id);
+          token.sid = await startSession(db, local.id);
+        }
         return token;
       }
-      if (user?.id) token.uid = user.id;
+      // `user` is given only at sign-in: each sign-in is a new device session.
+      if (user?.id) {
+        token.uid = user.id;
+        token.sid = await startSession(await getDb(), Number(user.id));
+      }
       return token;
+    },
+  },
+  events: {
+    // Ends this device's session only; the user's other devices stay signed in.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endSession(await getDb(), sid);
     },
   },
 };
