@@ -48,6 +48,23 @@ test("a wrong password says so next to the form", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
+test("too many failed sign-ins for one account say how long to wait", async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.goto();
+  // An address of its own each run: the limit counts per account, known or not.
+  const email = `limited-${Date.now()}@acme.test`;
+  for (let i = 0; i < 5; i++) {
+    await login.signIn(email, "not-the-password");
+    await expect(page.getByText("Wrong email or password.")).toBeVisible();
+  }
+  await login.signIn(email, "not-the-password");
+  await expect(page.getByText("Too many sign-in attempts. Try again in 15 minutes.")).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  // Other accounts still sign in.
+  await login.signIn(DEMO.carol);
+  await expect(page).toHaveURL(/\/tasks$/);
+});
+
 test("a member cannot open the admin page", async ({ page }) => {
   await new LoginPage(page).signInAs(DEMO.bob);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
