@@ -36,7 +36,10 @@ const REFUSED = {
 
 test("a token saved before sign-out reads nothing afterwards, and the user's other device stays signed in", async ({
   browser,
+  consoleErrors,
 }) => {
+  // The replayed token's refused requests, which the browser reports on the console.
+  consoleErrors.allow(/status of 401 \(Unauthorized\)/);
   const laptop = await signedInDevice(browser, DEMO.alice);
   const phone = await signedInDevice(browser, DEMO.alice);
   const saved = await laptop.storageState();
