@@ -1,10 +1,10 @@
 "use server";
 
-import { AuthError, CredentialsSignin } from "next-auth";
+import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth";
 import { credentialsSchema } from "@/lib/auth/credentials";
 import { safeRedirect } from "@/lib/auth/redirect";
-import { rateLimitMessage, SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limit";
+import { rateLimitMessage } from "@/lib/auth/sign-in-limit";
 import { SignInRateLimited } from "@/lib/auth/sign-in-rate-limited";
 import { fail, type Result } from "@/lib/result";
 
@@ -19,10 +19,7 @@ export async function signInAction(_previous: Result | null, formData: FormData)
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeRedirect(formData.get("callbackUrl"), "/tasks") });
   } catch (error) {
-    if (error instanceof SignInRateLimited || (error instanceof CredentialsSignin && error.code === "rate_limited")) {
-      const retryAfter = (error as Partial<SignInRateLimited>).retryAfterSeconds ?? SIGN_IN_LIMITS.windowSeconds;
-      return fail("rate_limited", rateLimitMessage(retryAfter));
-    }
+    if (error instanceof SignInRateLimited) return fail("rate_limited", rateLimitMessage(error.retryAfterSeconds));
     if (error instanceof AuthError) return fail("unauthorized", "Wrong email or password.");
     throw error; // the redirect after a successful sign-in is thrown
   }
