@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { createActivityKit, defineCatalogue, trackTable } from "@/lib/activity";
 import { viewerActor } from "@/lib/actor";
-import { getDb } from "@/lib/db";
+import { getDb, getDbHandle } from "@/lib/db";
 import { comments, projects, tasks, users } from "@/lib/db/schema";
 
 export const catalogue = defineCatalogue({
@@ -49,6 +49,8 @@ export const activity = createActivityKit({
   /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
   actors: { table: users, id: users.id },
   secret: () => process.env.AUTH_SECRET ?? "",
+  // LISTEN on a session of its own: the server itself when DATABASE_URL goes through a transaction pooler.
+  listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next. Read
   // afresh on every call, so the stream's periodic re-check sees a sign-out or a lost membership.

@@ -9,6 +9,11 @@
 #   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:<port>/test
 # runs the command, then always stops the cluster and deletes its directory
 # (on success, failure or Ctrl-C). Exits with the command's exit code.
+#
+# With WITH_PGBOUNCER=1 it also starts Debian's PgBouncer in transaction-pooling
+# mode in front of the cluster, points DATABASE_URL and TEST_DATABASE_URL at it,
+# and exports the server's own URLs as DATABASE_DIRECT_URL and
+# TEST_DATABASE_DIRECT_URL (for LISTEN and migrations, which need a session).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -71,6 +76,10 @@ cleanup() {
   local rc=$?
   set +e
   trap - EXIT INT TERM HUP
+  if [ -n "${bouncer_pid:-}" ]; then
+    kill "$bouncer_pid" 2>/dev/null
+    wait "$bouncer_pid" 2>/dev/null
+  fi
   if [ "$started" -eq 1 ]; then
     as_pg "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 \
       || log "pg_ctl stop failed (server may already be gone)"
@@ -123,6 +132,44 @@ done
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/app"
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/test"
 log "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (databases app, test)"
+
+if [ "${WITH_PGBOUNCER:-}" = "1" ]; then
+  bouncer="$(command -v pgbouncer || echo /usr/sbin/pgbouncer)"
+  if [ ! -x "$bouncer" ]; then
+    log "pgbouncer not found (apt-get install pgbouncer)"
+    exit 1
+  fi
+  bport="$(free_port)"
+  cat >"$tmp/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$port user=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bport
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+max_client_conn = 2000
+default_pool_size = 20
+ignore_startup_parameters = extra_float_digits,options
+logfile = $tmp/pgbouncer.log
+INI
+  if is_root; then chown postgres: "$tmp/pgbouncer.ini"; fi
+  as_pg "$bouncer" "$tmp/pgbouncer.ini" >/dev/null 2>&1 &
+  bouncer_pid=$!
+  for _ in $(seq 1 50); do
+    if node -e 'require("net").connect(+process.argv[1],"127.0.0.1").on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))' "$bport"; then
+      break
+    fi
+    sleep 0.1
+  done
+  export DATABASE_DIRECT_URL="$DATABASE_URL"
+  export TEST_DATABASE_DIRECT_URL="$TEST_DATABASE_URL"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$bport/app"
+  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$bport/test"
+  log "PgBouncer $("$bouncer" --version | awk 'NR==1{print $2}') (transaction pooling) on 127.0.0.1:$bport"
+fi
 
 rc=0
 "$@" || rc=$?

@@ -24,7 +24,8 @@ export async function openTestDb(options: TestDbOptions = {}): Promise<DbHandle>
   const target = inject(database === "kit" ? "kitTestDatabase" : "testDatabase");
   if (target.kind === "postgres") {
     const poolId = Number(process.env.VITEST_POOL_ID ?? 1);
-    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20, ...client });
+    const directUrl = target.directUrl && workerDatabaseUrl(target.directUrl, poolId);
+    return openPostgres(workerDatabaseUrl(target.url, poolId), { max: 20, directUrl, ...client });
   }
   const dump = await readFile(target.dump);
   return openPglite({ loadDataDir: new Blob([dump]) });

@@ -6,7 +6,8 @@ import { installFixtures } from "@/lib/activity/testing/install";
 import { type DbHandle, openPglite, openPostgres } from "@/lib/db/client";
 import { databaseName, WORKER_DATABASES, workerDatabaseUrl } from "./worker-databases";
 
-type TestDatabase = { kind: "postgres"; url: string } | { kind: "pglite"; dump: string };
+/** `directUrl`: the server itself, when `url` goes through a transaction pooler (TEST_DATABASE_DIRECT_URL). */
+type TestDatabase = { kind: "postgres"; url: string; directUrl?: string } | { kind: "pglite"; dump: string };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -41,13 +42,16 @@ export default async function setup(project: TestProject) {
     return;
   }
   const { sql } = await import("drizzle-orm");
-  const maintenance = new URL(url);
+  // Databases are made and migrated on the server itself; the tests then connect as `url` says.
+  const direct = process.env.TEST_DATABASE_DIRECT_URL || undefined;
+  const server = direct ?? url;
+  const maintenance = new URL(server);
   maintenance.pathname = "/postgres";
   const admin = await openPostgres(maintenance.toString(), { max: 1 });
-  const kitUrl = new URL(url);
-  kitUrl.pathname = `/${databaseName(url)}_kit`;
+  const kitUrl = new URL(server);
+  kitUrl.pathname = `/${databaseName(server)}_kit`;
   try {
-    const app = await openPostgres(url, { max: 1 });
+    const app = await openPostgres(server, { max: 1 });
     await app.db.execute(sql`DROP SCHEMA IF EXISTS public CASCADE`);
     await app.db.execute(sql`DROP SCHEMA IF EXISTS drizzle CASCADE`);
     await app.db.execute(sql`CREATE SCHEMA public`);
@@ -60,7 +64,7 @@ export default async function setup(project: TestProject) {
     await installFixtures(kit.db);
     await kit.close();
 
-    for (const template of [url, kitUrl.toString()]) {
+    for (const template of [server, kitUrl.toString()]) {
       for (let id = 1; id <= WORKER_DATABASES; id++) {
         const name = databaseName(workerDatabaseUrl(template, id));
         await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
@@ -70,9 +74,20 @@ export default async function setup(project: TestProject) {
   } finally {
     await admin.close();
   }
-  project.provide("testDatabase", { kind: "postgres", url });
-  project.provide("kitTestDatabase", { kind: "postgres", url: kitUrl.toString() });
+  // Behind a pooler the tests reach the same databases through it: same names, the pooler's host and port.
+  const through = (target: string) => {
+    if (!direct) return target;
+    const pooled = new URL(url);
+    pooled.pathname = new URL(target).pathname;
+    return pooled.toString();
+  };
+  project.provide("testDatabase", { kind: "postgres", url: through(server), directUrl: direct });
+  project.provide("kitTestDatabase", {
+    kind: "postgres",
+    url: through(kitUrl.toString()),
+    directUrl: direct && kitUrl.toString(),
+  });
   console.log(
-    `activity-kit tests: PostgreSQL server, databases ${databaseName(url)} and its _kit (one copy per worker each)`,
+    `activity-kit tests: PostgreSQL server, databases ${databaseName(server)} and its _kit (one copy per worker each)${direct ? ", through a transaction pooler (LISTEN and migrations direct)" : ""}`,
   );
 }

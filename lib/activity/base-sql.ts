@@ -51,5 +51,22 @@ export const KIT_TABLES_SQL = [
 )`,
 ];
 
+/**
+ * Changes to the kit's tables since base version 2, each idempotent and in order. A new host runs them right
+ * after KIT_TABLES_SQL; a host whose migrations already created the tables gets, in its next kit migration,
+ * the ones its migrations lack (a drizzle-kit migration of the same change counts: `IF NOT EXISTS` aside,
+ * it is the same statement). Append only: never edit one that has shipped.
+ */
+export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
+  // Erasure (GDPR): the digests of the values an erasure removed, by JSON pointer, so the chain still verifies.
+  `ALTER TABLE "activity_events" ADD COLUMN IF NOT EXISTS "erased" jsonb`,
+  // The sequencer's last busy snapshot: its xmax and the transactions still running (sequencer.ts).
+  `ALTER TABLE "activity_sequencer" ADD COLUMN IF NOT EXISTS "snapshot_xmax" bigint`,
+  `ALTER TABLE "activity_sequencer" ADD COLUMN IF NOT EXISTS "snapshot_xip" bigint[]`,
+];
+
+/** Every statement that makes the kit's tables as this kit has them. */
+export const kitTableStatements = (): string[] => [...KIT_TABLES_SQL, ...KIT_TABLE_UPGRADES_SQL];
+
 /** The kit's tables, by name. */
 export const KIT_TABLES = ["activity_events", "activity_heads", "activity_sequence", "activity_sequencer"] as const;

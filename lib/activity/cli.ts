@@ -7,7 +7,7 @@
  *                              prints its file, statement and PostgreSQL's message (drizzle-kit prints none)
  *   coverage                   checks that every tracked table's triggers are installed in the database
  *
- * The database: DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
+ * The database: DATABASE_DIRECT_URL or DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
  *
  * Options: `--seam <path>` (default lib/activity-kit.ts), `--config <path>` (default drizzle.config.*).
  * The migrations folder (`out`) and the schema come from the drizzle config.
@@ -179,7 +179,8 @@ async function migration(options: Options): Promise<void> {
 }
 
 async function openDatabase(kit: SeamKit, config?: DrizzleConfig): Promise<AnyDatabase> {
-  const url = process.env.DATABASE_URL || config?.url;
+  // The server itself: DDL and the checks need a session, not a transaction pooler's connection.
+  const url = process.env.DATABASE_DIRECT_URL || process.env.DATABASE_URL || config?.url;
   if (!url) return kit.db();
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { integer, pgTable, serial, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
-import { KIT_TABLES_SQL } from "./base-sql";
+import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL } from "./base-sql";
 import {
   type ExistingMigration,
   KIT_BASE_VERSION,
@@ -110,6 +110,39 @@ describe("activity migration planning", () => {
     const plan = step(older, [trackNotes()]).plan;
     expect(plan?.name).toBe("activity_kit_update");
     expect(plan?.statements).toEqual(kitFunctionStatements());
+  });
+
+  it("brings the kit's tables up to this kit's in a host whose base predates a change, and the result runs", async () => {
+    const first = step([host], [trackNotes()]).next;
+    // The base as an older kit wrote it: the tables without the changes made since.
+    const older = first.map((m) => ({
+      ...m,
+      sql: KIT_TABLE_UPGRADES_SQL.reduce(
+        (text, upgrade) => text.replace(`${upgrade};${STATEMENT_BREAKPOINT}`, ""),
+        m.sql,
+      ),
+    }));
+    expect(older[1]!.sql).not.toContain(KIT_TABLE_UPGRADES_SQL[0]);
+    const { plan, next } = step(older, [trackNotes()]);
+    expect(plan?.name).toBe("activity_kit_update");
+    expect(plan?.statements).toEqual([...KIT_TABLE_UPGRADES_SQL]);
+    expect(step(next, [trackNotes()]).plan).toBeNull();
+    const db = new PGlite();
+    try {
+      await apply(db, next);
+      const columns = await db.query(
+        "select column_name from information_schema.columns where table_name = 'activity_events' and column_name = 'erased'",
+      );
+      expect(columns.rows).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("counts a drizzle-kit migration of a table change as the kit's own", () => {
+    const first = step([host], [trackNotes()]).next;
+    const drizzleKitWrote = first.map((m) => ({ ...m, sql: m.sql.replaceAll(" IF NOT EXISTS", "") }));
+    expect(step(drizzleKitWrote, [trackNotes()]).plan).toBeNull();
   });
 
   it("refuses clearly when a tracked table is not in the schema, or no migration creates it", () => {

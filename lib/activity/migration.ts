@@ -1,4 +1,4 @@
-import { KIT_TABLES_SQL } from "./base-sql";
+import { KIT_TABLE_UPGRADES_SQL, kitTableStatements } from "./base-sql";
 import type { AnyTrackedTable } from "./registry";
 import { actorErasureStatements, kitFunctionStatements, tableTriggerStatements, triggerName } from "./sql";
 
@@ -9,7 +9,7 @@ export const STATEMENT_BREAKPOINT = "\n--> statement-breakpoint\n";
  * The version of the kit's base migration (its tables and functions). A host's migrations record it in the
  * base's first line; a later kit with a higher version writes a migration that brings the functions up to it.
  */
-export const KIT_BASE_VERSION = 2;
+export const KIT_BASE_VERSION = 3;
 const BASE_MARKER = /^-- activity-kit base version (\d+)/m;
 
 /** A migration already in the host's folder. */
@@ -33,7 +33,7 @@ export interface MigrationPlan {
   statements: string[];
   /** One line per part, for the CLI to print and the file's header. */
   summary: string[];
-  /** Whether it writes the kit's functions (then its header records the base version). */
+  /** Whether it writes the kit's functions or tables (then its header records the base version). */
   writesBase: boolean;
 }
 
@@ -46,6 +46,7 @@ export class MigrationRefusal extends Error {
 }
 
 const normalize = (text: string) => text.replace(/\s+/g, " ").replace(/ ?; ?/g, ";").trim();
+const withoutIfNotExists = (text: string) => text.replace(/ IF NOT EXISTS/gi, "");
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const createsTable = (sql: string, name: string) =>
@@ -92,6 +93,7 @@ export function planActivityMigration(input: MigrationInput): MigrationPlan | nu
       `The migrations were written by a newer activity kit (base version ${recorded}; this one is ${KIT_BASE_VERSION}): update lib/activity first.`,
     );
   }
+  let tablesUpgraded = false;
   const tablesCreated = files.some((f) => createsTable(f.sql, "activity_events"));
   if (!tablesCreated) {
     if (input.schemaTables.has("activity_events")) {
@@ -99,8 +101,18 @@ export function planActivityMigration(input: MigrationInput): MigrationPlan | nu
         "The drizzle schema exports the kit's tables, but no migration creates them: run `drizzle-kit generate` first (or remove the export, and this command creates them).",
       );
     }
-    statements.push(...KIT_TABLES_SQL);
+    statements.push(...kitTableStatements());
     summary.push("the kit's tables");
+  } else {
+    const everything = files.map((f) => withoutIfNotExists(f.normal)).join("\n");
+    const missing = KIT_TABLE_UPGRADES_SQL.filter((s) => !everything.includes(withoutIfNotExists(normalize(s))));
+    if (missing.length > 0) {
+      tablesUpgraded = true;
+      statements.push(...missing);
+      summary.push(
+        `the kit's tables, brought up to this kit's (${missing.length} change${missing.length > 1 ? "s" : ""})`,
+      );
+    }
   }
   const functions = kitFunctionStatements();
   const functionsCurrent = has({ normal: files.map((f) => f.normal).join("\n") }, functions);
@@ -145,8 +157,9 @@ export function planActivityMigration(input: MigrationInput): MigrationPlan | nu
   }
 
   if (statements.length === 0) return null;
-  const name = !tablesCreated ? "activity_base" : !functionsCurrent ? "activity_kit_update" : "activity_capture";
-  return { name, statements, summary, writesBase: !functionsCurrent };
+  const updatesKit = !functionsCurrent || tablesUpgraded;
+  const name = !tablesCreated ? "activity_base" : updatesKit ? "activity_kit_update" : "activity_capture";
+  return { name, statements, summary, writesBase: updatesKit };
 }
 
 /** The file's text: a header naming what it does, then one statement per breakpoint. */

@@ -44,6 +44,11 @@ export const activityEvents = pgTable(
     txId: bigint("tx_id", { mode: "number" }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
     /** Written by a trigger for a change made outside withTracking (raw SQL, a script, another service). */
     unattributed: boolean("unattributed").notNull().default(false),
+    /**
+     * Set only by erasure: for each value it removed (a JSON pointer into the event, `/actor_label`,
+     * `/changes/0/after/email`), the digest the value had, so the hash chain still verifies (canonical.ts).
+     */
+    erased: jsonb("erased").$type<Record<string, string>>(),
   },
   (t) => [
     index("activity_events_feed_idx").on(t.workspaceId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -98,12 +103,17 @@ export const activityHeads = pgTable("activity_heads", {
   seq: bigint("seq", { mode: "number" }).notNull(),
 });
 
-/** Where the sequencer resumes: transactions older than `horizon` are all sequenced. One row. */
+/**
+ * Where the sequencer resumes: every transaction before `snapshot_xmax` and not in `snapshot_xip` is sequenced (`horizon`, the
+ * oldest transaction then running, is what a base before version 3 kept). One row.
+ */
 export const activitySequencer = pgTable(
   "activity_sequencer",
   {
     id: integer("id").primaryKey().default(1),
     horizon: bigint("horizon", { mode: "number" }).notNull().default(0),
+    snapshotXmax: bigint("snapshot_xmax", { mode: "number" }),
+    snapshotXip: bigint("snapshot_xip", { mode: "number" }).array(),
   },
   (t) => [check("activity_sequencer_single_row", sql`${t.id} = 1`)],
 );

@@ -24,10 +24,13 @@ export async function readHead(db: AnyDatabase, workspaceId: string): Promise<nu
  * of its workspace's log, in the order the tick sees them, then sends one notification for the batch.
  * Nothing of this is on the writers' path: they only insert their event.
  *
- * Finding the new events: `tx_id` is the writing transaction's id. Every transaction older than the
- * `horizon` (the oldest one still running when a previous tick looked) had committed or aborted by then,
- * so its events were sequenced then; only events of transactions from the horizon on need looking at,
- * through the index on `tx_id`.
+ * Finding the new events: `tx_id` is the writing transaction's id. A tick stores what its snapshot saw:
+ * `snapshot_xmax` (no transaction from it on had begun) and `snapshot_xip` (those still running). Every
+ * other transaction before it had committed or aborted then, so its events were sequenced by that tick;
+ * the next tick looks only at events of transactions from `snapshot_xmax` on and of those in
+ * `snapshot_xip`, through the index on `tx_id`. A transaction left open for hours (in any database of the
+ * cluster) is one entry of `snapshot_xip`, one index probe per tick: it does not make the ticks grow, as a
+ * horizon at the oldest running transaction would (every tick would rescan everything written since).
  *
  * Leadership: each tick takes a transaction-level advisory lock first; of several app instances, one
  * sequences at a time, and if it dies another takes over on its next tick. The lock is taken in its own
@@ -41,17 +44,22 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
       await tx.execute(sql`select pg_try_advisory_xact_lock(${LEADER_LOCK}) as leader`),
     );
     if (!lock?.leader) return {};
-    // Read first and passed as a value, so the planner sees how recent it is and uses the index on tx_id.
-    const [state] = rowsOf<{ horizon: number | string }>(
-      await tx.execute(sql`select horizon from activity_sequencer where id = 1`),
+    // Read first and passed as values, so the planner sees how recent they are and uses the index on tx_id.
+    // (`snapshot_xmax` is null where a base before version 3 left only `horizon`, an older tick's oldest running
+    // transaction: from there on, as that tick did.)
+    const [state] = rowsOf<{ xmax: number | string | null; xip: string | null }>(
+      await tx.execute(
+        sql`select coalesce(snapshot_xmax, horizon) as xmax, coalesce(snapshot_xip, '{}')::text as xip from activity_sequencer where id = 1`,
+      ),
     );
-    const horizon = Number(state?.horizon ?? 0);
+    const xmax = Number(state?.xmax ?? 0);
+    const xip = state?.xip ?? "{}";
     const [row] = rowsOf<{ heads: Record<string, number | string> | null }>(
       await tx.execute(sql`
         WITH batch AS (
           SELECT e.id, e.workspace_id, e.actor_id, e.occurred_at
             FROM activity_events AS e
-           WHERE e.tx_id >= ${horizon}::bigint
+           WHERE (e.tx_id >= ${xmax}::bigint OR e.tx_id = ANY (${xip}::bigint[]))
              AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id)
            ORDER BY e.id
            LIMIT ${BATCH}
@@ -69,13 +77,16 @@ export async function sequenceOnce(db: AnyDatabase): Promise<Record<string, numb
           ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq
           RETURNING workspace_id, seq
         ), advanced AS (
-          -- A full batch leaves work behind: keep the horizon until a tick drains it. Written only when it
-          -- moves, so an idle tick writes nothing.
-          INSERT INTO activity_sequencer (id, horizon)
-          SELECT 1, pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-           WHERE (SELECT count(*) FROM batch) < ${BATCH}
-             AND pg_snapshot_xmin(pg_current_snapshot())::text::bigint > ${horizon}::bigint
-          ON CONFLICT (id) DO UPDATE SET horizon = excluded.horizon
+          -- What this snapshot saw, written when the tick sequenced something (it writes then anyway) and the
+          -- batch was not full (a full batch leaves work behind: the next tick looks where this one did). An
+          -- idle tick writes nothing, and looks again where the last busy one left off: only newer events.
+          INSERT INTO activity_sequencer (id, horizon, snapshot_xmax, snapshot_xip)
+          SELECT 1, pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                 pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+                 ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(pg_current_snapshot()) AS x)
+           WHERE (SELECT count(*) FROM batch) BETWEEN 1 AND ${BATCH - 1}
+          ON CONFLICT (id) DO UPDATE SET horizon = excluded.horizon, snapshot_xmax = excluded.snapshot_xmax,
+                                          snapshot_xip = excluded.snapshot_xip
         )
         SELECT json_object_agg(workspace_id, seq) AS heads FROM heads`),
     );

@@ -146,12 +146,15 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
     expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note Stored"]);
   });
 
-  it("prepares its statements once per connection, and none with prepare: false (PgBouncer)", async () => {
-    const prepared = async () =>
-      rowsOf<{ statement: string }>(await handle.db.execute(sql`select statement from pg_prepared_statements`)).map(
-        (r) => r.statement,
-      );
-    handle = await openTestDb({ database: "kit", max: 1 });
+  const prepared = async () =>
+    rowsOf<{ statement: string }>(await handle.db.execute(sql`select statement from pg_prepared_statements`)).map(
+      (r) => r.statement,
+    );
+
+  // Behind a transaction pooler each transaction may land on another server session, where nothing this
+  // client prepared exists: there the harness connects unprepared, and only the second test applies.
+  it.skipIf(Boolean(process.env.TEST_DATABASE_DIRECT_URL))("prepares its statements once per connection", async () => {
+    handle = await openTestDb({ database: "kit", max: 1, prepare: true });
     await insertOn(
       fixtureKit(() => handle.db),
       "Prepared",
@@ -163,15 +166,21 @@ describe.runIf(onServer)("pipelined runner (server only): one connection", () =>
     const statements = await prepared();
     expect(statements.filter((s) => s.includes("activity_store_event"))).toHaveLength(1);
     expect(statements.filter((s) => s.includes("set_config('activity.mode', 'tracking'"))).toHaveLength(1);
-    await handle.close();
+    expect(await titles()).toEqual(["Prepared", "Prepared again"]);
+  });
 
+  it("prepares none with prepare: false (PgBouncer)", async () => {
     handle = await openTestDb({ database: "kit", max: 1, prepare: false });
     await insertOn(
       fixtureKit(() => handle.db),
       "Unprepared",
     );
+    await insertOn(
+      fixtureKit(() => handle.db),
+      "Unprepared again",
+    );
     expect(await prepared()).toEqual([]);
-    expect(await titles()).toEqual(["Prepared", "Prepared again", "Unprepared"]);
-    expect(await allEvents(t.db)).toHaveLength(3);
+    expect(await titles()).toEqual(["Unprepared", "Unprepared again"]);
+    expect(await allEvents(t.db)).toHaveLength(2);
   });
 });

@@ -26,24 +26,50 @@ export function embeddedDataDir(): string {
   );
 }
 
-/** A PostgreSQL server through the `postgres` driver. */
-export async function openPostgres(url: string, options: { max?: number; prepare?: boolean } = {}): Promise<DbHandle> {
+export interface PostgresOptions {
+  max?: number;
+  /** Prepared statements (postgres.js `prepare`); off by default behind a pooler (`directUrl` given). */
+  prepare?: boolean;
+  /**
+   * The server itself, when `url` goes through a transaction pooler (PgBouncer in `pool_mode =
+   * transaction`): LISTEN needs a session of its own, and migrations run there. Statements through the
+   * pooler are then sent unprepared, since a pooler of that kind hands each transaction to any server
+   * connection.
+   */
+  directUrl?: string;
+}
+
+/** A PostgreSQL server through the `postgres` driver (directly, or through a transaction pooler). */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
+  const pooled = Boolean(options.directUrl);
+  const prepare = options.prepare ?? (pooled ? false : undefined);
   // postgres.js reads a present-but-undefined `prepare` as false: pass it only when it is given.
-  const prepare = options.prepare === undefined ? {} : { prepare: options.prepare };
-  const client = postgres(url, { max: options.max ?? 10, ...prepare, onnotice: () => {} });
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    ...(prepare === undefined ? {} : { prepare }),
+    onnotice: () => {},
+  });
   const db = drizzle(client, { schema }) as unknown as Database;
+  // The session for LISTEN and migrations: the server itself, opened on first use, when behind a pooler.
+  let direct: ReturnType<typeof postgres> | undefined;
+  const session = () => {
+    if (!options.directUrl) return client;
+    direct ??= postgres(options.directUrl, { max: 1, onnotice: () => {} });
+    return direct;
+  };
   return {
     db,
     kind: "postgres",
     async migrate() {
       const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-      await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      const target = pooled ? (drizzle(session(), { schema }) as unknown as Database) : db;
+      await migrate(target as never, { migrationsFolder: MIGRATIONS_FOLDER });
     },
     async listen(channel, onMessage, onReconnect) {
       let first = true;
-      const { unlisten } = await client.listen(
+      const { unlisten } = await session().listen(
         channel,
         (payload) => onMessage(payload),
         () => {
@@ -53,7 +79,9 @@ export async function openPostgres(url: string, options: { max?: number; prepare
       );
       return unlisten;
     },
-    close: () => client.end({ timeout: 5 }),
+    async close() {
+      await Promise.all([client.end({ timeout: 5 }), direct?.end({ timeout: 5 })]);
+    },
   };
 }
 
@@ -129,10 +157,14 @@ function lockDataDir(dataDir: string): () => void {
   return release;
 }
 
-/** `DATABASE_URL` when set, otherwise the embedded database under `.data/`. */
+/**
+ * `DATABASE_URL` when set (with `DATABASE_DIRECT_URL` when that one goes through a transaction pooler),
+ * otherwise the embedded database under `.data/`.
+ */
 export function openConfigured(): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
-  return url ? openPostgres(url) : openPglite({ dataDir: embeddedDataDir() });
+  const directUrl = process.env.DATABASE_DIRECT_URL || undefined;
+  return url ? openPostgres(url, { directUrl }) : openPglite({ dataDir: embeddedDataDir() });
 }
 
 export { rowsOf } from "@/lib/activity/rows";

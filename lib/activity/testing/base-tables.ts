@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { KIT_TABLES_SQL } from "../base-sql";
+import { kitTableStatements } from "../base-sql";
 
 /** Columns, indexes and constraints of the kit's tables in one schema of a database. */
 async function shapeOf(db: PGlite, schema: string) {
@@ -31,7 +31,7 @@ export async function kitTablesBeside(statements: readonly string[]) {
   try {
     for (const statement of statements) await db.exec(statement);
     await db.exec("create schema ours; set search_path to ours");
-    for (const statement of KIT_TABLES_SQL) await db.exec(statement);
+    for (const statement of kitTableStatements()) await db.exec(statement);
     return { ours: await shapeOf(db, "ours"), theirs: await shapeOf(db, "public") };
   } finally {
     await db.close();
