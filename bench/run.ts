@@ -16,9 +16,10 @@ import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } f
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
 import { live } from "./live";
 import { sequencer } from "./sequencer";
+import { session } from "./session";
 import { writePath } from "./write-path";
 
-const SUITES: readonly Suite[] = [writePath, feed, live, audit, sequencer];
+const SUITES: readonly Suite[] = [writePath, feed, live, audit, sequencer, session];
 
 const USAGE = `Usage: npm run bench [-- [suite...] [options]]
 

@@ -48,6 +48,34 @@ test("a wrong password says so next to the form", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
+test("too many failed sign-ins for one account say how long to wait, on the form and on Auth.js's own route", async ({
+  page,
+}) => {
+  // An address of its own each run: the limit counts per account, known or not.
+  const email = `limited-${Date.now()}@acme.test`;
+  // Five failures through Auth.js's credentials route, which a script would use instead of the form.
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const codes: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const response = await page.request.post("/api/auth/callback/credentials", {
+      form: { csrfToken, email, password: "not-the-password" },
+      maxRedirects: 0,
+    });
+    codes.push(new URL(response.headers().location ?? "", "http://x").searchParams.get("code") ?? "");
+  }
+  expect(codes).toEqual(["credentials", "credentials", "credentials", "credentials", "credentials", "rate_limited"]);
+
+  // The form says so.
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.signIn(email, "not-the-password");
+  await expect(page.getByText("Too many sign-in attempts. Try again in 15 minutes.")).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  // Other accounts still sign in.
+  await login.signIn(DEMO.carol);
+  await expect(page).toHaveURL(/\/tasks$/);
+});
+
 test("a member cannot open the admin page", async ({ page }) => {
   await new LoginPage(page).signInAs(DEMO.bob);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);

@@ -54,10 +54,11 @@ export const activity = createActivityKit({
   // Signs the hash chain's exported checkpoints (`npm run activity:checkpoint`); without it, AUTH_SECRET does.
   checkpointKey: () => process.env.ACTIVITY_CHECKPOINT_KEY,
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
-  // The session is imported on first use: the kit's CLI and the tests load this file outside Next.
+  // The session is imported on first use: the kit's CLI and the tests load this file outside Next. Read
+  // afresh on every call, so the stream's periodic re-check sees a sign-out or a lost membership.
   viewer: async () => {
-    const { getViewer, isAdmin } = await import("@/lib/auth/viewer");
-    const viewer = await getViewer();
+    const { readViewer, isAdmin } = await import("@/lib/auth/viewer");
+    const viewer = await readViewer();
     return viewer && { actor: viewerActor(viewer), workspaceId: viewer.workspace.id, canAudit: isAdmin(viewer) };
   },
 });

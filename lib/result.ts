@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "forbidden",
   "not_found",
   "conflict",
+  "rate_limited",
   "internal",
 ] as const;
 

@@ -4,6 +4,8 @@ import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth";
 import { credentialsSchema } from "@/lib/auth/credentials";
 import { safeRedirect } from "@/lib/auth/redirect";
+import { rateLimitMessage } from "@/lib/auth/sign-in-limit";
+import { SignInRateLimited } from "@/lib/auth/sign-in-rate-limited";
 import { fail, type Result } from "@/lib/result";
 
 export async function signInAction(_previous: Result | null, formData: FormData): Promise<Result> {
@@ -17,6 +19,7 @@ export async function signInAction(_previous: Result | null, formData: FormData)
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeRedirect(formData.get("callbackUrl"), "/tasks") });
   } catch (error) {
+    if (error instanceof SignInRateLimited) return fail("rate_limited", rateLimitMessage(error.retryAfterSeconds));
     if (error instanceof AuthError) return fail("unauthorized", "Wrong email or password.");
     throw error; // the redirect after a successful sign-in is thrown
   }

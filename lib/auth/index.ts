@@ -1,12 +1,16 @@
 import { eq, sql } from "drizzle-orm";
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
+import { requestContextFromHeaders, trustedProxyCount } from "@/lib/activity/next/request-context";
 import { getDb } from "@/lib/db";
 import { users } from "@/lib/db/schema";
 import { authorizeCredentials } from "./authorize-credentials";
 import { authConfig } from "./config";
 import { fetchGitHubProfile, githubLinkEmail } from "./github-email";
+import { endSession, startSession } from "./sessions";
+import { authorizeWithinLimits } from "./sign-in-limit";
+import { SignInRateLimited } from "./sign-in-rate-limited";
 
 async function findUserByEmail(email: string) {
   const db = await getDb();
@@ -20,7 +24,14 @@ async function findUserByEmail(email: string) {
 
 const credentials = Credentials({
   credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-  authorize: (raw) => authorizeCredentials(raw, findUserByEmail),
+  async authorize(raw, request) {
+    const ip = requestContextFromHeaders(request.headers, trustedProxyCount(process.env.ACTIVITY_TRUSTED_PROXIES)).ip;
+    const result = await authorizeWithinLimits(await getDb(), raw, ip, (checked) =>
+      authorizeCredentials(checked, findUserByEmail),
+    );
+    if ("retryAfterSeconds" in result) throw new SignInRateLimited(result.retryAfterSeconds);
+    return result.user;
+  },
 });
 
 /** GitHub sign-in is offered only when both of its variables are set. */
@@ -39,8 +50,9 @@ const config: NextAuthConfig = {
   providers: githubEnabled ? [credentials, github] : [credentials],
   logger: {
     // A wrong password is an expected outcome, answered on the form; not a server error to log.
+    // So is a sign-in refused by the rate limit (a CredentialsSignin too).
     error(error) {
-      if (error.name !== "CredentialsSignin") console.error(error);
+      if (!(error instanceof CredentialsSignin)) console.error(error);
     },
   },
   callbacks: {
@@ -64,11 +76,25 @@ const config: NextAuthConfig = {
             .values({ email, name: user?.name ?? email, image: user?.image ?? null })
             .returning()
             .then((rows) => rows[0]));
-        if (local) token.uid = String(local.id);
+        if (local) {
+          token.uid = String(local.id);
+          token.sid = await startSession(db, local.id);
+        }
         return token;
       }
-      if (user?.id) token.uid = user.id;
+      // `user` is given only at sign-in: each sign-in is a new device session.
+      if (user?.id) {
+        token.uid = user.id;
+        token.sid = await startSession(await getDb(), Number(user.id));
+      }
       return token;
+    },
+  },
+  events: {
+    // Ends this device's session only; the user's other devices stay signed in.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endSession(await getDb(), sid);
     },
   },
 };

@@ -1,55 +1,40 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/lib/db";
-import { memberships, type Role, users, workspaces } from "@/lib/db/schema";
+import { memberships } from "@/lib/db/schema";
 import { auth } from "./index";
+import { loadViewerState, type Viewer, type ViewerState } from "./viewer-state";
 
 export const WORKSPACE_COOKIE = "workspace";
 
-export interface WorkspaceMembership {
-  id: number;
-  name: string;
-  slug: string;
-  role: Role;
-}
+export type { SessionClaims, Viewer, ViewerState, WorkspaceMembership } from "./viewer-state";
 
-/** The signed-in user, the workspace they are looking at, and their role in it. */
-export interface Viewer {
-  user: { id: number; name: string; email: string };
-  workspace: WorkspaceMembership;
-  memberships: WorkspaceMembership[];
-}
-
-export type ViewerState =
-  | { status: "signed-out" }
-  | { status: "no-workspace"; user: Viewer["user"] }
-  | ({ status: "ok" } & Viewer);
-
-/** Reads the session once per request; the workspace comes from a cookie, checked against memberships. */
-export const getViewerState = cache(async (): Promise<ViewerState> => {
+/**
+ * The viewer, checked against the database now (lib/auth/viewer-state.ts): a signed-out device, a deleted
+ * user or a lost membership counts from the next call. Not memoized, so an open stream that asks again
+ * (the kit's `viewer()`, through lib/activity-kit.ts) sees a sign-out while it runs.
+ */
+export async function readViewerState(): Promise<ViewerState> {
   const session = await auth();
-  const userId = Number(session?.user?.id);
-  if (!Number.isSafeInteger(userId) || userId <= 0) return { status: "signed-out" };
-  const db = await getDb();
-  const [user] = await db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(eq(users.id, userId));
-  // A token for a user that has since been deleted is as good as no session.
-  if (!user) return { status: "signed-out" };
-  const rows = await db
-    .select({ id: workspaces.id, name: workspaces.name, slug: workspaces.slug, role: memberships.role })
-    .from(memberships)
-    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(workspaces.name));
-  if (rows.length === 0) return { status: "no-workspace", user };
+  if (!session?.user) return { status: "signed-out" };
   const wanted = Number((await cookies()).get(WORKSPACE_COOKIE)?.value);
-  const workspace = rows.find((w) => w.id === wanted) ?? rows[0]!;
-  return { status: "ok", user, workspace, memberships: rows };
-});
+  return loadViewerState(
+    await getDb(),
+    { userId: session.user.id, sessionId: session.sessionId },
+    Number.isSafeInteger(wanted) ? wanted : undefined,
+  );
+}
+
+/** `readViewerState` once per request, for a page, its layout and its actions. */
+export const getViewerState = cache(readViewerState);
+
+/** The viewer as of now, or null (see `readViewerState`). */
+export async function readViewer(): Promise<Viewer | null> {
+  const state = await readViewerState();
+  return state.status === "ok" ? state : null;
+}
 
 export async function getViewer(): Promise<Viewer | null> {
   const state = await getViewerState();

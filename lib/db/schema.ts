@@ -106,3 +106,31 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type Comment = typeof comments.$inferSelect;
+
+/**
+ * One row per signed-in device: the session id travels in the JWT and is checked on every request, so
+ * signing out (deleting the row) ends that device's session at once and leaves the user's other devices
+ * signed in. Deleting the user deletes their sessions.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamps.createdAt,
+    expiresAt: timestamp("expires_at", { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Failed sign-in attempts per key (an account's email, a trusted client IP, or the whole site) in the
+ * current fixed window: in the database, so every app instance counts the same attempts.
+ */
+export const signInAttempts = pgTable("sign_in_attempts", {
+  key: text("key").primaryKey(),
+  attempts: integer("attempts").notNull(),
+  windowStart: timestamp("window_start", { withTimezone: true, precision: 3 }).notNull(),
+});
