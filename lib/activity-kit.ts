@@ -49,6 +49,8 @@ export const activity = createActivityKit({
   /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
   actors: { table: users, id: users.id },
   secret: () => process.env.AUTH_SECRET ?? "",
+  // The live streams' bounds keep the kit's defaults; the browser tests lower the replay bound to reach it.
+  live: { replayLimit: optionalCount(process.env.ACTIVITY_REPLAY_LIMIT) },
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next.
   viewer: async () => {
@@ -57,3 +59,8 @@ export const activity = createActivityKit({
     return viewer && { actor: viewerActor(viewer), workspaceId: viewer.workspace.id, canAudit: isAdmin(viewer) };
   },
 });
+
+function optionalCount(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
