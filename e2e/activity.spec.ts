@@ -197,6 +197,7 @@ test.describe("the live feed", () => {
   test("a stream that missed more than the server replays gets a reset, and the feed refetches", async ({
     browser,
   }) => {
+    test.slow(); // two sign-ins, a drop and a refetch: near the default timeout on a loaded machine
     const bob = await signedIn(browser, DEMO.bob);
     const bobFeed = new ActivityPage(bob);
     await bobFeed.goto();
