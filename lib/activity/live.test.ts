@@ -304,6 +304,32 @@ describe("the live hub's bounds", () => {
     expect(behind.items.map((i) => [i.seq, i.subject])).toEqual([[13, "note after the reset"]]);
   });
 
+  it("does not read back what happened while a workspace had no subscriber", async () => {
+    let itemsRead = 0;
+    hub = createLiveHub({
+      db: () => t.db,
+      listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
+      toItems: (rows, options) => {
+        itemsRead += rows.length;
+        return kit.toItems(rows, options);
+      },
+      sequence: false,
+      pollMs: 60_000,
+    });
+    const live = hub;
+    const unsubscribe = await live.subscribe({ workspaceId: ws(), filters: {}, after: null, send() {}, close() {} });
+    unsubscribe();
+    await writeEvents(t.db, ws(), 40, "while nobody watched");
+    await sequenceAll(t.db);
+    const got = collector();
+    await live.subscribe({ workspaceId: ws(), filters: {}, after: null, send: got.send, close() {} });
+    await addNote(acme, "watched");
+    await sequenceOnce(t.db);
+    await got.until(1);
+    expect(got.items.map((i) => i.subject)).toEqual(["note watched"]);
+    expect(itemsRead).toBe(1);
+  });
+
   it("closes a subscriber that cannot take a reset instead of replaying past the bound", async () => {
     await writeEvents(t.db, ws(), 5);
     await sequenceAll(t.db);

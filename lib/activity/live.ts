@@ -158,11 +158,13 @@ export function createLiveHub(options: LiveOptions) {
       let last = fetched.get(workspaceId) ?? 0;
       if (head !== undefined && head <= last) return;
       for (;;) {
+        // A subscriber that came to a workspace without any may have moved `fetched` on (see attach).
+        last = Math.max(last, fetched.get(workspaceId) ?? 0);
         const rows = await readAfter(workspaceId, last);
         if (rows.length === 0) break;
         const deliveries = await itemsOf(rows);
         last = rows.at(-1)!.seq!;
-        fetched.set(workspaceId, last);
+        fetched.set(workspaceId, Math.max(last, fetched.get(workspaceId) ?? 0));
         // The set as it is now: subscribers may have come and gone while the rows were read.
         for (const subscription of byWorkspace.get(workspaceId) ?? []) {
           if (subscription.ready) deliver(subscription, deliveries);
@@ -237,9 +239,11 @@ export function createLiveHub(options: LiveOptions) {
       subscriber.reset(head);
     }
     const set = byWorkspace.get(subscriber.workspaceId) ?? new Set();
+    // Nobody else follows the workspace: what the hub fanned out last (maybe long ago, before the last
+    // subscriber left) is no one's concern, and reading from there would be another unbounded replay.
+    if (set.size === 0) fetched.set(subscriber.workspaceId, Math.max(fetched.get(subscriber.workspaceId) ?? 0, head));
     byWorkspace.set(subscriber.workspaceId, set);
     set.add(subscription);
-    if (!fetched.has(subscriber.workspaceId)) fetched.set(subscriber.workspaceId, head);
     // Backfill from the subscriber's own position up to what the hub has fanned out so far. A pump may
     // fan out more meanwhile (without this subscriber, not ready yet): then backfill again. The check and
     // `ready = true` run without an await between them, so from then on the pump includes it.
