@@ -994,7 +994,7 @@ last_autovacuum / last_autoanalyze of activity_events.`);
 burst of ${FRAME_EVENTS} events committed in one statement (copies of this workspace's tracked events, diffs included), so one
 pump fans them all out. "per stream": each stream's send runs JSON.stringify and encodes the frame (the route before
 this change); "once": the hub builds the frame once per item and every stream enqueues the same bytes. ${FRAME_ROUNDS} rounds,
-the order alternating; medians. fan-out = the first delivery to the last (the event loop is blocked for it); loop max
+the order alternating; medians. fan-out = from the first delivery to the last; loop max
 = the longest gap between turns of a 1 ms timer from the commit to the last delivery; "×" = per-round ratio of fan-out times.`);
       console.log(
         formatTable(
