@@ -69,12 +69,19 @@ export function createStreamRoute(kit: ActivityRouteKit) {
      */
     const write = (frame: Uint8Array, seq?: number) => {
       if (closed) return;
-      if ((controller.desiredSize ?? 0) < frame.byteLength) {
-        if (seq !== undefined) controller.enqueue(resetFrame(seq, "slow_client"));
-        end();
-        return;
+      const room = controller.desiredSize;
+      try {
+        if (room === null || room < frame.byteLength) {
+          // null: the stream errored (the client went away); nothing more can be queued
+          if (room !== null && seq !== undefined) controller.enqueue(resetFrame(seq, "slow_client"));
+          end();
+          return;
+        }
+        controller.enqueue(frame);
+      } catch {
+        // The stream closed under us: a send from the hub's fan-out must not stop the other streams' sends.
+        stop();
       }
-      controller.enqueue(frame);
     };
 
     const stream = new ReadableStream<Uint8Array>(
