@@ -29,6 +29,8 @@ for (const [key, value] of Object.entries(process.env)) {
   if (value !== undefined) serverEnv[key] = value;
 }
 serverEnv.NEXT_TELEMETRY_DISABLED = "1";
+// Low enough that a test can miss more events than the stream replays (e2e/activity.spec.ts, the reset).
+serverEnv.ACTIVITY_REPLAY_LIMIT ??= "20";
 
 export default defineConfig({
   testDir: "./e2e",

@@ -54,6 +54,10 @@ const IDLE_TICKS = 15;
 const BULK_EVENTS = 200_000;
 const BULK_CHUNK = 10_000;
 const BULK_WORKSPACE = "bench-bulk";
+/** (e) Streams like the route's (a byte-bounded ReadableStream each, read by a loop), events per burst, rounds. */
+const FRAME_SUBSCRIBERS = [500, 2_000] as const;
+const FRAME_EVENTS = 50;
+const FRAME_ROUNDS = 3;
 
 const makeKit = (db: Database) => createActivityKit({ db: () => db, catalogue, tables: trackedTables, secret: SECRET });
 type Kit = ReturnType<typeof makeKit>;
@@ -598,6 +602,152 @@ async function bulkEvents(db: Database) {
   return { insertMs: inserted - t0, sequenceMs: performance.now() - inserted, ticks };
 }
 
+/* ---------------------------------------------------------------- (e) SSE frames: per stream or once per item */
+
+type FrameMode = "per stream" | "once";
+const frameEncoder = new TextEncoder();
+
+/**
+ * N streams as the route makes them (a ReadableStream bounded in bytes, drained by a reader as Next's pipe
+ * would), then a burst of FRAME_EVENTS events committed in one statement (copies of real events of the
+ * workspace, diffs included), so one pump fans out all of them. "per stream" encodes the SSE frame in every
+ * stream's send, as the route did before; "once" enqueues the frame the hub built for the item.
+ */
+async function frameCase(env: Env, subscribers: number, mode: FrameMode, tag: string) {
+  const hub = startHub(env);
+  const expected = subscribers * FRAME_EVENTS;
+  let delivered = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  let bytesRead = 0;
+  const drains: Promise<void>[] = [];
+  let stopped = false;
+  try {
+    const make = () => {
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          start(c) {
+            controller = c;
+          },
+        },
+        new ByteLengthQueuingStrategy({ highWaterMark: 1 << 20 }),
+      );
+      drains.push(
+        (async () => {
+          const reader = stream.getReader();
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            bytesRead += value.byteLength;
+          }
+        })(),
+      );
+      const count = () => {
+        const now = performance.now();
+        if (delivered === 0) firstAt = now;
+        delivered++;
+        lastAt = now;
+      };
+      return {
+        workspaceId: String(env.workspaceId),
+        filters: {},
+        after: null,
+        send:
+          mode === "once"
+            ? (_item: unknown, frame: Uint8Array) => {
+                controller.enqueue(frame);
+                count();
+              }
+            : (item: { seq: number }) => {
+                controller.enqueue(
+                  frameEncoder.encode(`id: ${item.seq}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`),
+                );
+                count();
+              },
+        close: () => controller.close(),
+      };
+    };
+    const made = Array.from({ length: subscribers }, make);
+    for (let i = 0; i < made.length; i += SUBSCRIBE_BATCH) {
+      await Promise.all(made.slice(i, i + SUBSCRIBE_BATCH).map((sub) => hub.subscribe(sub)));
+    }
+    // The longest gap between the turns of a 1 ms timer: how long the event loop was blocked at most.
+    let lastTick = performance.now();
+    let loopMaxMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      loopMaxMs = Math.max(loopMaxMs, now - lastTick);
+      lastTick = now;
+    }, 1);
+    const t0 = performance.now();
+    await env.writers.db.execute(sql`INSERT INTO activity_events (workspace_id, actor_type, actor_id, actor_label,
+        action, subject, record_type, record_id, related, refs, changes, metadata)
+      SELECT workspace_id, actor_type, actor_id, actor_label, action, ${tag} || ' ' || row_number() OVER (),
+             record_type, record_id, related, refs, changes, metadata
+        FROM activity_events
+       WHERE workspace_id = ${String(env.workspaceId)} AND NOT unattributed AND changes <> '[]'::jsonb
+       ORDER BY id DESC LIMIT ${FRAME_EVENTS}`);
+    const committed = performance.now();
+    const complete = await waitUntil(() => delivered >= expected);
+    clearInterval(ticker);
+    stopped = true;
+    await hub.stop();
+    await Promise.all(drains);
+    return {
+      mode,
+      subscribers,
+      complete,
+      commitToLastMs: lastAt - committed,
+      fanOutMs: lastAt - firstAt,
+      loopMaxMs,
+      bytesPerStream: bytesRead / subscribers,
+      insertMs: committed - t0,
+    };
+  } finally {
+    if (!stopped) await hub.stop();
+  }
+}
+
+async function frameCases(env: Env, gc: (() => void) | null) {
+  const results: Awaited<ReturnType<typeof frameCase>>[] = [];
+  for (const n of FRAME_SUBSCRIBERS) {
+    for (let round = 0; round < FRAME_ROUNDS; round++) {
+      // The order alternates, so neither mode always runs on a warmer process.
+      const modes: FrameMode[] = round % 2 === 0 ? ["per stream", "once"] : ["once", "per stream"];
+      for (const mode of modes) {
+        gc?.();
+        process.stderr.write(`  ${count(n)} streams, round ${round + 1}, ${mode}\n`);
+        results.push(await frameCase(env, n, mode, `frames ${n} ${round} ${mode}`));
+      }
+    }
+  }
+  return FRAME_SUBSCRIBERS.map((n) => {
+    const of = (mode: FrameMode) => results.filter((r) => r.subscribers === n && r.mode === mode);
+    const summary = (mode: FrameMode) => {
+      const rs = of(mode);
+      return {
+        mode,
+        fanOutMs: median(rs.map((r) => r.fanOutMs)),
+        commitToLastMs: median(rs.map((r) => r.commitToLastMs)),
+        loopMaxMs: median(rs.map((r) => r.loopMaxMs)),
+        bytesPerStream: median(rs.map((r) => r.bytesPerStream)),
+        complete: rs.every((r) => r.complete),
+      };
+    };
+    const before = summary("per stream");
+    const after = summary("once");
+    const perRound = of("once").map((r, i) => (of("per stream")[i]?.fanOutMs ?? Number.NaN) / r.fanOutMs);
+    return {
+      subscribers: n,
+      before,
+      after,
+      speedup: median(perRound),
+      rounds: results.filter((r) => r.subscribers === n),
+    };
+  });
+}
+
 /* ---------------------------------------------------------------- the suite */
 
 const memoryLabel = (m: MemorySample) =>
@@ -605,10 +755,11 @@ const memoryLabel = (m: MemorySample) =>
 
 export const live: Suite = {
   name: "live",
-  description: "the live hub: commit-to-subscriber latency, writers with live on/off, 1,000-subscriber fan-out",
+  description:
+    "the live hub: commit-to-subscriber latency, writers with live on/off, 1,000-subscriber fan-out, SSE frames once per item",
 
   estimateSeconds(o) {
-    return 15 + 4 * o.rounds * (o.seconds + o.warmup + 2) + 20 + 25;
+    return 15 + 4 * o.rounds * (o.seconds + o.warmup + 2) + 20 + 25 + 30;
   },
 
   async run(context: SuiteContext) {
@@ -870,6 +1021,34 @@ last_autovacuum / last_autoanalyze of activity_events.`);
       console.log("  and after VACUUM ANALYZE:");
       for (const line of planAfter) console.log(`      ${line}`);
 
+      // (e)
+      process.stderr.write("\nlive (e): SSE frames, per stream or once per item\n");
+      const frames = await frameCases(env, gc);
+      console.log(`
+(e) SSE frames: N streams shaped as the route's (a ReadableStream bounded at 1 MiB each, drained by a reader), one
+burst of ${FRAME_EVENTS} events committed in one statement (copies of this workspace's tracked events, diffs included), so one
+pump fans them all out. "per stream": each stream's send runs JSON.stringify and encodes the frame (the route before
+this change); "once": the hub builds the frame once per item and every stream enqueues the same bytes. ${FRAME_ROUNDS} rounds,
+the order alternating; medians. fan-out = from the first delivery to the last; loop max
+= the longest gap between turns of a 1 ms timer from the commit to the last delivery; "×" = per-round ratio of fan-out times.`);
+      console.log(
+        formatTable(
+          ["streams", "mode", "fan-out ms", "commit→last ms", "loop max ms", "bytes/stream", "complete", "× once"],
+          frames.flatMap((f) =>
+            [f.before, f.after].map((m) => [
+              count(f.subscribers),
+              m.mode,
+              fixed(m.fanOutMs, 1),
+              fixed(m.commitToLastMs, 1),
+              fixed(m.loopMaxMs, 1),
+              count(m.bytesPerStream),
+              mark(m.complete),
+              m.mode === "once" ? fixed(f.speedup, 2) : "",
+            ]),
+          ),
+        ),
+      );
+
       writeResults(context, "live", {
         options,
         mode,
@@ -878,6 +1057,7 @@ last_autovacuum / last_autoanalyze of activity_events.`);
         writePath: { cases: writeSummaries, lags: wp.lags, catchUps: wp.catchUps },
         fanOut: fanOuts,
         idleTick: { states: idleStates, bulk, planBefore, planAfter },
+        frames,
       });
     } finally {
       await hubHandle.close();

@@ -194,6 +194,79 @@ test.describe("the live feed", () => {
     await alice.context().close();
   });
 
+  test("a stream that missed more than the server replays gets a reset, and the feed refetches", async ({
+    browser,
+  }) => {
+    test.slow(); // two sign-ins, a drop and a refetch: near the default timeout on a loaded machine
+    const bob = await signedIn(browser, DEMO.bob);
+    const bobFeed = new ActivityPage(bob);
+    await bobFeed.goto();
+    const alice = await signedIn(browser, DEMO.alice);
+    const tasks = new TasksPage(alice);
+    const first = unique("Before the reset");
+    await tasks.addTask(first);
+    await expect(bobFeed.line(first)).toHaveCount(1, { timeout: 5_000 });
+
+    // The next stream Bob's tab opens asks for everything from the start of the log, as a tab left open
+    // for days would be that far behind: more than the server replays (ACTIVITY_REPLAY_LIMIT in the config).
+    const streams: string[] = [];
+    await bob.route(/\/api\/activity\/stream\?/, (route) => {
+      const url = new URL(route.request().url());
+      if (streams.length === 0) url.searchParams.set("after", "0");
+      streams.push(url.searchParams.get("after")!);
+      return route.continue({ url: url.toString() });
+    });
+    await bob.context().setOffline(true);
+    await expect(bob.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
+    const missed = unique("Missed while away");
+    await tasks.addTask(missed);
+    const refetched = bob.waitForResponse((r) => new URL(r.url()).pathname === "/api/activity" && r.ok());
+    await bob.context().setOffline(false);
+    await refetched;
+
+    await expect(bobFeed.line(`created task ${missed}`)).toHaveCount(1, { timeout: 10_000 });
+    // Not merged: the feed is its first page again, not the whole log replayed into it.
+    await expect(bobFeed.lines).toHaveCount(30);
+    const after = unique("After the reset");
+    await tasks.addTask(after);
+    await expect(bobFeed.line(`created task ${after}`)).toHaveCount(1, { timeout: 5_000 });
+    await expect(bobFeed.lines).toHaveCount(31);
+    await expect(bobFeed.line(first)).toHaveCount(1);
+    // The stream after the reset resumes from the refetched page's head, not from the start again.
+    expect(streams[0]).toBe("0");
+    expect(Number(streams.at(-1))).toBeGreaterThan(20);
+    await bob.context().close();
+    await alice.context().close();
+  });
+
+  test("signing out ends the open streams of the user at once", async ({ browser, consoleErrors }) => {
+    // The feed tab's stream reconnects and is refused: signed out.
+    consoleErrors.allow(/status of 401 \(Unauthorized\)/);
+    test.slow();
+    const bob = await signedIn(browser, DEMO.bob);
+    const bobFeed = new ActivityPage(bob);
+    await bobFeed.goto();
+    const alice = await signedIn(browser, DEMO.alice);
+    const tasks = new TasksPage(alice);
+    const first = unique("Before sign-out");
+    await tasks.addTask(first);
+    await expect(bobFeed.line(first)).toHaveCount(1, { timeout: 5_000 });
+
+    // Bob signs out in another tab; the feed tab's stream was opened with the old cookie.
+    const other = await bob.context().newPage();
+    await other.goto("/tasks");
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await expect(other).toHaveURL(/\/login/);
+    await expect(bob.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible({ timeout: 5_000 });
+
+    const later = unique("After sign-out");
+    await tasks.addTask(later);
+    await bob.waitForTimeout(1_500);
+    await expect(bobFeed.line(later)).toHaveCount(0);
+    await bob.context().close();
+    await alice.context().close();
+  });
+
   test("a dropped stream resumes without loss or repeats", async ({ browser }) => {
     const bob = await signedIn(browser, DEMO.bob);
     const bobFeed = new ActivityPage(bob);

@@ -53,6 +53,8 @@ export const activity = createActivityKit({
   listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),
   // Signs the hash chain's exported checkpoints (`npm run activity:checkpoint`); without it, AUTH_SECRET does.
   checkpointKey: () => process.env.ACTIVITY_CHECKPOINT_KEY,
+  // The live streams' bounds keep the kit's defaults; the browser tests lower the replay bound to reach it.
+  live: { replayLimit: optionalCount(process.env.ACTIVITY_REPLAY_LIMIT) },
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next. Read
   // afresh on every call, so the stream's periodic re-check sees a sign-out or a lost membership.
@@ -62,3 +64,8 @@ export const activity = createActivityKit({
     return viewer && { actor: viewerActor(viewer), workspaceId: viewer.workspace.id, canAudit: isAdmin(viewer) };
   },
 });
+
+function optionalCount(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}

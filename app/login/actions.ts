@@ -28,5 +28,26 @@ export async function signInAction(_previous: Result | null, formData: FormData)
 
 export async function signOutAction() {
   const { signOut } = await import("@/lib/auth");
+  await endLiveStreams();
   await signOut({ redirectTo: "/login" });
+}
+
+/**
+ * The user's open feed streams end now, here and (by a notification) in the other instances, rather than
+ * at their next re-check of the session: a stream keeps the cookie it was opened with.
+ */
+async function endLiveStreams() {
+  try {
+    const [{ getViewer }, { activity }, { viewerActor }, { actorKey }] = await Promise.all([
+      import("@/lib/auth/viewer"),
+      import("@/lib/activity-kit"),
+      import("@/lib/actor"),
+      import("@/lib/activity"),
+    ]);
+    const viewer = await getViewer();
+    if (viewer) await activity.live().endStreamsOf(actorKey(viewerActor(viewer)));
+  } catch (error) {
+    // Signing out goes on: the streams still end at their next re-check.
+    console.error("sign-out: ending the live streams failed", error);
+  }
 }

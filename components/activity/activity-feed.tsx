@@ -10,6 +10,7 @@ import {
   type FeedPage,
   feedQueryOptions,
   flattenPages,
+  refetchFirstPage,
   hasFilters,
   insertLiveItem,
 } from "@/lib/activity-client/feed-query";
@@ -82,6 +83,7 @@ export function ActivityFeed({
     filters,
     streamPath: `${apiPath}/stream`,
     after: () => queryClient.getQueryData(options.queryKey)?.pages[0]?.head ?? firstPage.head,
+    onReset: () => refetchFirstPage(queryClient, options.queryKey),
     onItem: (item: ActivityItem) => {
       const isNew = !containsItem(queryClient.getQueryData(options.queryKey), item.id);
       queryClient.setQueryData(options.queryKey, (current) => insertLiveItem(current, item));

@@ -14,29 +14,38 @@ const MAX_RETRY_MS = 30_000;
  * sends `Last-Event-ID`, so the server resumes where it stopped. When the browser gives up instead (an
  * HTTP error, or the network was gone), this opens a new stream after `after()`, the last sequence number
  * the caller holds, with a growing delay, and at once when the browser comes back online.
+ *
+ * On `event: reset` (more was missed than the server replays, or this tab read too slowly) merging is
+ * no use: the stream is closed, `onReset` refetches what the caller shows, and a new stream opens after
+ * the head of what it refetched.
  */
 export function useLiveFeed({
   filters,
   after,
   onItem,
+  onReset,
   streamPath = "/api/activity/stream",
 }: {
   filters: FeedSearchFilters;
   streamPath?: string;
   after: () => number;
   onItem: (item: ActivityItem) => void;
+  onReset: () => Promise<unknown>;
 }): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const resumeAfter = useEffectEvent(after);
   const receive = useEffectEvent(onItem);
+  const refetch = useEffectEvent(onReset);
   const search = feedSearch(filters).toString();
 
   useEffect(() => {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    let disposed = false;
 
     const open = () => {
+      if (disposed) return;
       clearTimeout(retry);
       source?.close();
       const params = new URLSearchParams(search);
@@ -55,6 +64,17 @@ export function useLiveFeed({
           return;
         }
         receive(item);
+      });
+      stream.addEventListener("reset", () => {
+        if (source !== stream) return;
+        stream.close();
+        source = null;
+        refetch().then(open, () => {
+          // The refetch failed (offline, say): try again later, like a stream that failed.
+          failures += 1;
+          setStatus("reconnecting");
+          retry = setTimeout(open, Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1)));
+        });
       });
       stream.onerror = () => {
         if (source !== stream) return;
@@ -81,6 +101,7 @@ export function useLiveFeed({
     window.addEventListener("online", online);
     window.addEventListener("offline", offline);
     return () => {
+      disposed = true;
       clearTimeout(retry);
       window.removeEventListener("online", online);
       window.removeEventListener("offline", offline);

@@ -16,6 +16,7 @@ import {
   feedQueryOptions,
   flattenPages,
   insertLiveItem,
+  refetchFirstPage,
 } from "@/lib/activity-client/feed-query";
 import { cn } from "@/lib/utils";
 import { AuditTime } from "./audit-time";
@@ -102,6 +103,7 @@ export function AuditLog({
     filters,
     streamPath,
     after: () => queryClient.getQueryData(options.queryKey)?.pages[0]?.head ?? firstPage.head,
+    onReset: () => refetchFirstPage(queryClient, options.queryKey),
     onItem: (item) => {
       const isNew = !containsItem(queryClient.getQueryData(options.queryKey), item.id);
       queryClient.setQueryData(options.queryKey, (current) => insertLiveItem(current, item));

@@ -1,3 +1,4 @@
+import { InfiniteQueryObserver, infiniteQueryOptions, QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { ActivityItem } from "@/lib/activity";
 import {
@@ -8,7 +9,9 @@ import {
   feedSearch,
   filtersFrom,
   flattenPages,
+  type FeedPage,
   insertLiveItem,
+  refetchFirstPage,
 } from "./feed-query";
 
 function item(id: string, occurredAt: string, seq: number | null = null): ActivityItem {
@@ -105,5 +108,41 @@ describe("live events in the cache", () => {
       "7",
       "3",
     ]);
+  });
+});
+
+describe("after the stream's reset", () => {
+  it("the cache refetches its first page, with the new head, and drops the older pages", async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    let head = 10;
+    const fetched: (string | null)[] = [];
+    const options = infiniteQueryOptions({
+      queryKey: ["activity", "/api/activity", ""],
+      queryFn: async ({ pageParam }): Promise<FeedPage> => {
+        fetched.push(pageParam);
+        return {
+          items: [item(`${head}-${pageParam ?? "first"}`, "2026-11-23T10:00:00Z", head)],
+          nextCursor: "c",
+          head,
+        };
+      },
+      initialPageParam: null as string | null,
+      getNextPageParam: (last: FeedPage) => last.nextCursor,
+    });
+    // As the feed's hook holds it: an observer, the first page, then the next one on scroll.
+    const observer = new InfiniteQueryObserver(queryClient, options);
+    const unsubscribe = observer.subscribe(() => {});
+    await observer.refetch();
+    await observer.fetchNextPage();
+    expect(queryClient.getQueryData(options.queryKey)?.pages).toHaveLength(2);
+
+    head = 900;
+    fetched.length = 0;
+    await refetchFirstPage(queryClient, options.queryKey);
+    const after = queryClient.getQueryData(options.queryKey)!;
+    expect(fetched).toEqual([null]);
+    expect(after.pages.map((p) => [p.head, p.items.map((i) => i.id)])).toEqual([[900, ["900-first"]]]);
+    expect(after.pageParams).toEqual([null]);
+    unsubscribe();
   });
 });

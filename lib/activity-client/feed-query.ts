@@ -1,4 +1,4 @@
-import { type InfiniteData, infiniteQueryOptions } from "@tanstack/react-query";
+import { type InfiniteData, infiniteQueryOptions, type QueryClient, type QueryKey } from "@tanstack/react-query";
 import type { ActivityItem, FeedPage } from "@/lib/activity";
 
 /** One page of `GET /api/activity`: the kit's own type (a type-only import, erased from the client bundle). */
@@ -163,6 +163,21 @@ export function insertLiveItem<P>(data: FeedData<P> | undefined, item: ActivityI
     pages = [{ ...top, head, items: known ? top.items : [item, ...top.items].sort(newerFirst) }, ...pages.slice(1)];
   }
   return pages.every((page, i) => page === data.pages[i]) ? data : { ...data, pages };
+}
+
+/**
+ * The cache cut to its first page, for a refetch after the stream's `reset`: the newest page comes again
+ * from the server (with its head), the older ones are loaded again as the reader scrolls.
+ */
+export function firstPageOnly<P>(data: FeedData<P> | undefined): FeedData<P> | undefined {
+  if (!data || data.pages.length <= 1) return data;
+  return { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) };
+}
+
+/** After a `reset` of the stream: the feed's first page again from the server, the older pages dropped. */
+export async function refetchFirstPage(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
+  queryClient.setQueryData<FeedData>(queryKey, firstPageOnly);
+  await queryClient.refetchQueries({ queryKey, exact: true }, { throwOnError: true });
 }
 
 /** Every loaded event once, in page order (a live event can also turn up again in a later page). */

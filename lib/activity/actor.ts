@@ -42,3 +42,12 @@ export function storedActor(actor: Actor): StoredActor {
       throw new ActivityError("no_actor", `Unknown actor type ${(actor as { type: unknown }).type}.`);
   }
 }
+
+/**
+ * Who an actor is, whatever workspace they act in: `user:42`. The live hub counts and ends a viewer's
+ * streams by it (`live().endStreamsOf(actorKey(actor))` on sign-out).
+ */
+export function actorKey(actor: Actor): string {
+  const stored = storedActor(actor);
+  return `${stored.type}:${stored.id ?? stored.label}`;
+}

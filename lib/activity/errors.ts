@@ -15,6 +15,7 @@ export const ACTIVITY_ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   parent_missing: 409,
+  too_many_streams: 429,
   unavailable: 503,
   no_actor: 500,
   not_registered: 500,

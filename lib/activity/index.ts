@@ -12,7 +12,7 @@ import { ActivityError } from "./errors";
 import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./feed";
 import { type ToItems, toItems as toEventItems } from "./items";
 import { listenThrough } from "./listen";
-import { createLiveHub, type Listen, type LiveHub } from "./live";
+import { createLiveHub, type Listen, type LiveHub, type LiveLimits } from "./live";
 import {
   type CheckpointDocument,
   type CheckpointKey,
@@ -46,12 +46,22 @@ export { lastVerification, type StoredVerification, verifyAndRecord } from "./in
 export type { PeriodicCheckpoints } from "./seal";
 export type { SequencerOptions, TickOptions } from "./sequencer";
 export { type ChainProblem, type ChainProblemKind, type VerifyOptions, type VerifyResult, verifyChain } from "./verify";
-export type { Actor, ActorType } from "./actor";
+export { type Actor, type ActorType, actorKey } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
 export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
-export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
+export {
+  createLiveHub,
+  LIVE_LIMIT_DEFAULTS,
+  type Listen,
+  type LiveHub,
+  type LiveLimits,
+  type LiveStream,
+  type LiveSubscriber,
+  parseLiveParams,
+} from "./live";
+export { activityFrame, type ResetReason, resetFrame, sseComment, sseFrame } from "./sse";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
 export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
 export { type ActivityEventRow, activityEvents } from "./schema";
@@ -99,6 +109,12 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
    * verifies them offline. Without one, checkpoints are signed with an HMAC of `secret`.
    */
   checkpointKey?: string | (() => string | undefined);
+  /**
+   * The live streams' bounds: `replayLimit` (500 events replayed at most, then a `reset`),
+   * `maxStreamsPerViewer` (10 per viewer and process, then 429), `recheckViewerMs` (30 s between re-reads
+   * of the viewer), `maxBufferedBytes` (1 MiB unread for a slow client, then a `reset` and the end).
+   */
+  live?: LiveLimits;
 }
 
 // One hub per server process: Next loads route bundles and instrumentation as separate module graphs, each
@@ -200,6 +216,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       db: config.db,
       listen: config.listen ?? (async (...args) => listenThrough(await config.db(), ...args)),
       toItems,
+      limits: config.live,
     });
     return globalForLive[LIVE_HUB];
   }

@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTestDb, setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
-import { createLiveHub, type LiveHub, parseLiveParams } from "./live";
+import { createLiveHub, type LiveHub, type LiveLimits, parseLiveParams } from "./live";
 import { readHead, sequenceOnce } from "./sequencer";
+import { writeEvents } from "./testing/events";
 import { notes } from "./testing/schema";
+import { sequenceAll } from "./testing/sequence";
 import { fixtureKit } from "./testing/tables";
 
 const t = setupTestDb({ database: "kit" });
@@ -36,13 +38,14 @@ const sequenceRows = async () => {
 };
 
 /** A hub on the test database; `sequence: false` so the test runs the sequencer by hand. */
-function startHub(): LiveHub {
+function startHub(limits?: LiveLimits): LiveHub {
   hub = createLiveHub({
     db: () => t.db,
     listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
     toItems: kit.toItems,
     sequence: false,
     pollMs: 60_000,
+    limits,
   });
   return hub;
 }
@@ -255,7 +258,142 @@ describe("the live hub", () => {
     expect(live.closing).toBe(true);
     await expect(
       live.subscribe({ workspaceId: String(acme.id), filters: {}, after: null, send() {}, close() {} }),
-    ).rejects.toThrow(/shutting down/);
+    ).rejects.toMatchObject({ code: "unavailable" });
+  });
+});
+
+describe("the live hub's bounds", () => {
+  const ws = () => String(acme.id);
+  const frames = new TextDecoder();
+
+  it("replays at most replayLimit events: past it, a reset at the head, then only live events", async () => {
+    await writeEvents(t.db, ws(), 12, "missed");
+    await sequenceAll(t.db);
+    const live = startHub({ replayLimit: 10 });
+    const behind = collector();
+    const resets: number[] = [];
+    await live.subscribe({
+      workspaceId: ws(),
+      filters: {},
+      after: 1,
+      send: behind.send,
+      reset: (h) => resets.push(h),
+      close() {},
+    });
+    expect(resets).toEqual([12]);
+    expect(behind.items).toEqual([]);
+
+    // Within the bound, the same position is replayed, once, without a reset.
+    const near = collector();
+    const nearResets: number[] = [];
+    await live.subscribe({
+      workspaceId: ws(),
+      filters: {},
+      after: 2,
+      send: near.send,
+      reset: (h) => nearResets.push(h),
+      close() {},
+    });
+    await near.until(10);
+    expect(near.items.map((i) => i.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(nearResets).toEqual([]);
+
+    await addNote(acme, "after the reset");
+    await sequenceOnce(t.db);
+    await behind.until(1);
+    expect(behind.items.map((i) => [i.seq, i.subject])).toEqual([[13, "note after the reset"]]);
+  });
+
+  it("does not read back what happened while a workspace had no subscriber", async () => {
+    let itemsRead = 0;
+    hub = createLiveHub({
+      db: () => t.db,
+      listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
+      toItems: (rows, options) => {
+        itemsRead += rows.length;
+        return kit.toItems(rows, options);
+      },
+      sequence: false,
+      pollMs: 60_000,
+    });
+    const live = hub;
+    const unsubscribe = await live.subscribe({ workspaceId: ws(), filters: {}, after: null, send() {}, close() {} });
+    unsubscribe();
+    await writeEvents(t.db, ws(), 40, "while nobody watched");
+    await sequenceAll(t.db);
+    const got = collector();
+    await live.subscribe({ workspaceId: ws(), filters: {}, after: null, send: got.send, close() {} });
+    await addNote(acme, "watched");
+    await sequenceOnce(t.db);
+    await got.until(1);
+    expect(got.items.map((i) => i.subject)).toEqual(["note watched"]);
+    expect(itemsRead).toBe(1);
+  });
+
+  it("closes a subscriber that cannot take a reset instead of replaying past the bound", async () => {
+    await writeEvents(t.db, ws(), 5);
+    await sequenceAll(t.db);
+    const live = startHub({ replayLimit: 4 });
+    const got = collector();
+    let closed = 0;
+    await live.subscribe({ workspaceId: ws(), filters: {}, after: 0, send: got.send, close: () => closed++ });
+    expect({ closed, items: got.items.length, open: live.subscriberCount }).toEqual({ closed: 1, items: 0, open: 0 });
+  });
+
+  it("refuses a viewer's stream past maxStreamsPerViewer with too_many_streams, and counts each viewer apart", async () => {
+    const live = startHub({ maxStreamsPerViewer: 3 });
+    const open = (owner: string) =>
+      live.open({ workspaceId: ws(), owner, filters: {}, after: null, send() {}, close() {} });
+    const alice = [open("user:alice"), open("user:alice"), open("user:alice")];
+    expect(() => open("user:alice")).toThrow(expect.objectContaining({ code: "too_many_streams", status: 429 }));
+    const carol = open("user:carol");
+    await Promise.all([...alice, carol].map((s) => s.ready));
+    expect(live.streamsOf("user:alice")).toBe(3);
+    alice[0]!.end();
+    expect(live.streamsOf("user:alice")).toBe(2);
+    await open("user:alice").ready;
+    expect(live.subscriberCount).toBe(4);
+  });
+
+  it("ends one owner's streams at once, in this hub and in another listening on the database", async () => {
+    const live = startHub();
+    const other = createLiveHub({
+      db: () => t.db,
+      listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
+      toItems: kit.toItems,
+      sequence: false,
+      pollMs: 60_000,
+    });
+    try {
+      const closed: string[] = [];
+      const open = (h: LiveHub, owner: string, label: string) =>
+        h.subscribe({ workspaceId: ws(), owner, filters: {}, after: null, send() {}, close: () => closed.push(label) });
+      await open(live, "user:alice", "alice here");
+      await open(live, "user:bob", "bob here");
+      await open(other, "user:alice", "alice there");
+      expect(await live.endStreamsOf("user:alice")).toBe(1);
+      expect(closed[0]).toBe("alice here");
+      await expect.poll(() => other.streamsOf("user:alice")).toBe(0);
+      expect(closed.sort()).toEqual(["alice here", "alice there"]);
+      expect(live.streamsOf("user:bob")).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("serialises an item once: every subscriber enqueues the same SSE frame", async () => {
+    const live = startHub();
+    const frames1: Uint8Array[] = [];
+    const frames2: Uint8Array[] = [];
+    await live.subscribe({ workspaceId: ws(), filters: {}, after: null, send: (_i, f) => frames1.push(f), close() {} });
+    await live.subscribe({ workspaceId: ws(), filters: {}, after: null, send: (_i, f) => frames2.push(f), close() {} });
+    await addNote(acme, "shared");
+    await sequenceOnce(t.db);
+    await expect.poll(() => frames2.length).toBe(1);
+    expect(frames1[0]).toBe(frames2[0]);
+    const text = frames.decode(frames1[0]);
+    expect(text).toMatch(/^id: 1\nevent: activity\ndata: \{.*\}\n\n$/);
+    expect(JSON.parse(text.split("\n")[2]!.slice("data: ".length))).toMatchObject({ seq: 1, subject: "note shared" });
   });
 });
 

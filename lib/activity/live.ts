@@ -1,9 +1,10 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { type ActivityItem, type FeedFilters, matchesFilters, parseFeedParams, type SequencedEvent } from "./feed";
 import { activityEvents, activitySequence } from "./schema";
 import type { ToItems } from "./items";
+import { activityFrame } from "./sse";
 import { readHead, SEQUENCED_CHANNEL, type Sequencer, startSequencer } from "./sequencer";
 
 /** Subscribes to a PostgreSQL channel on a connection of its own; resolves to an unsubscribe function. */
@@ -19,12 +20,42 @@ export interface LiveSubscriber {
   filters: FeedFilters;
   /** The last sequence number the subscriber has (`after` or `Last-Event-ID`); null starts at the present. */
   after: number | null;
-  send(item: ActivityItem & { seq: number }): void;
-  /** Called when the server shuts down: the stream ends, the browser reconnects elsewhere. */
+  /**
+   * Who opened it (`actorKey(viewer.actor)`): at most `maxStreamsPerViewer` streams open at once per owner
+   * in this process, and `endStreamsOf(owner)` ends them. Left out, the stream is not counted.
+   */
+  owner?: string;
+  /** An item, and its SSE frame: built once per item and shared by every stream that gets it. */
+  send(item: ActivityItem & { seq: number }, frame: Uint8Array): void;
+  /**
+   * More than `replayLimit` events were missed: they are not replayed, the stream continues after `head`,
+   * and what the subscriber shows is out of date (refetch it). Without `reset`, the stream is closed.
+   */
+  reset?(head: number): void;
+  /** Called when the server shuts down, or the owner's streams are ended: the stream ends. */
   close(): void;
   /** Aborted when the client goes away: a long backfill stops there. */
   signal?: AbortSignal;
 }
+
+/** The bounds of the live streams, a kit option (`createActivityKit({ live: { … } })`). */
+export interface LiveLimits {
+  /** At most this many events are replayed to a stream that resumes (`after`, `Last-Event-ID`); past it, a `reset`. */
+  replayLimit?: number;
+  /** Open streams per viewer (actor) in one process; the next one is refused with 429 `too_many_streams`. */
+  maxStreamsPerViewer?: number;
+  /** How often an open stream re-reads the viewer (ms); it ends when they are gone or lost the workspace. */
+  recheckViewerMs?: number;
+  /** Bytes a stream may hold unread for a slow client; past it, a `reset` and the stream ends. */
+  maxBufferedBytes?: number;
+}
+
+export const LIVE_LIMIT_DEFAULTS: Required<LiveLimits> = {
+  replayLimit: 500,
+  maxStreamsPerViewer: 10,
+  recheckViewerMs: 30_000,
+  maxBufferedBytes: 1 << 20,
+};
 
 export interface LiveOptions {
   db: () => AnyDatabase | Promise<AnyDatabase>;
@@ -35,13 +66,24 @@ export interface LiveOptions {
   sequence?: boolean;
   /** How often to re-read the heads even without a notification (a missed one then costs this much). */
   pollMs?: number;
+  limits?: LiveLimits;
+}
+
+/** An open subscription: `ready` once the replay is sent and live items flow; `end` unsubscribes. */
+export interface LiveStream {
+  ready: Promise<void>;
+  end(): void;
 }
 
 const PAGE = 500;
+/** Other instances are told to end an owner's streams on this channel (payload: the owner). */
+export const END_STREAMS_CHANNEL = "activity_end_streams";
 
 interface Delivery {
   row: SequencedEvent;
   item: ActivityItem & { seq: number };
+  /** Built on first use: an item no stream matches is never serialised. */
+  frame?: Uint8Array;
 }
 
 interface Subscription {
@@ -49,7 +91,13 @@ interface Subscription {
   /** The last seq sent; buffered until the backfill is done. */
   cursor: number;
   ready: boolean;
+  ended: boolean;
 }
+
+const frameOf = (delivery: Delivery) => {
+  delivery.frame ??= activityFrame(delivery.item);
+  return delivery.frame;
+};
 
 /**
  * The live side of the feed, one per server process: one listening connection, however many browsers.
@@ -58,11 +106,15 @@ interface Subscription {
  * order, each once.
  */
 export function createLiveHub(options: LiveOptions) {
+  const limits: Required<LiveLimits> = { ...LIVE_LIMIT_DEFAULTS, ...definedOnly(options.limits ?? {}) };
   const byWorkspace = new Map<string, Set<Subscription>>();
+  const byOwner = new Map<string, Set<Subscription>>();
+  /** Every subscription, also those still attaching: `stop` closes them all. */
+  const all = new Set<Subscription>();
   /** Per workspace: the last seq read from the database and fanned out. */
   const fetched = new Map<string, number>();
   const pumping = new Map<string, Promise<void>>();
-  let unlisten: (() => Promise<void>) | undefined;
+  let unlisten: (() => Promise<void>)[] = [];
   let sequencer: Sequencer | undefined;
   let poll: ReturnType<typeof setInterval> | undefined;
   let started: Promise<void> | undefined;
@@ -87,10 +139,13 @@ export function createLiveHub(options: LiveOptions) {
   }
 
   function deliver(subscription: Subscription, deliveries: Delivery[]) {
-    for (const { row, item } of deliveries) {
-      if (item.seq <= subscription.cursor) continue;
-      subscription.cursor = item.seq;
-      if (matchesFilters(row, subscription.subscriber.filters)) subscription.subscriber.send(item);
+    for (const delivery of deliveries) {
+      if (subscription.ended) return;
+      if (delivery.item.seq <= subscription.cursor) continue;
+      subscription.cursor = delivery.item.seq;
+      if (matchesFilters(delivery.row, subscription.subscriber.filters)) {
+        subscription.subscriber.send(delivery.item, frameOf(delivery));
+      }
     }
   }
 
@@ -103,11 +158,13 @@ export function createLiveHub(options: LiveOptions) {
       let last = fetched.get(workspaceId) ?? 0;
       if (head !== undefined && head <= last) return;
       for (;;) {
+        // A subscriber that came to a workspace without any may have moved `fetched` on (see attach).
+        last = Math.max(last, fetched.get(workspaceId) ?? 0);
         const rows = await readAfter(workspaceId, last);
         if (rows.length === 0) break;
         const deliveries = await itemsOf(rows);
         last = rows.at(-1)!.seq!;
-        fetched.set(workspaceId, last);
+        fetched.set(workspaceId, Math.max(last, fetched.get(workspaceId) ?? 0));
         // The set as it is now: subscribers may have come and gone while the rows were read.
         for (const subscription of byWorkspace.get(workspaceId) ?? []) {
           if (subscription.ready) deliver(subscription, deliveries);
@@ -135,11 +192,86 @@ export function createLiveHub(options: LiveOptions) {
     void pumpAll(heads);
   }
 
+  function detach(subscription: Subscription) {
+    if (subscription.ended) return;
+    subscription.ended = true;
+    all.delete(subscription);
+    const { workspaceId, owner } = subscription.subscriber;
+    const set = byWorkspace.get(workspaceId);
+    // `fetched` stays: a pump in flight may still advance it, and the next subscriber resumes from it.
+    if (set?.delete(subscription) && set.size === 0) byWorkspace.delete(workspaceId);
+    if (owner === undefined) return;
+    const mine = byOwner.get(owner);
+    if (mine?.delete(subscription) && mine.size === 0) byOwner.delete(owner);
+  }
+
+  function closeStream(subscription: Subscription) {
+    detach(subscription);
+    try {
+      subscription.subscriber.close();
+    } catch (error) {
+      console.error("activity live: closing a stream failed", error);
+    }
+  }
+
+  /** Ends the owner's streams in this process; returns how many. */
+  function endLocal(owner: string): number {
+    const mine = [...(byOwner.get(owner) ?? [])];
+    for (const subscription of mine) closeStream(subscription);
+    return mine.length;
+  }
+
+  async function attach(hub: { start(): Promise<void> }, subscription: Subscription): Promise<void> {
+    const { subscriber } = subscription;
+    await hub.start();
+    const head = await readHead(await options.db(), subscriber.workspaceId);
+    if (subscription.ended) return;
+    // A position past the head comes from a log that was since reset (a re-seed): start from the head.
+    subscription.cursor = Math.min(subscriber.after ?? head, head);
+    if (head - subscription.cursor > limits.replayLimit) {
+      // Replaying it all would read and send without bound (`after=0` on a long log, many such streams):
+      // the subscriber refetches its page instead and continues from here.
+      subscription.cursor = head;
+      if (!subscriber.reset) {
+        closeStream(subscription);
+        return;
+      }
+      subscriber.reset(head);
+    }
+    const set = byWorkspace.get(subscriber.workspaceId) ?? new Set();
+    // Nobody else follows the workspace: what the hub fanned out last (maybe long ago, before the last
+    // subscriber left) is no one's concern, and reading from there would be another unbounded replay.
+    if (set.size === 0) fetched.set(subscriber.workspaceId, Math.max(fetched.get(subscriber.workspaceId) ?? 0, head));
+    byWorkspace.set(subscriber.workspaceId, set);
+    set.add(subscription);
+    // Backfill from the subscriber's own position up to what the hub has fanned out so far. A pump may
+    // fan out more meanwhile (without this subscriber, not ready yet): then backfill again. The check and
+    // `ready = true` run without an await between them, so from then on the pump includes it.
+    for (;;) {
+      const target = fetched.get(subscriber.workspaceId) ?? 0;
+      while (subscription.cursor < target && !subscription.ended && !subscriber.signal?.aborted) {
+        const rows = (await readAfter(subscriber.workspaceId, subscription.cursor)).filter((r) => r.seq! <= target);
+        if (rows.length === 0) break;
+        deliver(subscription, await itemsOf(rows));
+      }
+      if ((fetched.get(subscriber.workspaceId) ?? 0) === target) break;
+    }
+    if (subscription.ended) return;
+    subscription.ready = true;
+    await pump(subscriber.workspaceId);
+  }
+
   return {
+    /** The streams' bounds, defaults filled in (the stream route reads the buffer bound and re-check period). */
+    limits: limits as Readonly<Required<LiveLimits>>,
+
     /** Starts listening (and sequencing). Idempotent. */
     start(): Promise<void> {
       started ??= (async () => {
-        unlisten = await options.listen(SEQUENCED_CHANNEL, onMessage, () => void pumpAll());
+        unlisten = [
+          await options.listen(SEQUENCED_CHANNEL, onMessage, () => void pumpAll()),
+          await options.listen(END_STREAMS_CHANNEL, (owner) => void endLocal(owner)),
+        ];
         if (options.sequence !== false) sequencer = startSequencer(options.db);
         poll = setInterval(() => void pumpAll(), options.pollMs ?? 5_000);
         poll.unref?.();
@@ -148,39 +280,53 @@ export function createLiveHub(options: LiveOptions) {
     },
 
     /**
-     * Adds a subscriber: it first receives every event after its `after` (a reconnect resumes where it
-     * stopped), then the live ones, each once. Returns the unsubscribe function.
+     * Opens a subscription at once, counted against its owner's cap (an ActivityError `too_many_streams`
+     * past it, `unavailable` while shutting down), then, by `ready`, sends every event after its `after`
+     * (at most `replayLimit`, else a `reset`), then the live ones, each once.
      */
-    async subscribe(subscriber: LiveSubscriber): Promise<() => void> {
-      if (closing) throw new Error("the live hub is shutting down");
-      await this.start();
-      const head = await readHead(await options.db(), subscriber.workspaceId);
-      // A position past the head comes from a log that was since reset (a re-seed): start from the head.
-      const subscription: Subscription = { subscriber, cursor: Math.min(subscriber.after ?? head, head), ready: false };
-      const set = byWorkspace.get(subscriber.workspaceId) ?? new Set();
-      byWorkspace.set(subscriber.workspaceId, set);
-      set.add(subscription);
-      if (!fetched.has(subscriber.workspaceId)) fetched.set(subscriber.workspaceId, head);
-      // Backfill from the subscriber's own position up to what the hub has fanned out so far. A pump may
-      // fan out more meanwhile (without this subscriber, not ready yet): then backfill again. The check and
-      // `ready = true` run without an await between them, so from then on the pump includes it.
-      for (;;) {
-        const target = fetched.get(subscriber.workspaceId) ?? 0;
-        while (subscription.cursor < target && set.has(subscription) && !subscriber.signal?.aborted) {
-          const rows = (await readAfter(subscriber.workspaceId, subscription.cursor)).filter((r) => r.seq! <= target);
-          if (rows.length === 0) break;
-          deliver(subscription, await itemsOf(rows));
-        }
-        if ((fetched.get(subscriber.workspaceId) ?? 0) === target) break;
+    open(subscriber: LiveSubscriber): LiveStream {
+      if (closing) throw new ActivityError("unavailable", "The server is restarting; reload in a moment.");
+      const { owner } = subscriber;
+      const mine = owner === undefined ? undefined : (byOwner.get(owner) ?? new Set<Subscription>());
+      if (mine && mine.size >= limits.maxStreamsPerViewer) {
+        throw new ActivityError(
+          "too_many_streams",
+          `At most ${limits.maxStreamsPerViewer} live streams may be open at once; close a tab and try again.`,
+        );
       }
-      subscription.ready = true;
-      await pump(subscriber.workspaceId);
-      return () => {
-        set.delete(subscription);
-        // `fetched` stays: a pump in flight may still advance it, and the next subscriber resumes from it.
-        if (set.size === 0 && byWorkspace.get(subscriber.workspaceId) === set)
-          byWorkspace.delete(subscriber.workspaceId);
-      };
+      const subscription: Subscription = { subscriber, cursor: 0, ready: false, ended: false };
+      all.add(subscription);
+      if (owner !== undefined && mine) byOwner.set(owner, mine.add(subscription));
+      const ready = attach(this, subscription).catch((error: unknown) => {
+        detach(subscription);
+        throw error;
+      });
+      return { ready, end: () => detach(subscription) };
+    },
+
+    /** `open`, awaited: resolves to the unsubscribe function once the replay is sent. */
+    async subscribe(subscriber: LiveSubscriber): Promise<() => void> {
+      const stream = this.open(subscriber);
+      await stream.ready;
+      return stream.end;
+    },
+
+    /**
+     * Ends the owner's open streams (on sign-out, say) in this process at once, and tells the other
+     * instances listening on the database to end theirs. Resolves to how many ended here.
+     */
+    async endStreamsOf(owner: string): Promise<number> {
+      const ended = endLocal(owner);
+      if (started) {
+        const db = await options.db();
+        await db.execute(sql`select pg_notify(${END_STREAMS_CHANNEL}, ${owner})`);
+      }
+      return ended;
+    },
+
+    /** How many streams the owner has open in this process. */
+    streamsOf(owner: string): number {
+      return byOwner.get(owner)?.size ?? 0;
     },
 
     /** True once `shutdown` was called: new streams are refused (the route answers 503). */
@@ -196,34 +342,30 @@ export function createLiveHub(options: LiveOptions) {
 
     /** How many streams are open (for the benchmark and tests). */
     get subscriberCount(): number {
-      let n = 0;
-      for (const set of byWorkspace.values()) n += set.size;
-      return n;
+      return all.size;
     },
 
     /** Closes every stream and stops listening and sequencing: the server can then exit promptly. */
     async stop(): Promise<void> {
-      for (const set of byWorkspace.values()) {
-        for (const s of set) {
-          try {
-            s.subscriber.close();
-          } catch (error) {
-            console.error("activity live: closing a stream failed", error);
-          }
-        }
-      }
+      for (const subscription of [...all]) closeStream(subscription);
       byWorkspace.clear();
+      byOwner.clear();
       fetched.clear();
       clearInterval(poll);
       await sequencer?.stop();
-      await unlisten?.();
+      for (const stop of unlisten) await stop();
+      unlisten = [];
       started = undefined;
     },
   };
 }
 
-/** A process's live hub (`kit.live()`): `start`, `subscribe`, `shutdown`, `closing`. */
+/** A process's live hub (`kit.live()`): `start`, `open`/`subscribe`, `endStreamsOf`, `shutdown`, `closing`. */
 export type LiveHub = ReturnType<typeof createLiveHub>;
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 /**
  * The stream's query string: `after` (or the `Last-Event-ID` header, which wins: it is where a reconnecting

@@ -2,8 +2,12 @@ import { notFound } from "next/navigation";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setupTestDb } from "@/test/db";
 import { ActivityError } from "../errors";
-import { type ActivityViewer, createActivityKit } from "../index";
-import { members } from "../testing/schema";
+import { type ActivityViewer, actorKey, createActivityKit } from "../index";
+import { createLiveHub, type LiveHub, type LiveLimits } from "../live";
+import { sequenceOnce } from "../sequencer";
+import { writeEvents } from "../testing/events";
+import { members, notes } from "../testing/schema";
+import { sequenceAll } from "../testing/sequence";
 import { fixtureCatalogue, fixtureTables } from "../testing/tables";
 import { createAuditRoute, createExportRoute, createFeedRoute, createStreamRoute } from "./index";
 
@@ -112,5 +116,134 @@ describe("route factories", () => {
   it("rethrow Next's own control flow instead of answering it", async () => {
     viewer = async () => notFound();
     await expect(get(routes.audit)).rejects.toThrow();
+  });
+});
+
+describe("the stream route", () => {
+  let hub: LiveHub | undefined;
+  afterEach(async () => {
+    await hub?.stop();
+    hub = undefined;
+  });
+
+  /** The real route on a hub of its own with these bounds (the kit's global hub keeps its defaults). */
+  function streamRoute(limits: LiveLimits) {
+    const live = createLiveHub({
+      db: () => t.db,
+      listen: (channel, onMessage, onReconnect) => t.handle.listen(channel, onMessage, onReconnect),
+      toItems: kit.toItems,
+      sequence: false,
+      pollMs: 60_000,
+      limits,
+    });
+    hub = live;
+    return { live, route: createStreamRoute({ ...kit, live: () => live }) };
+  }
+
+  /** Reads the event stream until `done(text so far)` or its end; `ended` says which. */
+  async function readUntil(response: Response, done: (text: string) => boolean) {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    for (;;) {
+      if (done(text)) {
+        reader.releaseLock();
+        return { text, ended: false };
+      }
+      const { value, done: end } = await reader.read();
+      if (end) return { text, ended: true };
+      text += decoder.decode(value, { stream: true });
+    }
+  }
+
+  const note = (title: string) =>
+    kit.withTracking(member.actor, "insert", `note ${title}`, (tx) => tx.insert(notes).values({ teamId: 7, title }));
+
+  it("sends a reset at the head instead of replaying more than replayLimit, then live events", async () => {
+    viewer = async () => member;
+    await writeEvents(t.db, "7", 8, "old");
+    await sequenceAll(t.db);
+    const { route, live } = streamRoute({ replayLimit: 5 });
+    const response = await get(route, "?after=0");
+    expect(response.status).toBe(200);
+    const reset = await readUntil(response, (text) => text.includes("event: reset"));
+    await expect.poll(() => live.subscriberCount).toBe(1);
+    await note("live one");
+    await sequenceOnce(t.db);
+    const rest = await readUntil(response, (text) => text.includes("note live one"));
+    const text = reset.text + rest.text;
+    expect(text).toContain('id: 8\nevent: reset\ndata: {"head":8,"reason":"replay_limit"}\n\n');
+    expect(text).not.toContain("old ");
+    expect(text).toMatch(/id: 9\nevent: activity\ndata: \{.*"subject":"note live one"/);
+  });
+
+  it("drops a client that does not read with a reset once maxBufferedBytes are unread, holding no more", async () => {
+    viewer = async () => member;
+    const maxBufferedBytes = 4_000;
+    const { route, live } = streamRoute({ maxBufferedBytes });
+    const response = await get(route);
+    await readUntil(response, (text) => text.includes(": live\n"));
+    // Nothing reads the body from here: each event is about 700 bytes, so 20 of them overflow the bound.
+    await writeEvents(t.db, "7", 20, "unread");
+    await sequenceAll(t.db);
+    await expect.poll(() => live.subscriberCount).toBe(0);
+    const { text, ended } = await readUntil(response, () => false);
+    expect(ended).toBe(true);
+    const frames = text.trimEnd().split("\n\n");
+    expect(frames.at(-1)).toMatch(/^id: \d+\nevent: reset\ndata: \{"head":\d+,"reason":"slow_client"\}$/);
+    const delivered = frames.filter((f) => f.includes("event: activity"));
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.length).toBeLessThan(20);
+    expect(new TextEncoder().encode(text).byteLength - frames.at(-1)!.length).toBeLessThanOrEqual(maxBufferedBytes);
+  });
+
+  it("answers 429 too_many_streams past maxStreamsPerViewer, per viewer, until one closes", async () => {
+    const { route, live } = streamRoute({ maxStreamsPerViewer: 2 });
+    viewer = async () => member;
+    const open = [await get(route), await get(route)];
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    const refused = await get(route);
+    expect(await errorOf(refused)).toEqual({
+      status: 429,
+      body: { error: { code: "too_many_streams", message: expect.stringContaining("At most 2 live streams") } },
+    });
+    viewer = async () => admin;
+    expect((await get(route)).status).toBe(200);
+    viewer = async () => member;
+    await open[0]!.body!.cancel();
+    expect(live.streamsOf(actorKey(member.actor))).toBe(1);
+    expect((await get(route)).status).toBe(200);
+  });
+
+  it.each([
+    ["signs out", () => null],
+    ["is in another workspace", () => ({ ...member, workspaceId: 8 })],
+    ["became another user", () => admin],
+  ])("ends the stream when the re-read viewer %s", async (_case, next) => {
+    const { route, live } = streamRoute({ recheckViewerMs: 20 });
+    let reads = 0;
+    viewer = async () => {
+      reads++;
+      return member;
+    };
+    const response = await get(route);
+    await expect.poll(() => reads).toBeGreaterThan(3);
+    expect(live.subscriberCount).toBe(1);
+    viewer = async () => next();
+    expect((await readUntil(response, () => false)).ended).toBe(true);
+    expect(live.subscriberCount).toBe(0);
+  });
+
+  it("ends a viewer's streams on endStreamsOf (sign-out), and no one else's", async () => {
+    const { route, live } = streamRoute({});
+    viewer = async () => member;
+    const mine = await get(route);
+    viewer = async () => admin;
+    const theirs = await get(route);
+    await expect.poll(() => live.subscriberCount).toBe(2);
+    expect(await live.endStreamsOf(actorKey(member.actor))).toBe(1);
+    expect((await readUntil(mine, () => false)).ended).toBe(true);
+    expect(live.streamsOf(actorKey(admin.actor))).toBe(1);
+    await theirs.body!.cancel();
   });
 });

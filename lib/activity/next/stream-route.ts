@@ -1,15 +1,30 @@
-import { parseLiveParams } from "../live";
+import { actorKey } from "../actor";
+import type { ActivityViewer } from "../index";
+import { type LiveStream, parseLiveParams } from "../live";
+import { resetFrame, sseComment } from "../sse";
 import { activityJsonError } from "./error-response";
 import { type ActivityRouteKit, tenantOf, viewerRoute } from "./route-kit";
 
 const HEARTBEAT_MS = 15_000;
 const encoder = new TextEncoder();
+const PING = sseComment("ping");
+const LIVE = sseComment("live");
+
+/** The viewer still sees this stream: signed in, as the same actor, in the same workspace. */
+const sameViewer = (now: ActivityViewer | null, then: ActivityViewer) =>
+  now !== null && tenantOf(now) === tenantOf(then) && actorKey(now.actor) === actorKey(then.actor);
 
 /**
  * `GET /api/activity/stream?after=<seq>&record=&actor=&action=`: Server-Sent Events of the viewer's
  * workspace, honouring the filters. Each event is `id: <seq>`, `event: activity`, `data: <item>`; a
- * reconnecting browser sends `Last-Event-ID` and receives everything after it, once. Without `after`, the
- * stream starts at the present.
+ * reconnecting browser sends `Last-Event-ID` and receives everything after it, once, up to the kit's
+ * `live.replayLimit`: past that, and when the client reads too slowly to keep the unread bytes under
+ * `live.maxBufferedBytes`, it gets `event: reset` (refetch what you show; the stream continues, or ends
+ * for a slow client). Without `after`, the stream starts at the present. A viewer may hold
+ * `live.maxStreamsPerViewer` streams (then 429 `too_many_streams`); each re-reads the viewer every
+ * `live.recheckViewerMs` and ends when they signed out, became someone else or lost the workspace.
+ *
+ * After the replay, a `: live` comment.
  *
  * `export const { GET } = createStreamRoute(activity);`
  */
@@ -25,16 +40,21 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     // A browser's EventSource gives up on an error status instead of reconnecting to a server that is
     // going away; it comes back when the page is reloaded or the user acts.
     if (hub.closing) return activityJsonError("unavailable", "The server is restarting; reload in a moment.");
+    const { maxBufferedBytes, recheckViewerMs } = hub.limits;
 
-    let unsubscribe: (() => void) | undefined;
+    let live: LiveStream | undefined;
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
+    let recheck: ReturnType<typeof setInterval> | undefined;
     let closed = false;
     const stop = () => {
       closed = true;
       clearInterval(heartbeat);
-      unsubscribe?.();
+      clearInterval(recheck);
+      live?.end();
     };
-    const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const end = () => {
+      if (closed) return;
       stop();
       try {
         controller.close();
@@ -42,32 +62,71 @@ export function createStreamRoute(kit: ActivityRouteKit) {
         // already closed by the client going away
       }
     };
-
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const write = (text: string) => {
-          if (!closed) controller.enqueue(encoder.encode(text));
-        };
-        write("retry: 2000\n: connected\n\n");
-        heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
-        request.signal.addEventListener("abort", stop);
-        try {
-          unsubscribe = await hub.subscribe({
-            workspaceId,
-            filters: params.filters,
-            after: params.after,
-            send: (item) => write(`id: ${item.seq}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`),
-            close: () => end(controller),
-            signal: request.signal,
-          });
-          if (closed) unsubscribe();
-        } catch (error) {
-          console.error("activity stream: could not subscribe", error);
-          end(controller);
+    /**
+     * Enqueues the frame unless the client has left more than `maxBufferedBytes` unread (Next stops
+     * reading the stream while the socket does not drain): then it gets a reset and the stream ends,
+     * instead of the server buffering for it without bound.
+     */
+    const write = (frame: Uint8Array, seq?: number) => {
+      if (closed) return;
+      const room = controller.desiredSize;
+      try {
+        if (room === null || room < frame.byteLength) {
+          // null: the stream errored (the client went away); nothing more can be queued
+          if (room !== null && seq !== undefined) controller.enqueue(resetFrame(seq, "slow_client"));
+          end();
+          return;
         }
+        controller.enqueue(frame);
+      } catch {
+        // The stream closed under us: a send from the hub's fan-out must not stop the other streams' sends.
+        stop();
+      }
+    };
+
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start(c) {
+          controller = c;
+        },
+        cancel: stop,
       },
-      cancel: stop,
+      new ByteLengthQueuingStrategy({ highWaterMark: maxBufferedBytes }),
+    );
+    // Counted against the viewer's cap before the response exists: past it, this throws a 429.
+    live = hub.open({
+      workspaceId,
+      owner: actorKey(viewer.actor),
+      filters: params.filters,
+      after: params.after,
+      send: (item, frame) => write(frame, item.seq),
+      reset: (head) => write(resetFrame(head, "replay_limit")),
+      close: end,
+      signal: request.signal,
     });
+    live.ready.then(
+      // The replay is sent; live events follow (a reader that waits for it knows it misses nothing after).
+      () => write(LIVE),
+      (error: unknown) => {
+        console.error("activity stream: could not subscribe", error);
+        end();
+      },
+    );
+    write(encoder.encode("retry: 2000\n: connected\n\n"));
+    request.signal.addEventListener("abort", stop);
+    heartbeat = setInterval(() => write(PING), HEARTBEAT_MS);
+    // The timer runs in this request's async context, so a viewer() that reads Next's cookies() and
+    // headers() reads this request's, again (React's cache() does not hold across the calls of a route
+    // handler): a revoked session, a removed membership, a deleted user end the stream.
+    recheck = setInterval(async () => {
+      let now: ActivityViewer | null = null;
+      try {
+        now = await kit.viewer();
+      } catch (error) {
+        console.error("activity stream: re-reading the viewer failed; ending the stream", error);
+      }
+      if (!sameViewer(now, viewer)) end();
+    }, recheckViewerMs);
 
     return new Response(stream, {
       headers: {
