@@ -6,6 +6,12 @@
  *   migrate                    applies the pending migrations as drizzle's migrator does, but a failure
  *                              prints its file, statement and PostgreSQL's message (drizzle-kit prints none)
  *   coverage                   checks that every tracked table's triggers are installed in the database
+ *   grants --role <app_role> [--allow-reset]
+ *                              prints the SQL that makes the app's role able to add to the activity log and
+ *                              read it, never change or remove it (run it as the tables' owner)
+ *   retention [--dry-run] [--batch <n>]
+ *                              removes the events the seam's retention policies no longer keep, in batches
+ *                              of n (1,000), each recorded in activity_removals; --dry-run counts them
  *
  * The database: DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
  *
@@ -20,12 +26,15 @@ import { getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { checkCoverage } from "./coverage";
 import type { AnyDatabase } from "./database";
+import { ActivityError } from "./errors";
+import { activityGrantsSql } from "./grants";
 import { applyMigrations, MigrationFailure } from "./migrate";
 import { type ExistingMigration, MigrationRefusal, migrationSql, planActivityMigration } from "./migration";
 import type { AnyTrackedTable } from "./registry";
+import { applyRetention, type RetentionPolicies } from "./retention";
 
 const USAGE =
-  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage [--seam <path>] [--config <path>] [--name <name>]";
+  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage|grants|retention [--seam <path>] [--config <path>] [--name <name>] [--role <app_role>] [--allow-reset] [--dry-run] [--batch <n>]";
 const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.js", "drizzle.config.mjs"];
 
 /** A problem the user fixes: printed without a stack trace, exit code 1. */
@@ -36,10 +45,23 @@ interface Options {
   seam: string;
   config: string | undefined;
   name: string | undefined;
+  role: string | undefined;
+  allowReset: boolean;
+  dryRun: boolean;
+  batch: number | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { command: undefined, seam: "lib/activity-kit.ts", config: undefined, name: undefined };
+  const options: Options = {
+    command: undefined,
+    seam: "lib/activity-kit.ts",
+    config: undefined,
+    name: undefined,
+    role: undefined,
+    allowReset: false,
+    dryRun: false,
+    batch: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -50,7 +72,14 @@ function parseArgs(argv: string[]): Options {
     if (arg === "--seam") options.seam = value();
     else if (arg === "--config") options.config = value();
     else if (arg === "--name") options.name = value();
-    else if (arg.startsWith("--") || options.command) throw new CliError(`Unknown argument ${arg}.\n${USAGE}`);
+    else if (arg === "--role") options.role = value();
+    else if (arg === "--allow-reset") options.allowReset = true;
+    else if (arg === "--dry-run") options.dryRun = true;
+    else if (arg === "--batch") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--batch needs a positive whole number.\n${USAGE}`);
+      options.batch = n;
+    } else if (arg.startsWith("--") || options.command) throw new CliError(`Unknown argument ${arg}.\n${USAGE}`);
     else options.command = arg;
   }
   return options;
@@ -122,6 +151,7 @@ interface SeamKit {
   tables: readonly AnyTrackedTable[];
   actors?: { table: PgTable; id: { name: string } };
   db: () => AnyDatabase | Promise<AnyDatabase>;
+  retention?: RetentionPolicies;
 }
 
 /** The kit the seam makes: its export `activity`, or the one export that looks like a kit. */
@@ -205,6 +235,35 @@ async function coverage(options: Options): Promise<number> {
   return 0;
 }
 
+function grants(options: Options): number {
+  if (!options.role) throw new CliError(`grants needs --role <app_role>: the role the app connects as.\n${USAGE}`);
+  process.stdout.write(activityGrantsSql(options.role, { allowReset: options.allowReset }));
+  return 0;
+}
+
+async function retention(options: Options): Promise<number> {
+  const kit = await loadSeam(options.seam);
+  const policies = kit.retention ?? {};
+  if (Object.keys(policies).length === 0) {
+    console.log(`activity retention: ${options.seam} gives no retention policies; every event is kept.`);
+    return 0;
+  }
+  const config = await loadDrizzleConfig(options.config).catch(() => undefined);
+  const outcomes = await applyRetention(await openDatabase(kit, config), policies, {
+    dryRun: options.dryRun,
+    batchSize: options.batch,
+  });
+  const verb = options.dryRun ? "would remove" : "removed";
+  for (const o of outcomes) {
+    console.log(`activity retention: ${o.pattern} (kept ${o.keep}, before ${o.before}): ${verb} ${o.removed} event(s)`);
+  }
+  const total = outcomes.reduce((n, o) => n + o.removed, 0);
+  console.log(
+    `activity retention: ${verb} ${total} event(s) in all${options.dryRun ? " (dry run: nothing removed)" : "; each is recorded in activity_removals"}.`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   if (options.command === "migration") {
@@ -216,6 +275,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.command === "coverage") return coverage(options);
+  if (options.command === "grants") return grants(options);
+  if (options.command === "retention") return retention(options);
   throw new CliError(options.command ? `Unknown command ${options.command}.\n${USAGE}` : USAGE);
 }
 
@@ -223,7 +284,12 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof CliError || error instanceof MigrationRefusal || error instanceof MigrationFailure) {
+    if (
+      error instanceof CliError ||
+      error instanceof MigrationRefusal ||
+      error instanceof MigrationFailure ||
+      error instanceof ActivityError
+    ) {
       console.error(`activity: ${error.message}`);
     } else console.error(error);
     process.exit(1);

@@ -12,7 +12,7 @@ describe("ActivityError", () => {
     expect(new ActivityError("conflict", "x").status).toBe(409);
     expect(new ActivityError("parent_missing", "x").status).toBe(409);
     expect(new ActivityError("nothing_to_revert", "x").status).toBe(400);
-    for (const code of ["no_actor", "not_registered", "internal"] as const) {
+    for (const code of ["no_actor", "not_registered", "invalid_config", "internal"] as const) {
       const error = new ActivityError(code, "x");
       expect(error.status).toBe(500);
       expect(error.isProgrammerError).toBe(true);
