@@ -83,7 +83,8 @@ export function personalValues(
 ): Record<string, string> {
   const values: Record<string, string> = {};
   const take = (pointer: string, value: JsonValue | undefined) => {
-    if (value === undefined || value === null || value === REDACTED || row.erased?.[pointer]) return;
+    // Nothing personal in an empty or redacted value: it keeps its place in the diff as it is.
+    if (value === undefined || value === null || value === "" || value === REDACTED || row.erased?.[pointer]) return;
     values[pointer] = valueDigest(value);
   };
   (row.changes as RowChange[]).forEach((change, i) => {
