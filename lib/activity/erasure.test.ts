@@ -111,7 +111,7 @@ describe("eraseActor", () => {
   it("finds a deleted user's events, whose id the deletion replaced by its digest, and erases their name", async () => {
     await noteBy(alice, "a1");
     const [original] = await allEvents(t.db);
-    await t.db.delete(members).where(eq(members.id, alice.id));
+    await t.db.delete(members).where(eq(members.id, Number(alice.id)));
     const [forgotten] = await allEvents(t.db);
     expect(forgotten).toMatchObject({ actorId: null, actorLabel: "Alice Adams" });
     expect(forgotten!.erased).toEqual({ "/actor_id": scalarDigest(String(alice.id)) });
