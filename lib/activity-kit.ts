@@ -49,6 +49,8 @@ export const activity = createActivityKit({
   /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
   actors: { table: users, id: users.id },
   secret: () => process.env.AUTH_SECRET ?? "",
+  // How long events are kept (`npm run activity:retention [-- --dry-run]` applies it); see lib/activity/retention.ts.
+  retention: { "*": "2 years" },
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next.
   viewer: async () => {
