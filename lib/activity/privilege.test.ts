@@ -1,10 +1,12 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
-import { type DbHandle, openPostgres } from "@/lib/db/client";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
 import { setupTestDb } from "@/test/db";
 import { workerDatabaseUrl } from "@/test/worker-databases";
 import type { Actor } from "./actor";
 import { activityGrantStatements } from "./grants";
+import type { AnyDatabase } from "./database";
 import { createActivityKit } from "./index";
 import { trackTable } from "./registry";
 import { activityRemovals } from "./schema";
@@ -21,12 +23,13 @@ const t = setupTestDb({ database: "kit" });
 describe.runIf(onServer)("append-only by privilege (server only: the app connects as a login role of its own)", () => {
   const poolId = Number(process.env.VITEST_POOL_ID ?? 1);
   const role = `activity_test_app_w${poolId}`;
-  let app: DbHandle;
+  let client: postgres.Sql | undefined;
+  let app: { db: AnyDatabase };
   const tables = [
     trackTable(notes, { type: "note", workspace: notes.teamId, label: notes.title, personal: [notes.title] }),
     ...fixtureTables.filter((table) => table.type !== "note"),
   ];
-  const kitAs = (db: () => DbHandle["db"]) =>
+  const kitAs = (db: () => AnyDatabase) =>
     createActivityKit({
       db,
       catalogue: fixtureCatalogue,
@@ -54,14 +57,15 @@ describe.runIf(onServer)("append-only by privilege (server only: the app connect
     ]);
     const url = new URL(workerDatabaseUrl((inject("kitTestDatabase") as { url: string }).url, poolId));
     url.username = role;
-    app = await openPostgres(url.toString(), { max: 4 });
+    client = postgres(url.toString(), { max: 4, onnotice: () => {} });
+    app = { db: drizzle(client) as unknown as AnyDatabase };
     const [who] = (await app.db.execute<{ user: string }>(sql`select current_user as user`)) as unknown as {
       user: string;
     }[];
     expect(who?.user).toBe(role);
   });
   afterAll(async () => {
-    await app?.close();
+    await client?.end();
   });
 
   it("refuses the app's role a direct UPDATE, DELETE or TRUNCATE of the kit's logs: permission denied", async () => {
