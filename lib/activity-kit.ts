@@ -55,6 +55,8 @@ export const activity = createActivityKit({
   checkpointKey: () => process.env.ACTIVITY_CHECKPOINT_KEY,
   // The live streams' bounds keep the kit's defaults; the browser tests lower the replay bound to reach it.
   live: { replayLimit: optionalCount(process.env.ACTIVITY_REPLAY_LIMIT) },
+  // How long events are kept (`npm run activity:retention [-- --dry-run]` applies it); see lib/activity/retention.ts.
+  retention: { "*": "2 years" },
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next. Read
   // afresh on every call, so the stream's periodic re-check sees a sign-out or a lost membership.

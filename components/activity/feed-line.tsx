@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { ActivityItem } from "@/lib/activity";
-import { actionVerb, fieldChanges, reasonOf } from "@/lib/activity-client/describe";
+import { actionVerb, fieldChanges, isErased, reasonOf } from "@/lib/activity-client/describe";
 import { type FeedSearchFilters, feedHref } from "@/lib/activity-client/feed-query";
 import { ActorAvatar } from "./actor-avatar";
 import { FilterLink } from "./feed-navigation";
 import { RelativeTime } from "./relative-time";
+import { ErasedValue } from "./erased-value";
 
 const subtleLink =
   "rounded-sm font-medium text-neutral-900 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400";
@@ -73,6 +74,8 @@ export function FeedLine({
             >
               {name}
             </FilterLink>
+          ) : isErased(item, "/actor_label") ? (
+            <ErasedValue className="font-medium" />
           ) : (
             <span className="font-medium text-neutral-900">{name}</span>
           )}{" "}

@@ -20,6 +20,8 @@ import {
 } from "@/lib/activity-client/feed-query";
 import { cn } from "@/lib/utils";
 import { AuditTime } from "./audit-time";
+import { ErasedValue } from "@/components/activity/erased-value";
+import { isErased } from "@/lib/activity-client/describe";
 
 const cell = "px-3 py-2 align-top";
 
@@ -43,7 +45,7 @@ function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boole
         <AuditTime iso={item.occurredAt} />
       </td>
       <td className={cell}>
-        {item.actor.name || "Unattributed"}
+        {isErased(item, "/actor_label") ? <ErasedValue /> : item.actor.name || "Unattributed"}
         {item.actor.type !== "user" ? (
           <span className="ml-1 text-xs text-muted-foreground">({item.actor.type})</span>
         ) : null}

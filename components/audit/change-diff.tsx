@@ -1,11 +1,22 @@
 import type { RowChange } from "@/lib/activity";
+import { ErasedValue } from "@/components/activity/erased-value";
+import { changePointer } from "@/lib/activity-client/describe";
 import { diffLines, fieldDiffs, formatValue, groupByRecord, isLongText } from "@/lib/activity-client/diff";
 import type { Json } from "@/lib/activity/types";
 import { cn } from "@/lib/utils";
 
 const OPS = { insert: "created", update: "updated", delete: "deleted" } as const;
 
-function Value({ value, tone }: { value: Json | undefined; tone: "removed" | "added" | "plain" }) {
+function Value({
+  value,
+  tone,
+  erased = false,
+}: {
+  value: Json | undefined;
+  tone: "removed" | "added" | "plain";
+  erased?: boolean;
+}) {
+  if (erased) return <ErasedValue className="px-1" />;
   if (value === undefined) return <span className="text-muted-foreground">—</span>;
   const text = formatValue(value);
   return (
@@ -47,7 +58,8 @@ function LineDiff({ before, after }: { before: string; after: string }) {
   );
 }
 
-function ChangeTable({ change }: { change: RowChange }) {
+/** `erased(column, side)`: whether erasure removed that value (side 0 before, 1 after; an insert's or delete's row is one). */
+function ChangeTable({ change, erased }: { change: RowChange; erased: (column: string, side: 0 | 1) => boolean }) {
   const fields = fieldDiffs(change);
   if (fields.length === 0) return <p className="text-xs text-muted-foreground">No field changed.</p>;
   return (
@@ -81,10 +93,18 @@ function ChangeTable({ change }: { change: RowChange }) {
             ) : (
               <>
                 <td className="py-1.5 pr-3 align-top">
-                  <Value value={before} tone={change.op === "insert" ? "plain" : "removed"} />
+                  <Value
+                    value={before}
+                    tone={change.op === "insert" ? "plain" : "removed"}
+                    erased={change.op !== "insert" && erased(field, 0)}
+                  />
                 </td>
                 <td className="py-1.5 align-top">
-                  <Value value={after} tone={change.op === "delete" ? "plain" : "added"} />
+                  <Value
+                    value={after}
+                    tone={change.op === "delete" ? "plain" : "added"}
+                    erased={change.op !== "delete" && erased(field, 1)}
+                  />
                 </td>
               </>
             )}
@@ -96,7 +116,14 @@ function ChangeTable({ change }: { change: RowChange }) {
 }
 
 /** Everything an event changed, grouped by record (a cascade touches several): each field before and after. */
-export function ChangeDiff({ changes }: { changes: RowChange[] }) {
+export function ChangeDiff({ changes, erased = [] }: { changes: RowChange[]; erased?: string[] }) {
+  // An insert's or a delete's row holds one value per column; an update's diff a before and an after.
+  const isErasedAt = (change: RowChange) => (column: string, side: 0 | 1) => {
+    const index = changes.indexOf(change);
+    return erased.includes(
+      change.op === "update" ? changePointer(index, "changes", column, side) : changePointer(index, "row", column),
+    );
+  };
   if (changes.length === 0) return null;
   return (
     <div className="space-y-3">
@@ -108,7 +135,7 @@ export function ChangeDiff({ changes }: { changes: RowChange[] }) {
               <h4 className="mb-1 text-xs font-medium text-muted-foreground">
                 {record.type}:{record.id} {OPS[change.op]}
               </h4>
-              <ChangeTable change={change} />
+              <ChangeTable change={change} erased={isErasedAt(change)} />
             </div>
           ))}
         </section>

@@ -38,4 +38,20 @@ describe("how a line reads", () => {
       { field: "assignee" },
     ]);
   });
+
+  it("says erased where erasure removed a value, and empty where there was none", () => {
+    const item = {
+      action: "update",
+      record: { type: "user", id: "1", href: null, exists: true },
+      changes: [
+        { type: "comment", id: "9", op: "insert", row: { body: "hi" } },
+        { type: "user", id: "1", op: "update", changes: { email: [null, null], nickname: ["", "Al"] } },
+      ],
+      erased: ["/changes/1/changes/email/0", "/changes/1/changes/email/1"],
+    } as unknown as ActivityItem;
+    expect(fieldChanges(item)).toEqual([
+      { field: "email", values: { before: "erased", after: "erased" } },
+      { field: "nickname", values: { before: "empty", after: "Al" } },
+    ]);
+  });
 });

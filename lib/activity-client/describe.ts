@@ -1,4 +1,4 @@
-import type { ActivityItem, RowChange } from "@/lib/activity";
+import type { ActivityItem } from "@/lib/activity";
 
 /** How a feed line says each base action: "Alice Adams created task Fix login". */
 const VERBS: Record<string, string> = {
@@ -36,6 +36,20 @@ export function reasonOf(item: ActivityItem): string | null {
   return typeof reason === "string" && reason.trim() ? reason.trim() : null;
 }
 
+/** What the UI shows where erasure removed a person's data. */
+export const ERASED_LABEL = "erased";
+
+/** The pointer of a field's value in an event's changes, as `erased` lists it (RFC 6901). */
+export function changePointer(index: number, ...rest: (string | number)[]): string {
+  return [`/changes/${index}`, ...rest.map((s) => `/${String(s).replaceAll("~", "~0").replaceAll("/", "~1")}`)].join(
+    "",
+  );
+}
+
+/** Whether the item's value at the pointer was erased. */
+export const isErased = (item: Pick<ActivityItem, "erased">, pointer: string) =>
+  item.erased?.includes(pointer) ?? false;
+
 export interface FieldChange {
   field: string;
   /** Absent for references (`assignee_id`): their ids mean nothing to a reader. */
@@ -50,19 +64,19 @@ function show(value: unknown): string {
 
 /** The changed fields of the event's own record, for an update's second line: `status: todo → doing`. */
 export function fieldChanges(item: ActivityItem): FieldChange[] {
-  const own = item.changes.filter(
-    (change): change is Extract<RowChange, { op: "update" }> =>
-      change.op === "update" && (!item.record || (change.type === item.record.type && change.id === item.record.id)),
-  );
-  return own.flatMap((change) =>
-    Object.entries(change.changes).map(([column, [before, after]]): FieldChange => {
+  return item.changes.flatMap((change, index) => {
+    if (change.op !== "update") return [];
+    if (item.record && !(change.type === item.record.type && change.id === item.record.id)) return [];
+    return Object.entries(change.changes).map(([column, [before, after]]): FieldChange => {
       const reference = /_id$|[a-z]Id$/.test(column);
       const field = column
         .replace(/_id$|Id$/, "")
         .replace(/([a-z])([A-Z])/g, "$1 $2")
         .replaceAll("_", " ")
         .toLowerCase();
-      return reference ? { field } : { field, values: { before: show(before), after: show(after) } };
-    }),
-  );
+      const value = (v: unknown, side: 0 | 1) =>
+        isErased(item, changePointer(index, "changes", column, side)) ? ERASED_LABEL : show(v);
+      return reference ? { field } : { field, values: { before: value(before, 0), after: value(after, 1) } };
+    });
+  });
 }

@@ -83,6 +83,18 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
 	"result" jsonb
 )`,
   `CREATE INDEX IF NOT EXISTS "activity_checkpoints_kind_idx" ON "activity_checkpoints" USING btree ("workspace_id","kind","id")`,
+  // What the owner's routines removed or erased (retention, erasure, a reset), so verify can tell a
+  // removal the kit made from a deleted row.
+  `CREATE TABLE IF NOT EXISTS "activity_removals" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "activity_removals_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"workspace_id" text,
+	"event_id" bigint,
+	"seq" bigint,
+	"reason" text NOT NULL,
+	"policy" text,
+	"removed_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+)`,
+  `CREATE INDEX IF NOT EXISTS "activity_removals_event_idx" ON "activity_removals" USING btree ("workspace_id","seq")`,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */
@@ -96,4 +108,5 @@ export const KIT_TABLES = [
   "activity_sequencer",
   "activity_seals",
   "activity_checkpoints",
+  "activity_removals",
 ] as const;

@@ -6,6 +6,7 @@ import { runWithActivityContext } from "./context";
 import { checkCoverage } from "./coverage";
 import { trackTable } from "./registry";
 import { activityEvents } from "./schema";
+import { sequenceOnce } from "./sequencer";
 import { tableTriggerStatements } from "./sql";
 import { allEvents, unattributedEvents } from "./testing/events";
 import { files, folders, members, notes, tokens } from "./testing/schema";
@@ -120,18 +121,54 @@ describe("changes made outside withTracking", () => {
 });
 
 describe("the events table is append-only", () => {
-  it("refuses UPDATE, DELETE and TRUNCATE", async () => {
+  // A role that is not the tables' owner, as the app's role is on a server; SET LOCAL ROLE works on PGlite too.
+  async function asRole<T>(
+    grants: string[],
+    fn: (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => Promise<T>,
+  ) {
+    return t.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'activity_test_app') THEN CREATE ROLE activity_test_app NOLOGIN; END IF; END $$`,
+      );
+      for (const statement of grants) await tx.execute(sql.raw(statement));
+      await tx.execute(sql`SET LOCAL ROLE activity_test_app`);
+      return fn(tx);
+    });
+  }
+  const attempt = (statement: ReturnType<typeof sql>, grants: string[]) =>
+    asRole(grants, (tx) => tx.execute(statement)).then(
+      () => "done",
+      (e: unknown) => String((e as Error).cause ?? e),
+    );
+
+  it("refuses UPDATE, DELETE and TRUNCATE to a role that is not the owner, even one granted them, and no setting changes that", async () => {
     await t.db.insert(notes).values({ teamId: workspaceId, title: "x" });
-    const refused = /append-only/;
+    await sequenceOnce(t.db);
+    await t.db.execute(sql`select activity_reset('no such workspace')`);
     for (const statement of [
       sql`UPDATE activity_events SET subject = 'forged'`,
       sql`DELETE FROM activity_events`,
       sql`TRUNCATE activity_events`,
+      sql`DELETE FROM activity_sequence`,
+      sql`TRUNCATE activity_sequence`,
+      sql`UPDATE activity_removals SET reason = 'forged'`,
+      sql`DELETE FROM activity_removals`,
     ]) {
-      const error = await t.db.execute(statement).catch((e: unknown) => e);
-      expect(String((error as Error).cause ?? error)).toMatch(refused);
+      // Granted everything by mistake: the guard still refuses, whatever the transaction sets.
+      expect(
+        await attempt(statement, [
+          "GRANT ALL ON activity_events, activity_sequence, activity_removals TO activity_test_app",
+          "SELECT set_config('activity.maintenance', 'on', true)",
+        ]),
+      ).toMatch(/append-only: (UPDATE|DELETE|TRUNCATE) is not allowed/);
     }
     expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note x"]);
+  });
+
+  it("lets the tables' owner through: where the app is the owner (PGlite), the hash chain is the guard", async () => {
+    await t.db.insert(notes).values({ teamId: workspaceId, title: "x" });
+    await t.db.execute(sql`UPDATE activity_events SET subject = 'edited by the owner'`);
+    expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["edited by the owner"]);
   });
 });
 

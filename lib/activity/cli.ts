@@ -12,6 +12,12 @@
  *   checkpoint [--workspace <id>]
  *                              records the chain's head and prints it as signed JSON, to keep elsewhere
  *   keygen                     prints a new Ed25519 key for signing checkpoints, and its public key
+ *   grants --role <app_role> [--allow-reset]
+ *                              prints the SQL that makes the app's role able to add to the activity log and
+ *                              read it, never change or remove it (run it as the tables' owner)
+ *   retention [--dry-run] [--batch <n>]
+ *                              removes the events the seam's retention policies no longer keep, in batches
+ *                              of n (1,000), each recorded in activity_removals; --dry-run counts them
  *
  * The database: DATABASE_DIRECT_URL or DATABASE_URL, else the drizzle config's `dbCredentials.url`, else the one the seam opens.
  *
@@ -28,13 +34,16 @@ import { PgTable } from "drizzle-orm/pg-core";
 import { type CheckpointKey, openCheckpointDocument, signCheckpoints, takeCheckpoint } from "./checkpoint";
 import { checkCoverage } from "./coverage";
 import type { AnyDatabase } from "./database";
+import { ActivityError } from "./errors";
+import { activityGrantsSql } from "./grants";
 import { applyMigrations, MigrationFailure } from "./migrate";
 import { type ExistingMigration, MigrationRefusal, migrationSql, planActivityMigration } from "./migration";
 import type { AnyTrackedTable } from "./registry";
 import { chainWorkspaces, type VerifyResult, verifyChain } from "./verify";
+import { applyRetention, type RetentionPolicies } from "./retention";
 
 const USAGE =
-  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage|verify|checkpoint|keygen [--seam <path>] [--config <path>] [--name <name>] [--workspace <id>] [--checkpoint <file>]";
+  "usage: npx tsx lib/activity/cli.ts migration|migrate|coverage|verify|checkpoint|keygen|grants|retention [--seam <path>] [--config <path>] [--name <name>] [--workspace <id>] [--checkpoint <file>] [--role <app_role>] [--allow-reset] [--dry-run] [--batch <n>]";
 const CONFIG_NAMES = ["drizzle.config.ts", "drizzle.config.mts", "drizzle.config.js", "drizzle.config.mjs"];
 
 /** A problem the user fixes: printed without a stack trace, exit code 1. */
@@ -47,6 +56,10 @@ interface Options {
   name: string | undefined;
   workspace: string | undefined;
   checkpoint: string | undefined;
+  role: string | undefined;
+  allowReset: boolean;
+  dryRun: boolean;
+  batch: number | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -57,6 +70,10 @@ function parseArgs(argv: string[]): Options {
     name: undefined,
     workspace: undefined,
     checkpoint: undefined,
+    role: undefined,
+    allowReset: false,
+    dryRun: false,
+    batch: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -70,7 +87,14 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--name") options.name = value();
     else if (arg === "--workspace") options.workspace = value();
     else if (arg === "--checkpoint") options.checkpoint = value();
-    else if (arg.startsWith("--") || options.command) throw new CliError(`Unknown argument ${arg}.\n${USAGE}`);
+    else if (arg === "--role") options.role = value();
+    else if (arg === "--allow-reset") options.allowReset = true;
+    else if (arg === "--dry-run") options.dryRun = true;
+    else if (arg === "--batch") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--batch needs a positive whole number.\n${USAGE}`);
+      options.batch = n;
+    } else if (arg.startsWith("--") || options.command) throw new CliError(`Unknown argument ${arg}.\n${USAGE}`);
     else options.command = arg;
   }
   return options;
@@ -143,6 +167,7 @@ interface SeamKit {
   actors?: { table: PgTable; id: { name: string } };
   db: () => AnyDatabase | Promise<AnyDatabase>;
   signingKey?: () => CheckpointKey;
+  retention?: RetentionPolicies;
 }
 
 /** The kit the seam makes: its export `activity`, or the one export that looks like a kit. */
@@ -316,6 +341,35 @@ ${String(publicKey.export({ type: "spki", format: "pem" })).trim()}`);
   return 0;
 }
 
+function grants(options: Options): number {
+  if (!options.role) throw new CliError(`grants needs --role <app_role>: the role the app connects as.\n${USAGE}`);
+  process.stdout.write(activityGrantsSql(options.role, { allowReset: options.allowReset }));
+  return 0;
+}
+
+async function retention(options: Options): Promise<number> {
+  const kit = await loadSeam(options.seam);
+  const policies = kit.retention ?? {};
+  if (Object.keys(policies).length === 0) {
+    console.log(`activity retention: ${options.seam} gives no retention policies; every event is kept.`);
+    return 0;
+  }
+  const config = await loadDrizzleConfig(options.config).catch(() => undefined);
+  const outcomes = await applyRetention(await openDatabase(kit, config), policies, {
+    dryRun: options.dryRun,
+    batchSize: options.batch,
+  });
+  const verb = options.dryRun ? "would remove" : "removed";
+  for (const o of outcomes) {
+    console.log(`activity retention: ${o.pattern} (kept ${o.keep}, before ${o.before}): ${verb} ${o.removed} event(s)`);
+  }
+  const total = outcomes.reduce((n, o) => n + o.removed, 0);
+  console.log(
+    `activity retention: ${verb} ${total} event(s) in all${options.dryRun ? " (dry run: nothing removed)" : "; each is recorded in activity_removals"}.`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   if (options.command === "migration") {
@@ -330,6 +384,8 @@ async function main(argv: string[]): Promise<number> {
   if (options.command === "verify") return verifyCommand(options);
   if (options.command === "checkpoint") return checkpointCommand(options);
   if (options.command === "keygen") return keygen();
+  if (options.command === "grants") return grants(options);
+  if (options.command === "retention") return retention(options);
   throw new CliError(options.command ? `Unknown command ${options.command}.\n${USAGE}` : USAGE);
 }
 
@@ -337,7 +393,12 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof CliError || error instanceof MigrationRefusal || error instanceof MigrationFailure) {
+    if (
+      error instanceof CliError ||
+      error instanceof MigrationRefusal ||
+      error instanceof MigrationFailure ||
+      error instanceof ActivityError
+    ) {
       console.error(`activity: ${error.message}`);
     } else console.error(error);
     process.exit(1);

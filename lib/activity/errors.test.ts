@@ -14,7 +14,7 @@ describe("ActivityError", () => {
     expect(new ActivityError("nothing_to_revert", "x").status).toBe(400);
     expect(new ActivityError("too_many_streams", "x").status).toBe(429);
     expect(new ActivityError("too_many_streams", "x").isProgrammerError).toBe(false);
-    for (const code of ["no_actor", "not_registered", "internal"] as const) {
+    for (const code of ["no_actor", "not_registered", "invalid_config", "internal"] as const) {
       const error = new ActivityError(code, "x");
       expect(error.status).toBe(500);
       expect(error.isProgrammerError).toBe(true);

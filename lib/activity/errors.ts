@@ -19,6 +19,7 @@ export const ACTIVITY_ERROR_STATUS = {
   unavailable: 503,
   no_actor: 500,
   not_registered: 500,
+  invalid_config: 500,
   internal: 500,
 } as const;
 

@@ -29,6 +29,11 @@ export interface ActivityItem {
   changes: RowChange[];
   /** Made outside the app's tracked actions (raw SQL, a script, another service). */
   unattributed: boolean;
+  /**
+   * Where erasure removed a person's data, as JSON pointers into the event (`/actor_label`,
+   * `/changes/0/row/email`): the UI shows "erased" there. Absent when nothing was erased.
+   */
+  erased?: string[];
   /** The request that caused it: only in the admin's audit log, not in the members' feed. */
   context?: { requestId: string | null; ip: string | null; userAgent: string | null; txId: number };
 }

@@ -8,6 +8,7 @@ import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
 import { createCursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
+import { type ErasureResult, eraseActor as eraseActorEvents, eraseRecord as eraseRecordEvents } from "./erasure";
 import { ActivityError } from "./errors";
 import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./feed";
 import { type ToItems, toItems as toEventItems } from "./items";
@@ -24,6 +25,7 @@ import { lastVerification, verifyAndRecord } from "./integrity";
 import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { type RevertResult, revertEvent } from "./revert";
+import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { createTracker } from "./tracking";
@@ -49,6 +51,7 @@ export { type ChainProblem, type ChainProblemKind, type VerifyOptions, type Veri
 export { type Actor, type ActorType, actorKey } from "./actor";
 export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
+export { ERASED, type ErasureResult } from "./erasure";
 export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
 export {
@@ -62,9 +65,12 @@ export {
   parseLiveParams,
 } from "./live";
 export { activityFrame, type ResetReason, resetFrame, sseComment, sseFrame } from "./sse";
+export { type GrantOptions, activityGrantStatements, activityGrantsSql } from "./grants";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
 export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
-export { type ActivityEventRow, activityEvents } from "./schema";
+export { resetActivityLog } from "./reset";
+export type { RetentionOptions, RetentionOutcome, RetentionPolicies } from "./retention";
+export { type ActivityEventRow, activityEvents, activityRemovals } from "./schema";
 export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
@@ -115,6 +121,12 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
    * of the viewer), `maxBufferedBytes` (1 MiB unread for a slow client, then a `reset` and the end).
    */
   live?: LiveLimits;
+  /**
+   * How long events are kept, by action (`{ "task.*": "2 years", "user.signed_in": "90 days" }`; see
+   * retention.ts): applied by `applyRetention`, which `npm run activity:retention` runs. Without it events
+   * are kept for ever.
+   */
+  retention?: RetentionPolicies;
 }
 
 // One hub per server process: Next loads route bundles and instrumentation as separate module graphs, each
@@ -221,6 +233,33 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     return globalForLive[LIVE_HUB];
   }
 
+  /**
+   * Removes the events the seam's retention policies no longer keep, in batches, each recorded in
+   * `activity_removals` (their seals stay); `dryRun` counts them instead. See retention.ts.
+   */
+  async function applyRetention(options: RetentionOptions = {}) {
+    return applyRetentionPolicies(await config.db(), config.retention ?? {}, options);
+  }
+
+  /**
+   * Erases an actor's personal data (name, id, IP address, user agent) from every event they did, keeping
+   * the events, their changes and the chain's proof of them. See erasure.ts.
+   */
+  async function eraseActor(
+    actorId: string | number,
+    options: { actorType?: string; reason?: string } = {},
+  ): Promise<ErasureResult> {
+    return eraseActorEvents(await config.db(), actorId, options);
+  }
+
+  /**
+   * Erases a record's personal values (the columns its registration marks `personal`) from every past
+   * change of it, keeping the structure and the other fields' diffs. See erasure.ts.
+   */
+  async function eraseRecord(type: string, id: string | number, options: { reason?: string } = {}) {
+    return eraseRecordEvents(await config.db(), config.tables, type, id, options);
+  }
+
   /** The viewer of the current request (the seam's `viewer`); throws when the seam gives none. */
   async function viewer(): Promise<ActivityViewer | null> {
     if (!config.viewer) {
@@ -261,6 +300,11 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     viewer,
     asOf,
     revert,
+    applyRetention,
+    eraseActor,
+    eraseRecord,
+    /** The seam's retention policies (empty: keep every event). */
+    retention: config.retention ?? {},
     recordKey,
     feed,
     exportItems,

@@ -40,6 +40,7 @@ export async function toItems(
       metadata: r.metadata,
       changes: r.changes,
       unattributed: r.unattributed,
+      ...(r.erased && Object.keys(r.erased).length > 0 ? { erased: Object.keys(r.erased).sort() } : {}),
       ...(options.audit ? { context: { requestId: r.requestId, ip: r.ip, userAgent: r.userAgent, txId: r.txId } } : {}),
     };
   });

@@ -20,6 +20,12 @@ export interface TrackOptions<T extends PgTable> {
   label?: PgColumn;
   /** Columns whose values never enter the log (password hashes, tokens): stored as "[redacted]". */
   redact?: PgColumn[];
+  /**
+   * Columns holding personal data (an email, a name): stored in the log like any other, and erased from
+   * every past event by `eraseRecord(type, id)` (a person's right to erasure), their digests kept so the
+   * chain still verifies. Unlike `redact`, whose values never enter the log at all.
+   */
+  personal?: PgColumn[];
   /** Columns whose changes alone are not worth an entry (an `updated_at` bumped on every save). */
   ignore?: PgColumn[];
   /** Which operations to capture; all three by default. */
@@ -40,6 +46,8 @@ export interface TrackedTable<T extends PgTable = PgTable> {
   workspaceColumn: string | null;
   labelColumn: string | null;
   redactColumns: string[];
+  /** Columns `eraseRecord` erases from past events. */
+  personalColumns: string[];
   ignoreColumns: string[];
   operations: readonly CapturedOperation[];
   // Methods rather than function-typed properties: their parameters are compared bivariantly, so a
@@ -114,6 +122,7 @@ export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>
     workspaceColumn: options.workspace ? columnName(table, options.workspace, "workspace") : null,
     labelColumn,
     redactColumns: (options.redact ?? []).map((c) => columnName(table, c, "redacted")),
+    personalColumns: (options.personal ?? []).map((c) => columnName(table, c, "personal")),
     ignoreColumns: (options.ignore ?? []).map((c) => columnName(table, c, "ignored")),
     operations: options.operations ?? CAPTURED_OPERATIONS,
     describe:

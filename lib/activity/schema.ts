@@ -14,9 +14,9 @@ import {
 import type { RecordRef, RowChange } from "./types";
 
 /**
- * One row per event. Append-only: a trigger refuses UPDATE and DELETE unless the transaction has set
- * `activity.maintenance` (the actor-erasure trigger does, for a deleted user; so do re-seeding and tests;
- * there is no retention routine). Record ids, actor ids and workspace ids are text so the kit fits any host's key type, and there
+ * One row per event. Append-only by privilege: the app's role may INSERT and SELECT only (grants.ts), and a
+ * trigger refuses UPDATE, DELETE and TRUNCATE to every role but the table's owner, whose SECURITY DEFINER
+ * routines (retention, erasure, reset) record what they did in `activity_removals`. Record ids, actor ids and workspace ids are text so the kit fits any host's key type, and there
  * is no foreign key to the records: history outlives them.
  */
 export const activityEvents = pgTable(
@@ -156,6 +156,25 @@ export const activityCheckpoints = pgTable(
     result: jsonb("result").$type<Record<string, unknown>>(),
   },
   (t) => [index("activity_checkpoints_kind_idx").on(t.workspaceId, t.kind, t.id)],
+);
+
+/**
+ * What the owner's routines did to the log: `retention` (an event removed by a policy, named in `policy`),
+ * `erasure` (an event's personal values erased; the row stays), `actor deleted`, `reset` (a workspace's log
+ * emptied for re-seeding; `workspace_id` null for all of them). Written only by those routines.
+ */
+export const activityRemovals = pgTable(
+  "activity_removals",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: text("workspace_id"),
+    eventId: bigint("event_id", { mode: "number" }),
+    seq: bigint("seq", { mode: "number" }),
+    reason: text("reason").notNull(),
+    policy: text("policy"),
+    removedAt: timestamp("removed_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index("activity_removals_event_idx").on(t.workspaceId, t.seq)],
 );
 
 /** One stored event, as drizzle reads it from `activity_events`. */

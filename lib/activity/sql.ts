@@ -1,4 +1,6 @@
+import { SQL_TEXT_DIGEST } from "./canonical";
 import { pgArray } from "./pg-array";
+import { PRIVILEGED_SQL } from "./privileged-sql";
 import type { AnyTrackedTable } from "./registry";
 
 /**
@@ -360,25 +362,7 @@ BEGIN
 END
 $fn$;
 
--- Events are append-only. Only a transaction that sets activity.maintenance may change or remove an
--- event: the actor-erasure trigger below (a deleted user's events lose the link), and re-seeding.
-CREATE OR REPLACE FUNCTION activity_events_guard()
-RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF current_setting('activity.maintenance', true) = 'on' THEN
-    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
-  END IF;
-  RAISE EXCEPTION 'activity_events is append-only: % is not allowed', TG_OP
-    USING ERRCODE = 'insufficient_privilege';
-END
-$fn$;
-
-DROP TRIGGER IF EXISTS activity_events_append_only ON activity_events;
-CREATE TRIGGER activity_events_append_only BEFORE UPDATE OR DELETE ON activity_events
-  FOR EACH ROW EXECUTE FUNCTION activity_events_guard();
-DROP TRIGGER IF EXISTS activity_events_no_truncate ON activity_events;
-CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON activity_events
-  FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard();
+${PRIVILEGED_SQL}
 `;
 
 /**
@@ -436,17 +420,26 @@ export function tableTriggerStatements(table: AnyTrackedTable): string[] {
 
 /**
  * When the host deletes a user, their events keep the actor label and lose the link (like ON DELETE SET
- * NULL), through the erasure path of the append-only guard.
+ * NULL): a SECURITY DEFINER function (it runs as the events' owner, the only role the append-only guard lets
+ * change them) that records the id's digest in `erased`, so the chain still verifies, and each event it
+ * changed in activity_removals.
  */
 export function actorErasureStatements(usersTable: string, idColumn: string): string[] {
   const fn = quoteIdent(`activity_forget_actor_${usersTable}`.slice(0, 63));
   return [
-    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $fn$
 BEGIN
-  PERFORM set_config('activity.maintenance', 'on', true);
-  UPDATE activity_events SET actor_id = NULL
-   WHERE actor_type = 'user' AND actor_id = (OLD.${quoteIdent(idColumn)})::text;
-  PERFORM set_config('activity.maintenance', '', true);
+  WITH forgotten AS (
+    UPDATE activity_events
+       SET actor_id = NULL,
+           erased = jsonb_build_object('/actor_id', ${SQL_TEXT_DIGEST("actor_id")}) || coalesce(erased, '{}'::jsonb)
+     WHERE actor_type = 'user' AND actor_id = (OLD.${quoteIdent(idColumn)})::text
+    RETURNING id, workspace_id
+  )
+  INSERT INTO activity_removals (workspace_id, event_id, seq, reason)
+  SELECT f.workspace_id, f.id, s.seq, 'actor deleted'
+    FROM forgotten AS f LEFT JOIN activity_sequence AS s ON s.event_id = f.id;
   RETURN OLD;
 END
 $fn$`,
