@@ -15,9 +15,10 @@ import { feed } from "./feed";
 import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
 import { live } from "./live";
+import { load } from "./load";
 import { writePath } from "./write-path";
 
-const SUITES: readonly Suite[] = [writePath, feed, live, audit];
+const SUITES: readonly Suite[] = [writePath, feed, live, audit, load];
 
 const USAGE = `Usage: npm run bench [-- [suite...] [options]]
 
