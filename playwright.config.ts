@@ -49,7 +49,16 @@ export default defineConfig({
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"], launchOptions },
+      testIgnore: /attack-.*\.spec\.ts$/,
       teardown: "database checks",
+    },
+    // The attack suite writes hostile records into the demo workspaces: it runs after the other specs,
+    // which read the seed, and before the database checks (the teardown of the project it depends on).
+    {
+      name: "attack",
+      use: { ...devices["Desktop Chrome"], launchOptions },
+      testMatch: /attack-.*\.spec\.ts$/,
+      dependencies: ["chromium"],
     },
     { name: "database checks", testMatch: /\.teardown\.ts$/ },
   ],

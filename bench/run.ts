@@ -15,11 +15,12 @@ import { feed } from "./feed";
 import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
 import { live } from "./live";
+import { load } from "./load";
 import { sequencer } from "./sequencer";
 import { session } from "./session";
 import { writePath } from "./write-path";
 
-const SUITES: readonly Suite[] = [writePath, feed, live, audit, sequencer, session];
+const SUITES: readonly Suite[] = [writePath, feed, live, audit, sequencer, session, load];
 
 const USAGE = `Usage: npm run bench [-- [suite...] [options]]
 
