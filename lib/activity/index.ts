@@ -2,7 +2,7 @@
  * activity-kit: the library a Next app copies. It imports drizzle, zod and Node built-ins only; the host
  * hands it a database and its table registrations in one seam file (`lib/activity-kit.ts`).
  */
-import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
@@ -12,6 +12,7 @@ import { ActivityError } from "./errors";
 import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./feed";
 import { type ToItems, toItems as toEventItems } from "./items";
 import { listenThrough } from "./listen";
+import { type ActorsTable, checkFieldRefs } from "./readable";
 import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
@@ -35,6 +36,8 @@ export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
+export type { FieldOptions } from "./fields";
+export { type ActorsTable, changesText, fieldText, type ReadableChange, type ReadableField } from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
@@ -54,10 +57,12 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
   catalogue: C;
   tables: readonly AnyTrackedTable[];
   /**
-   * The host's users table and its key: when a user is deleted their events stay, with the name as it was,
-   * and lose the link to them. The kit's migration installs the trigger that does it.
+   * The host's users table, its key and the column with their names: when a user is deleted their events
+   * stay, with the name as it was, and lose the link to them (the kit's migration installs the trigger that
+   * does it). A field registered with `ref: "user"` reads as the person's current name (`label`), or as
+   * the name their events recorded.
    */
-  actors?: { table: PgTable; id: PgColumn };
+  actors?: ActorsTable;
   /** Signs feed cursors (at least 16 characters): a tampered or foreign cursor is refused. Needed by `feed`. */
   secret?: string | (() => string);
   /**
@@ -97,7 +102,9 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   const codec = () => createCursorCodec((typeof config.secret === "function" ? config.secret() : config.secret) ?? "");
 
   /** Events as the API and the feed show them (see items.ts). */
-  const toItems: ToItems = async (rows, options) => toEventItems(await config.db(), config.tables, rows, options);
+  checkFieldRefs(config.tables, config.actors);
+  const toItems: ToItems = async (rows, options) =>
+    toEventItems(await config.db(), config.tables, rows, { ...options, actors: config.actors });
 
   /**
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
