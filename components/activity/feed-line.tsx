@@ -78,7 +78,26 @@ export function FeedLine({
           ) : (
             <span className="font-medium text-neutral-900">{name}</span>
           )}{" "}
-          {actionVerb(item.action)} <Subject item={item} />
+          {item.action === "revert" && typeof item.metadata.revertedActor === "string" ? (
+            <>
+              reverted{" "}
+              {historyPath && record ? (
+                <Link
+                  href={`${historyPath}/${record.type}/${record.id}#event-${String(item.metadata.revertedEventId)}`}
+                  className={subtleLink}
+                >
+                  {item.metadata.revertedActor}’s change
+                </Link>
+              ) : (
+                `${item.metadata.revertedActor}’s change`
+              )}{" "}
+              to <Subject item={item} />
+            </>
+          ) : (
+            <>
+              {actionVerb(item.action)} <Subject item={item} />
+            </>
+          )}
           {recordKey && filters.record !== recordKey ? (
             <>
               {" "}

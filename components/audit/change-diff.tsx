@@ -103,7 +103,8 @@ export function ChangeDiff({ changes }: { changes: ReadableChange[] }) {
       {groupByRecord(changes).map(({ record, changes: own }) => {
         const name = `${record.type} ${own[0]?.label ?? record.id}`;
         return (
-          <section key={`${record.type}:${record.id}`} aria-label={`Changes to ${name}`}>
+          // Not a region: a page of events would hold many landmarks of the same name.
+          <div key={`${record.type}:${record.id}`}>
             {own.map((change, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a record's changes in one event keep their order
               <div key={i} className="mt-1">
@@ -113,7 +114,7 @@ export function ChangeDiff({ changes }: { changes: ReadableChange[] }) {
                 <ChangeTable op={change.op} fields={change.fields} />
               </div>
             ))}
-          </section>
+          </div>
         );
       })}
     </div>

@@ -2,6 +2,7 @@
  * activity-kit: the library a Next app copies. It imports drizzle, zod and Node built-ins only; the host
  * hands it a database and its table registrations in one seam file (`lib/activity-kit.ts`).
  */
+import { and, eq } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
@@ -16,7 +17,8 @@ import { type ActorsTable, checkFieldRefs } from "./readable";
 import { createLiveHub, type Listen, type LiveHub } from "./live";
 import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
-import { type RevertResult, revertEvent } from "./revert";
+import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
+import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { createTracker } from "./tracking";
@@ -30,7 +32,7 @@ export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
 export { createLiveHub, type Listen, type LiveHub, type LiveSubscriber, parseLiveParams } from "./live";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
-export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
+export type { RevertConflict, RevertErrorCode, RevertOptions, RevertResult } from "./revert";
 export { type ActivityEventRow, activityEvents } from "./schema";
 export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
@@ -151,7 +153,11 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * one deleted. Refused with the conflicting fields when they changed since, unless `force`. Tracked as a
    * `revert` event linked to the one it reverted (which can be reverted in turn).
    */
-  function revert(actor: Actor, eventId: number, options: { force?: boolean } = {}): Promise<RevertResult> {
+  async function revert(
+    actor: Actor,
+    eventId: number,
+    options: Omit<RevertOptions, "revertedActor"> = {},
+  ): Promise<RevertResult> {
     // "revert" is a base action of every catalogue; the generic catalogue type cannot show that here.
     const track = withTracking as unknown as (
       actor: Actor,
@@ -160,12 +166,18 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       fn: (tx: AnyDatabase) => Promise<RevertResult>,
       options: object,
     ) => Promise<RevertResult>;
+    // Whose change it undoes, for the line "Alice reverted Bob's change to …" (events never change: read
+    // before the revert's transaction, which checks the event again).
+    const [undone] = await (await config.db())
+      .select({ actorLabel: activityEvents.actorLabel })
+      .from(activityEvents)
+      .where(and(eq(activityEvents.id, eventId), eq(activityEvents.workspaceId, workspaceKey(actor.workspaceId))));
     return revertEvent(
       (who, fn, opts) => track(who, "revert", (r) => r.data.subject, fn, opts),
       config.tables,
       actor,
       eventId,
-      options,
+      { ...options, revertedActor: undone?.actorLabel },
     );
   }
 

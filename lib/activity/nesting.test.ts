@@ -259,15 +259,13 @@ describe("withTracking inside withTracking", () => {
     async () => {
       // Each captured row is a few hundred bytes of JSON; a chunk holds 64 kB.
       const many = (tx: Tx, prefix: string) =>
-        tx
-          .insert(notes)
-          .values(
-            Array.from({ length: 400 }, (_, i) => ({
-              teamId: workspaceId,
-              title: `${prefix} ${i}`,
-              body: "x".repeat(300),
-            })),
-          );
+        tx.insert(notes).values(
+          Array.from({ length: 400 }, (_, i) => ({
+            teamId: workspaceId,
+            title: `${prefix} ${i}`,
+            body: "x".repeat(300),
+          })),
+        );
       await kit.withTracking(alice, "insert", "outer bulk", async (tx) => {
         await many(tx, "outer");
         await kit.withTracking(bob, "insert", "inner bulk", async (inner) => {

@@ -151,9 +151,7 @@ describe("actions and metadata", () => {
       tx.update(notes).set({ status: "closed" }).where(eq(notes.id, note.id));
 
     // @ts-expect-error: note.closed requires { reason }
-    await expect(kit.withTracking(alice, "note.closed", "note Fix login", close)).rejects.toBeInstanceOf(
-      ActivityError,
-    );
+    await expect(kit.withTracking(alice, "note.closed", "note Fix login", close)).rejects.toBeInstanceOf(ActivityError);
     await expect(
       // @ts-expect-error: the reason must be a string
       kit.withTracking(alice, "note.closed", "note Fix login", close, { metadata: { reason: 42 } }),

@@ -63,7 +63,6 @@ export const projects = pgTable(
   (t) => [index("projects_workspace_idx").on(t.workspaceId, t.name)],
 );
 
-
 export const tasks = pgTable(
   "tasks",
   {

@@ -31,7 +31,10 @@ let admin: ActivityViewer;
 
 beforeEach(async () => {
   const workspaceId = 7;
-  const people = await t.db.insert(members).values([{ name: "Acme admin" }, { name: "Acme member" }]).returning();
+  const people = await t.db
+    .insert(members)
+    .values([{ name: "Acme admin" }, { name: "Acme member" }])
+    .returning();
   const actor = (i: number) => ({ type: "user", id: people[i]!.id, name: "x", workspaceId }) as const;
   admin = { actor: actor(0), workspaceId, canAudit: true };
   member = { actor: actor(1), workspaceId, canAudit: false };
