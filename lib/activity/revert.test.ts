@@ -145,7 +145,11 @@ describe("revert", () => {
 
     expect(await kit.revert(alice, event, { force: true })).toMatchObject({ ok: true });
     expect(await titleOf(note.id)).toBe("One");
-    expect((await allEvents(t.db)).at(-1)!.metadata).toEqual({ revertedEventId: event, forced: true, revertedActor: "Alice" });
+    expect((await allEvents(t.db)).at(-1)!.metadata).toEqual({
+      revertedEventId: event,
+      forced: true,
+      revertedActor: "Alice",
+    });
   });
 
   it("recreates a deleted record with its children, and deletes an inserted one", async () => {
