@@ -1,7 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { type KeyboardEvent, type RefObject, useActionState, useEffect, useId, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+  useActionState,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 import { Button } from "@/components/ui/button";
 import type { RevertConflict } from "@/lib/activity";
 import { formatValue } from "@/lib/activity-client/diff";
@@ -36,6 +45,7 @@ export function RevertForm<S extends RevertFormState>({
   revertAction,
   effect = null,
   recordName = "the record",
+  revertedBy = null,
 }: {
   eventId: string;
   revertAction: (previous: S | null, formData: FormData) => Promise<S>;
@@ -43,6 +53,11 @@ export function RevertForm<S extends RevertFormState>({
   effect?: RevertEffect | null;
   /** How the confirmation names the record ("task Fix login"). */
   recordName?: string;
+  /**
+   * Set when a later revert undid the event ("Reverted by Alice · when"): shown instead of the button. The
+   * form stays mounted when the page refreshes to show it, so its own answer keeps the focus.
+   */
+  revertedBy?: ReactNode;
 }) {
   const [state, action, pending] = useActionState<S | null, FormData>(revertAction, null);
   const [dismissed, setDismissed] = useState<S | null>(null);
@@ -94,6 +109,8 @@ export function RevertForm<S extends RevertFormState>({
       </p>
     );
   }
+
+  if (revertedBy) return <>{revertedBy}</>;
 
   const reasonInput = reason ? <input type="hidden" name="reason" value={reason} /> : null;
   return (

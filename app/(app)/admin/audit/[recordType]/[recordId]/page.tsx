@@ -96,19 +96,22 @@ function EventCard({
           {item.context.userAgent ? ` · ${item.context.userAgent.slice(0, 80)}` : null}
         </p>
       ) : null}
-      {revertedBy ? (
-        <p className="text-sm text-muted-foreground">
-          <a href={`#event-${revertedBy.eventId}`} className="underline underline-offset-2">
-            Reverted by {revertedBy.name}
-          </a>{" "}
-          · <AuditTime iso={revertedBy.occurredAt} />
-        </p>
-      ) : item.changes.length > 0 ? (
+      {item.changes.length > 0 ? (
         <RevertForm
           eventId={item.id}
           revertAction={revertEventAction}
           effect={revertEffect(item)}
           recordName={recordName}
+          revertedBy={
+            revertedBy ? (
+              <p className="text-sm text-muted-foreground">
+                <a href={`#event-${revertedBy.eventId}`} className="underline underline-offset-2">
+                  Reverted by {revertedBy.name}
+                </a>{" "}
+                · <AuditTime iso={revertedBy.occurredAt} />
+              </p>
+            ) : null
+          }
         />
       ) : null}
     </article>
