@@ -135,7 +135,10 @@ test.describe("activity where the record is", () => {
     await comment.getByRole("button", { name: "Add comment" }).click();
     const line = activity.getByRole("listitem").filter({ hasText: "the redirect drops the query string" });
     await expect(line).toBeVisible({ timeout: 10_000 });
-    await expect(line.getByRole("link", { name: `comment on ${title}`, exact: true })).toHaveAttribute("href", `/tasks/${id}`);
+    await expect(line.getByRole("link", { name: `comment on ${title}`, exact: true })).toHaveAttribute(
+      "href",
+      `/tasks/${id}`,
+    );
     await bobContext.close();
   });
 });
