@@ -56,8 +56,8 @@ test.describe("the audit log, for admins", () => {
     await expect(history.heading).toBeVisible();
     const renameEvent = history.events.filter({ hasText: /Alice Adams updated/ }).filter({ hasText: renamed });
     await expect(renameEvent).toHaveCount(1);
-    await expect(renameEvent.getByRole("row", { name: /title/ })).toContainText(original);
-    await expect(renameEvent.getByRole("row", { name: /title/ })).toContainText(renamed);
+    await expect(renameEvent.getByRole("row", { name: /Title/ })).toContainText(original);
+    await expect(renameEvent.getByRole("row", { name: /Title/ })).toContainText(renamed);
 
     // A second page of the same context follows the feed while the revert happens.
     const watcher = await page.context().newPage();

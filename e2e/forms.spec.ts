@@ -75,12 +75,14 @@ test.describe("the task edit form", () => {
     await page.getByRole("button", { name: "Add project" }).click();
     await page.getByRole("list", { name: "Projects" }).getByRole("link", { name, exact: true }).click();
     await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
-    await page.getByLabel("Name").fill(`  ${name} (renamed)  `);
-    await page.getByLabel("Description").fill("Beds and paths");
-    await page.getByRole("button", { name: "Save changes" }).click();
+    // The form's fields: the page's Activity section also holds links whose names say "renamed".
+    const form = page.getByRole("region", { name: "Edit project" });
+    await form.getByLabel("Name").fill(`  ${name} (renamed)  `);
+    await form.getByLabel("Description").fill("Beds and paths");
+    await form.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
-    await expect(page.getByLabel("Name")).toHaveValue(`${name} (renamed)`);
-    await expect(page.getByLabel("Description")).toHaveValue("Beds and paths");
+    await expect(form.getByLabel("Name")).toHaveValue(`${name} (renamed)`);
+    await expect(form.getByLabel("Description")).toHaveValue("Beds and paths");
   });
 
   test("input the database cannot take is a field error, and nothing is written", async ({ page }) => {

@@ -10,7 +10,8 @@ import { z } from "zod";
 import { createActivityKit, defineCatalogue, trackTable } from "@/lib/activity";
 import { viewerActor } from "@/lib/actor";
 import { getDb, getDbHandle } from "@/lib/db";
-import { comments, projects, tasks, users } from "@/lib/db/schema";
+import { comments, projects, type TaskStatus, tasks, users } from "@/lib/db/schema";
+import { TASK_STATUS_LABELS } from "@/lib/demo/task-status";
 
 export const catalogue = defineCatalogue({
   "task.cancelled": z.object({
@@ -25,6 +26,7 @@ export const trackedTables = [
     label: projects.name,
     ignore: [projects.updatedAt],
     href: (id) => `/projects/${id}`,
+    fields: { name: { label: "Name" }, description: { label: "Description" }, createdAt: { hidden: true } },
   }),
   trackTable(tasks, {
     type: "task",
@@ -32,6 +34,14 @@ export const trackedTables = [
     label: tasks.title,
     ignore: [tasks.updatedAt],
     href: (id) => `/tasks/${id}`,
+    fields: {
+      title: { label: "Title" },
+      status: { label: "Status", format: (v) => TASK_STATUS_LABELS[v as TaskStatus] ?? String(v) },
+      projectId: { label: "Project", ref: "project" },
+      assigneeId: { label: "Assignee", ref: "user" },
+      dueDate: { label: "Due date" },
+      createdAt: { hidden: true },
+    },
   }),
   trackTable(comments, {
     type: "comment",
@@ -39,15 +49,23 @@ export const trackedTables = [
     label: comments.body,
     ignore: [comments.updatedAt],
     describe: (row) => `comment on task ${row.taskId}`,
+    fields: {
+      body: { label: "Comment" },
+      taskId: { label: "Task", ref: "task" },
+      authorId: { label: "Author", ref: "user" },
+      createdAt: { hidden: true },
+    },
   }),
 ];
+
+/** Whose deletion keeps their events (with the name as it was) and drops the link to them; `ref: "user"` reads their names. */
+export const actors = { table: users, id: users.id, label: users.name };
 
 export const activity = createActivityKit({
   db: () => getDb(),
   catalogue,
   tables: trackedTables,
-  /** Whose deletion keeps their events (with the name as it was) and drops the link to them. */
-  actors: { table: users, id: users.id },
+  actors,
   secret: () => process.env.AUTH_SECRET ?? "",
   // LISTEN on a session of its own: the server itself when DATABASE_URL goes through a transaction pooler.
   listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),

@@ -1,12 +1,12 @@
 import { asc, eq } from "drizzle-orm";
 import { createActivityKit, sequenceOnce } from "@/lib/activity";
 import { activityEvents } from "@/lib/activity/schema";
-import { catalogue, trackedTables } from "@/lib/activity-kit";
+import { actors, catalogue, trackedTables } from "@/lib/activity-kit";
 import type { Database } from "@/lib/db/client";
 
 /** The app's activity kit, bound to a test database. */
 export function testKit(db: () => Database) {
-  return createActivityKit({ db, catalogue, tables: trackedTables, secret: "test-secret-of-some-length" });
+  return createActivityKit({ db, catalogue, tables: trackedTables, actors, secret: "test-secret-of-some-length" });
 }
 
 export function allEvents(db: Database) {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ActivityItem } from "@/lib/activity";
-import { actionVerb, fieldChanges, isErased, reasonOf } from "@/lib/activity-client/describe";
+import { actionVerb, excerptOf, ownChanges, isErased, reasonOf, shortValue } from "@/lib/activity-client/describe";
 import { type FeedSearchFilters, feedHref } from "@/lib/activity-client/feed-query";
 import { ActorAvatar } from "./actor-avatar";
 import { FilterLink } from "./feed-navigation";
@@ -20,7 +20,7 @@ function FunnelIcon() {
 
 function Subject({ item }: { item: ActivityItem }) {
   const { record, subject } = item;
-  if (record?.href && record.exists) {
+  if (record?.href) {
     return (
       <Link
         href={record.href}
@@ -59,7 +59,9 @@ export function FeedLine({
   const { actor, record } = item;
   const name = actor.name || "Unattributed change";
   const reason = reasonOf(item);
-  const changes = item.action === "update" ? fieldChanges(item) : [];
+  // Any action that edits its record (an update, a revert, a verb such as task.cancelled) lists the fields.
+  const changes = ownChanges(item);
+  const excerpt = excerptOf(item);
   const recordKey = record ? `${record.type}:${record.id}` : null;
   return (
     <div className="flex gap-3 px-4 py-3">
@@ -79,7 +81,26 @@ export function FeedLine({
           ) : (
             <span className="font-medium text-neutral-900">{name}</span>
           )}{" "}
-          {actionVerb(item.action)} <Subject item={item} />
+          {item.action === "revert" && typeof item.metadata.revertedActor === "string" ? (
+            <>
+              reverted{" "}
+              {historyPath && record ? (
+                <Link
+                  href={`${historyPath}/${record.type}/${record.id}#event-${String(item.metadata.revertedEventId)}`}
+                  className={subtleLink}
+                >
+                  {item.metadata.revertedActor}’s change
+                </Link>
+              ) : (
+                `${item.metadata.revertedActor}’s change`
+              )}{" "}
+              to <Subject item={item} />
+            </>
+          ) : (
+            <>
+              {actionVerb(item.action)} <Subject item={item} />
+            </>
+          )}
           {recordKey && filters.record !== recordKey ? (
             <>
               {" "}
@@ -120,19 +141,20 @@ export function FeedLine({
             <span className="text-muted-foreground">Reason:</span> {reason}
           </p>
         ) : null}
+        {excerpt ? (
+          <p className="mt-0.5 line-clamp-2 text-sm text-neutral-700">
+            <q>{excerpt}</q>
+          </p>
+        ) : null}
         {changes.length > 0 ? (
           <p className="mt-0.5 truncate text-xs text-muted-foreground">
             {changes.map((change, i) => (
               <span key={change.field}>
                 {i > 0 ? " · " : null}
-                {change.values ? (
-                  <>
-                    {change.field}: <span className="text-neutral-500 line-through">{change.values.before}</span> →{" "}
-                    <span className="text-neutral-700">{change.values.after}</span>
-                  </>
-                ) : (
-                  `${change.field} changed`
-                )}
+                {change.label}:{" "}
+                <span className="text-neutral-500 line-through">{shortValue(change.before ?? "none")}</span>
+                {" → "}
+                <span className="text-neutral-700">{shortValue(change.after ?? "none")}</span>
               </span>
             ))}
           </p>

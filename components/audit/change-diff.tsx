@@ -1,34 +1,24 @@
-import type { RowChange } from "@/lib/activity";
-import { ErasedValue } from "@/components/activity/erased-value";
-import { changePointer } from "@/lib/activity-client/describe";
-import { diffLines, fieldDiffs, formatValue, groupByRecord, isLongText } from "@/lib/activity-client/diff";
-import type { Json } from "@/lib/activity/types";
+import type { ReadableChange, ReadableField } from "@/lib/activity";
+import { diffLines, groupByRecord } from "@/lib/activity-client/diff";
 import { cn } from "@/lib/utils";
 
 const OPS = { insert: "created", update: "updated", delete: "deleted" } as const;
 
-function Value({
-  value,
-  tone,
-  erased = false,
-}: {
-  value: Json | undefined;
-  tone: "removed" | "added" | "plain";
-  erased?: boolean;
-}) {
-  if (erased) return <ErasedValue className="px-1" />;
+/** Text worth a line diff rather than two values side by side. */
+const isLong = (value: string | undefined) => value !== undefined && (value.includes("\n") || value.length > 80);
+
+function Value({ value, tone }: { value: string | undefined; tone: "removed" | "added" | "plain" }) {
   if (value === undefined) return <span className="text-muted-foreground">—</span>;
-  const text = formatValue(value);
   return (
     <span
       className={cn(
         "rounded px-1 py-0.5 break-words whitespace-pre-wrap",
         tone === "removed" && "bg-red-50 text-red-900 line-through decoration-red-300",
         tone === "added" && "bg-emerald-50 text-emerald-900",
-        text === "empty" && typeof value !== "string" && "text-muted-foreground italic",
+        (value === "none" || value === "empty") && "text-muted-foreground italic",
       )}
     >
-      {text}
+      {value}
     </span>
   );
 }
@@ -58,9 +48,7 @@ function LineDiff({ before, after }: { before: string; after: string }) {
   );
 }
 
-/** `erased(column, side)`: whether erasure removed that value (side 0 before, 1 after; an insert's or delete's row is one). */
-function ChangeTable({ change, erased }: { change: RowChange; erased: (column: string, side: 0 | 1) => boolean }) {
-  const fields = fieldDiffs(change);
+function ChangeTable({ op, fields }: { op: ReadableChange["op"]; fields: ReadableField[] }) {
   if (fields.length === 0) return <p className="text-xs text-muted-foreground">No field changed.</p>;
   return (
     <table className="w-full table-fixed text-sm">
@@ -78,33 +66,22 @@ function ChangeTable({ change, erased }: { change: RowChange; erased: (column: s
         </tr>
       </thead>
       <tbody className="divide-y divide-border/60">
-        {fields.map(({ field, before, after }) => (
+        {fields.map(({ field, label, before, after }) => (
           <tr key={field}>
-            <th scope="row" className="py-1.5 pr-3 text-left align-top font-mono text-xs font-normal text-neutral-600">
-              {field}
+            <th scope="row" className="py-1.5 pr-3 text-left align-top text-xs font-normal text-neutral-600">
+              {label}
             </th>
-            {change.op === "update" && (isLongText(before) || isLongText(after)) ? (
+            {op === "update" && (isLong(before) || isLong(after)) ? (
               <td colSpan={2} className="py-1.5">
-                <LineDiff
-                  before={typeof before === "string" ? before : formatValue(before)}
-                  after={String(after ?? "")}
-                />
+                <LineDiff before={before ?? ""} after={after ?? ""} />
               </td>
             ) : (
               <>
                 <td className="py-1.5 pr-3 align-top">
-                  <Value
-                    value={before}
-                    tone={change.op === "insert" ? "plain" : "removed"}
-                    erased={change.op !== "insert" && erased(field, 0)}
-                  />
+                  <Value value={before} tone={op === "insert" ? "plain" : "removed"} />
                 </td>
                 <td className="py-1.5 align-top">
-                  <Value
-                    value={after}
-                    tone={change.op === "delete" ? "plain" : "added"}
-                    erased={change.op !== "delete" && erased(field, 1)}
-                  />
+                  <Value value={after} tone={op === "delete" ? "plain" : "added"} />
                 </td>
               </>
             )}
@@ -115,31 +92,31 @@ function ChangeTable({ change, erased }: { change: RowChange; erased: (column: s
   );
 }
 
-/** Everything an event changed, grouped by record (a cascade touches several): each field before and after. */
-export function ChangeDiff({ changes, erased = [] }: { changes: RowChange[]; erased?: string[] }) {
-  // An insert's or a delete's row holds one value per column; an update's diff a before and an after.
-  const isErasedAt = (change: RowChange) => (column: string, side: 0 | 1) => {
-    const index = changes.indexOf(change);
-    return erased.includes(
-      change.op === "update" ? changePointer(index, "changes", column, side) : changePointer(index, "row", column),
-    );
-  };
+/**
+ * Everything an event changed, grouped by record (a cascade touches several), as people read it: field
+ * names and values from the registrations, referenced records by name.
+ */
+export function ChangeDiff({ changes }: { changes: ReadableChange[] }) {
   if (changes.length === 0) return null;
   return (
     <div className="space-y-3">
-      {groupByRecord(changes).map(({ record, changes: own }) => (
-        <section key={`${record.type}:${record.id}`} aria-label={`Changes to ${record.type} ${record.id}`}>
-          {own.map((change, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a record's changes in one event keep their order
-            <div key={i} className="mt-1">
-              <h4 className="mb-1 text-xs font-medium text-muted-foreground">
-                {record.type}:{record.id} {OPS[change.op]}
-              </h4>
-              <ChangeTable change={change} erased={isErasedAt(change)} />
-            </div>
-          ))}
-        </section>
-      ))}
+      {groupByRecord(changes).map(({ record, changes: own }) => {
+        const name = `${record.type} ${own[0]?.label ?? record.id}`;
+        return (
+          // Not a region: a page of events would hold many landmarks of the same name.
+          <div key={`${record.type}:${record.id}`}>
+            {own.map((change, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a record's changes in one event keep their order
+              <div key={i} className="mt-1">
+                <h4 className="mb-1 text-xs font-medium text-muted-foreground">
+                  {name} {OPS[change.op]}
+                </h4>
+                <ChangeTable op={change.op} fields={change.fields} />
+              </div>
+            ))}
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityItem } from "@/lib/activity";
-import { actionLabel, actionVerb, fieldChanges, initials, reasonOf } from "./describe";
+import { actionLabel, actionVerb, excerptOf, initials, ownChanges, reasonOf } from "./describe";
 
 describe("how a line reads", () => {
   it("says base actions as verbs and app verbs by their last segment", () => {
@@ -23,35 +23,38 @@ describe("how a line reads", () => {
   });
 
   it("reads the reason and the changed fields of the event's own record", () => {
+    const status = { field: "status", label: "Status", before: "To do", after: "Done" };
     const item = {
       action: "update",
-      record: { type: "task", id: "1", href: null, exists: true },
+      subject: "task Fix login",
+      record: { type: "task", id: "1", href: null, exists: true, label: "Fix login" },
       metadata: { reason: " Duplicate " },
-      changes: [
-        { type: "task", id: "1", op: "update", changes: { status: ["todo", "done"], assignee_id: [1, 2] } },
-        { type: "comment", id: "9", op: "update", changes: { body: ["a", "b"] } },
+      readable: [
+        { type: "task", id: "1", op: "update", label: "Fix login", fields: [status] },
+        {
+          type: "comment",
+          id: "9",
+          op: "update",
+          label: "b",
+          fields: [{ field: "body", label: "Comment", before: "a", after: "b" }],
+        },
       ],
     } as unknown as ActivityItem;
     expect(reasonOf(item)).toBe("Duplicate");
-    expect(fieldChanges(item)).toEqual([
-      { field: "status", values: { before: "todo", after: "done" } },
-      { field: "assignee" },
-    ]);
+    expect(ownChanges(item)).toEqual([status]);
+    expect(excerptOf(item)).toBeNull();
   });
 
-  it("says erased where erasure removed a value, and empty where there was none", () => {
-    const item = {
-      action: "update",
-      record: { type: "user", id: "1", href: null, exists: true },
-      changes: [
-        { type: "comment", id: "9", op: "insert", row: { body: "hi" } },
-        { type: "user", id: "1", op: "update", changes: { email: [null, null], nickname: ["", "Al"] } },
-      ],
-      erased: ["/changes/1/changes/email/0", "/changes/1/changes/email/1"],
-    } as unknown as ActivityItem;
-    expect(fieldChanges(item)).toEqual([
-      { field: "email", values: { before: "erased", after: "erased" } },
-      { field: "nickname", values: { before: "empty", after: "Al" } },
-    ]);
+  it("quotes a created record's name when the line does not say it, shortened", () => {
+    const comment = (label: string) =>
+      ({
+        action: "insert",
+        subject: "comment on Fix login",
+        record: { type: "comment", id: "3", href: "/tasks/1", exists: true, label },
+        readable: [],
+      }) as unknown as ActivityItem;
+    expect(excerptOf(comment("Looks\n good"))).toBe("Looks good");
+    expect(excerptOf(comment("x".repeat(200)))).toBe(`${"x".repeat(139)}…`);
+    expect(excerptOf({ ...comment("Fix login"), subject: "task Fix login" })).toBeNull();
   });
 });

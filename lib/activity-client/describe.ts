@@ -1,4 +1,4 @@
-import type { ActivityItem } from "@/lib/activity";
+import type { ActivityItem, ReadableField } from "@/lib/activity";
 
 /** How a feed line says each base action: "Alice Adams created task Fix login". */
 const VERBS: Record<string, string> = {
@@ -50,33 +50,30 @@ export function changePointer(index: number, ...rest: (string | number)[]): stri
 export const isErased = (item: Pick<ActivityItem, "erased">, pointer: string) =>
   item.erased?.includes(pointer) ?? false;
 
-export interface FieldChange {
-  field: string;
-  /** Absent for references (`assignee_id`): their ids mean nothing to a reader. */
-  values?: { before: string; after: string };
+/** The fields an event changed on its own record, for the line under it: "Status: To do → Doing". */
+export function ownChanges(item: ActivityItem): ReadableField[] {
+  return item.readable
+    .filter(
+      (change) =>
+        change.op === "update" && (!item.record || (change.type === item.record.type && change.id === item.record.id)),
+    )
+    .flatMap((change) => change.fields);
 }
 
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === "") return "empty";
-  if (typeof value === "string") return value.length > 40 ? `${value.slice(0, 39)}…` : value;
-  return JSON.stringify(value);
+const EXCERPT_LENGTH = 140;
+
+/**
+ * A created or deleted record's name when the line does not already say it (a comment's text under "Alice
+ * created comment on Fix login"), shortened.
+ */
+export function excerptOf(item: ActivityItem): string | null {
+  const label = item.record?.label?.trim();
+  if (!label || item.action === "update" || item.subject.includes(label)) return null;
+  const flat = label.replace(/\s+/g, " ");
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
 }
 
-/** The changed fields of the event's own record, for an update's second line: `status: todo → doing`. */
-export function fieldChanges(item: ActivityItem): FieldChange[] {
-  return item.changes.flatMap((change, index) => {
-    if (change.op !== "update") return [];
-    if (item.record && !(change.type === item.record.type && change.id === item.record.id)) return [];
-    return Object.entries(change.changes).map(([column, [before, after]]): FieldChange => {
-      const reference = /_id$|[a-z]Id$/.test(column);
-      const field = column
-        .replace(/_id$|Id$/, "")
-        .replace(/([a-z])([A-Z])/g, "$1 $2")
-        .replaceAll("_", " ")
-        .toLowerCase();
-      const value = (v: unknown, side: 0 | 1) =>
-        isErased(item, changePointer(index, "changes", column, side)) ? ERASED_LABEL : show(v);
-      return reference ? { field } : { field, values: { before: value(before, 0), after: value(after, 1) } };
-    });
-  });
+/** A value shortened for a one-line summary. */
+export function shortValue(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 39)}…` : value;
 }

@@ -78,8 +78,8 @@ export function fieldDiffs(change: RowChange): FieldDiff[] {
 }
 
 /** An event's changes grouped by record (a cascade touches several), in the order first seen. */
-export function groupByRecord(changes: RowChange[]): { record: RecordRef; changes: RowChange[] }[] {
-  const groups = new Map<string, { record: RecordRef; changes: RowChange[] }>();
+export function groupByRecord<C extends RecordRef>(changes: C[]): { record: RecordRef; changes: C[] }[] {
+  const groups = new Map<string, { record: RecordRef; changes: C[] }>();
   for (const change of changes) {
     const key = `${change.type}:${change.id}`;
     let group = groups.get(key);

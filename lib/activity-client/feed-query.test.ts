@@ -22,10 +22,11 @@ function item(id: string, occurredAt: string, seq: number | null = null): Activi
     actor: { id: "1", name: "Alice Adams", type: "user" },
     action: "insert",
     subject: `task ${id}`,
-    record: { type: "task", id, href: `/tasks/${id}`, exists: true },
+    record: { type: "task", id, href: `/tasks/${id}`, exists: true, label: null },
     related: [],
     metadata: {},
     changes: [],
+    readable: [],
     unattributed: false,
   };
 }
@@ -92,12 +93,12 @@ describe("live events in the cache", () => {
   it("unlink the older lines of a record the event says is gone", () => {
     const before = data([item("5", "2026-11-23T10:00:00Z")], [item("4", "2026-11-22T10:00:00Z")]);
     const deleted = { ...item("6", "2026-11-23T11:00:00Z", 12), action: "delete" };
-    deleted.record = { type: "task", id: "4", href: "/tasks/4", exists: false };
+    deleted.record = { type: "task", id: "4", href: null, exists: false, label: "Gone" };
     const after = insertLiveItem(before, deleted)!;
-    expect(flattenPages(after).map((i) => [i.id, i.record?.exists])).toEqual([
-      ["6", false],
-      ["5", true],
-      ["4", false],
+    expect(flattenPages(after).map((i) => [i.id, i.record?.exists, i.record?.href])).toEqual([
+      ["6", false, null],
+      ["5", true, "/tasks/5"],
+      ["4", false, null],
     ]);
     expect(after.pages[0]!.items[1]).toBe(before.pages[0]!.items[0]);
   });

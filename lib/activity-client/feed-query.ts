@@ -136,7 +136,7 @@ const recordKeyOf = (item: ActivityItem) => (item.record ? `${item.record.type}:
 function markDeleted(items: ActivityItem[], key: string): ActivityItem[] {
   if (!items.some((i) => i.record?.exists && recordKeyOf(i) === key)) return items;
   return items.map((i) =>
-    i.record?.exists && recordKeyOf(i) === key ? { ...i, record: { ...i.record, exists: false } } : i,
+    i.record?.exists && recordKeyOf(i) === key ? { ...i, record: { ...i.record, exists: false, href: null } } : i,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { ActivityItem } from "./feed";
+import { changesText } from "./readable";
 
 export const EXPORT_FORMATS = ["csv", "json", "ndjson"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -26,6 +27,7 @@ export const CSV_COLUMNS = [
   "user_agent",
   "metadata",
   "changes",
+  "what_changed",
 ] as const;
 
 /**
@@ -58,6 +60,8 @@ export function csvRow(item: ActivityItem): string {
     item.context?.userAgent,
     item.metadata,
     item.changes,
+    // The same changes as people read them ("Status: To do → Doing"): the column a spreadsheet user reads.
+    changesText(item.readable),
   ];
   return `${values.map(csvField).join(",")}\r\n`;
 }

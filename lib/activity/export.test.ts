@@ -108,6 +108,9 @@ describe("export", () => {
       unattributed: "false",
     });
     expect(JSON.parse(byId.get(tricky.id)!.changes!)).toEqual(tricky.changes);
+    expect(byId.get(all.find((i) => i.subject === "note plain")!.id)!.what_changed).toBe(
+      "note plain created: Status: Open; Title: plain",
+    );
     const formula = all.find((i) => i.subject === "note =HYPERLINK(evil)")!;
     expect(byId.get(formula.id)!.subject).toBe("note =HYPERLINK(evil)");
   });

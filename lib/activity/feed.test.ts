@@ -285,12 +285,14 @@ describe("feed pagination", () => {
       id: String(note.id),
       href: `/notes/${note.id}`,
       exists: true,
+      label: "T",
     });
     await t.db.execute(sql`delete from notes`);
     const items = (await page({})).items;
-    expect(items.map((i) => [i.action, i.record?.exists])).toEqual([
-      ["delete", false],
-      ["insert", false],
+    // Gone: no link to a missing page, and the name it last had.
+    expect(items.map((i) => [i.action, i.record?.exists, i.record?.href, i.record?.label])).toEqual([
+      ["delete", false, null, "T"],
+      ["insert", false, null, "T"],
     ]);
   });
 });

@@ -5,6 +5,7 @@ import type { CursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
 import { formatRecordKey, parseRecordKey } from "./registry";
+import type { ReadableChange } from "./readable";
 import { type ActivityEventRow, activityEvents, activitySequence } from "./schema";
 import { eventTouches, touchingRecord } from "./touching";
 import type { RecordRef, RowChange } from "./types";
@@ -23,10 +24,17 @@ export interface ActivityItem {
   actor: { id: string | null; name: string; type: ActorType | "database" };
   action: string;
   subject: string;
-  record: (RecordRef & { href: string | null; exists: boolean }) | null;
+  /**
+   * The record the event is about: its name now (or as last recorded, when it is gone), and the page to open
+   * (null when it would lead nowhere; a type registered without `href` links to the first related record
+   * that has a page and exists: a comment to its task).
+   */
+  record: (RecordRef & { href: string | null; exists: boolean; label: string | null }) | null;
   related: RecordRef[];
   metadata: Record<string, unknown>;
   changes: RowChange[];
+  /** The changes as people read them: the registrations' field labels and formats, referenced names resolved. */
+  readable: ReadableChange[];
   /** Made outside the app's tracked actions (raw SQL, a script, another service). */
   unattributed: boolean;
   /**

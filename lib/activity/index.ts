@@ -2,7 +2,8 @@
  * activity-kit: the library a Next app copies. It imports drizzle, zod and Node built-ins only; the host
  * hands it a database and its table registrations in one seam file (`lib/activity-kit.ts`).
  */
-import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { and, eq } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
@@ -24,8 +25,10 @@ import {
 import { lastVerification, verifyAndRecord } from "./integrity";
 import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
-import { type RevertResult, revertEvent } from "./revert";
+import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
+import { type ActorsTable, checkFieldRefs } from "./readable";
+import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
 import { createTracker } from "./tracking";
@@ -67,7 +70,7 @@ export {
 export { activityFrame, type ResetReason, resetFrame, sseComment, sseFrame } from "./sse";
 export { type GrantOptions, activityGrantStatements, activityGrantsSql } from "./grants";
 export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
-export type { RevertConflict, RevertErrorCode, RevertResult } from "./revert";
+export type { RevertConflict, RevertErrorCode, RevertOptions, RevertResult } from "./revert";
 export { resetActivityLog } from "./reset";
 export type { RetentionOptions, RetentionOutcome, RetentionPolicies } from "./retention";
 export { type ActivityEventRow, activityEvents, activityRemovals } from "./schema";
@@ -75,6 +78,8 @@ export { sequenceOnce, startSequencer } from "./sequencer";
 export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
+export type { FieldOptions } from "./fields";
+export { type ActorsTable, changesText, fieldText, type ReadableChange, type ReadableField } from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
@@ -94,10 +99,12 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
   catalogue: C;
   tables: readonly AnyTrackedTable[];
   /**
-   * The host's users table and its key: when a user is deleted their events stay, with the name as it was,
-   * and lose the link to them. The kit's migration installs the trigger that does it.
+   * The host's users table, its key and the column with their names: when a user is deleted their events
+   * stay, with the name as it was, and lose the link to them (the kit's migration installs the trigger that
+   * does it). A field registered with `ref: "user"` reads as the person's current name (`label`), or as
+   * the name their events recorded.
    */
-  actors?: { table: PgTable; id: PgColumn };
+  actors?: ActorsTable;
   /** Signs feed cursors (at least 16 characters): a tampered or foreign cursor is refused. Needed by `feed`. */
   secret?: string | (() => string);
   /**
@@ -154,7 +161,9 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   const codec = () => createCursorCodec((typeof config.secret === "function" ? config.secret() : config.secret) ?? "");
 
   /** Events as the API and the feed show them (see items.ts). */
-  const toItems: ToItems = async (rows, options) => toEventItems(await config.db(), config.tables, rows, options);
+  checkFieldRefs(config.tables, config.actors);
+  const toItems: ToItems = async (rows, options) =>
+    toEventItems(await config.db(), config.tables, rows, { ...options, actors: config.actors });
 
   /**
    * A page of the workspace's feed from the query string of `GET /api/activity` (limit, cursor, record,
@@ -201,7 +210,11 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
    * one deleted. Refused with the conflicting fields when they changed since, unless `force`. Tracked as a
    * `revert` event linked to the one it reverted (which can be reverted in turn).
    */
-  function revert(actor: Actor, eventId: number, options: { force?: boolean } = {}): Promise<RevertResult> {
+  async function revert(
+    actor: Actor,
+    eventId: number,
+    options: Omit<RevertOptions, "revertedActor"> = {},
+  ): Promise<RevertResult> {
     // "revert" is a base action of every catalogue; the generic catalogue type cannot show that here.
     const track = withTracking as unknown as (
       actor: Actor,
@@ -210,12 +223,18 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       fn: (tx: AnyDatabase) => Promise<RevertResult>,
       options: object,
     ) => Promise<RevertResult>;
+    // Whose change it undoes, for the line "Alice reverted Bob's change to …" (events never change: read
+    // before the revert's transaction, which checks the event again).
+    const [undone] = await (await config.db())
+      .select({ actorLabel: activityEvents.actorLabel })
+      .from(activityEvents)
+      .where(and(eq(activityEvents.id, eventId), eq(activityEvents.workspaceId, workspaceKey(actor.workspaceId))));
     return revertEvent(
       (who, fn, opts) => track(who, "revert", (r) => r.data.subject, fn, opts),
       config.tables,
       actor,
       eventId,
-      options,
+      { ...options, revertedActor: undone?.actorLabel },
     );
   }
 

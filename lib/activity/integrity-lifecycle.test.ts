@@ -75,6 +75,12 @@ describe("the chain through retention and erasure", () => {
     const events = await t.db.select().from(activityEvents).where(eq(activityEvents.workspaceId, WORKSPACE));
     expect(events.some((e) => e.erased !== null)).toBe(true);
     expect(JSON.stringify(events)).not.toContain("Call the dentist");
+    // Read back, the erased values say so.
+    const items = await kit.toItems(
+      events.filter((e) => e.recordId === String(first!.id)).map((e) => ({ ...e, seq: null })),
+      { audit: true },
+    );
+    expect(items[0]!.readable[0]!.fields).toContainEqual(expect.objectContaining({ field: "title", after: "erased" }));
     const result = await verifyChain(t.db, WORKSPACE);
     expect(result.problem).toBeNull();
     expect(result.ok).toBe(true);

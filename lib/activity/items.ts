@@ -1,5 +1,6 @@
 import type { AnyDatabase } from "./database";
 import type { ActivityItem, SequencedEvent } from "./feed";
+import { type ActorsTable, readablePage } from "./readable";
 import { existingRecords } from "./records";
 import { type AnyTrackedTable, formatRecordKey } from "./registry";
 
@@ -7,19 +8,29 @@ import { type AnyTrackedTable, formatRecordKey } from "./registry";
 export type ToItems = (rows: SequencedEvent[], options?: { audit?: boolean }) => Promise<ActivityItem[]>;
 
 /**
- * Events as the API and the feed show them: with the actor, the record's link, and whether it exists.
- * With `audit`, also the request that caused each (the admin's audit log only).
+ * Events as the API and the feed show them: with the actor, the record's name, link and whether it
+ * exists, and the changes as people read them (names looked up once per page and record type, not per
+ * line). With `audit`, also the request that caused each (the admin's audit log only).
  */
 export async function toItems(
   db: AnyDatabase,
   tables: readonly AnyTrackedTable[],
   rows: SequencedEvent[],
-  options: { audit?: boolean } = {},
+  options: { audit?: boolean; actors?: ActorsTable } = {},
 ): Promise<ActivityItem[]> {
-  const refs = rows.flatMap((r) => (r.recordType && r.recordId ? [{ type: r.recordType, id: r.recordId }] : []));
+  const refs = rows.flatMap((r) => [
+    ...(r.recordType && r.recordId ? [{ type: r.recordType, id: r.recordId }] : []),
+    ...r.related,
+  ]);
   const existing = await existingRecords(db, tables, refs);
-  return rows.map((r) => {
-    const table = tables.find((t) => t.type === r.recordType);
+  const readable = await readablePage(db, tables, options.actors, rows);
+  const hrefOf = (type: string, id: string) => tables.find((t) => t.type === type)?.href?.(id) ?? null;
+  return rows.map((r, i) => {
+    const exists = (ref: { type: string; id: string }) => existing.has(formatRecordKey(ref));
+    const record = r.recordType && r.recordId ? { type: r.recordType, id: r.recordId } : null;
+    const own = record ? hrefOf(record.type, record.id) : null;
+    // A record without a page of its own (a comment) links to the first related one that exists and has one.
+    const parent = own ? null : r.related.find((ref) => hrefOf(ref.type, ref.id) && exists(ref));
     return {
       id: String(r.id),
       seq: r.seq,
@@ -27,18 +38,19 @@ export async function toItems(
       actor: { id: r.actorId, name: r.actorLabel, type: r.actorType as ActivityItem["actor"]["type"] },
       action: r.action,
       subject: r.subject,
-      record:
-        r.recordType && r.recordId
-          ? {
-              type: r.recordType,
-              id: r.recordId,
-              href: table?.href?.(r.recordId) ?? null,
-              exists: existing.has(formatRecordKey({ type: r.recordType, id: r.recordId })),
-            }
-          : null,
+      record: record
+        ? {
+            ...record,
+            // Only a page that is there: a deleted record's own page would be a 404.
+            href: own && exists(record) ? own : parent ? hrefOf(parent.type, parent.id) : null,
+            exists: exists(record),
+            label: readable.recordLabel(r.workspaceId, record),
+          }
+        : null,
       related: r.related,
       metadata: r.metadata,
       changes: r.changes,
+      readable: readable.changes[i]!,
       unattributed: r.unattributed,
       ...(r.erased && Object.keys(r.erased).length > 0 ? { erased: Object.keys(r.erased).sort() } : {}),
       ...(options.audit ? { context: { requestId: r.requestId, ip: r.ip, userAgent: r.userAgent, txId: r.txId } } : {}),

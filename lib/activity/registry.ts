@@ -1,6 +1,7 @@
 import { getTableColumns, getTableName } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { ActivityError } from "./errors";
+import { type FieldOptions, resolveFields, type TrackedField } from "./fields";
 import type { RecordRef } from "./types";
 
 export const CAPTURED_OPERATIONS = ["insert", "update", "delete"] as const;
@@ -34,6 +35,12 @@ export interface TrackOptions<T extends PgTable> {
   describe?: (row: T["$inferSelect"]) => string;
   /** The app's page for a record of this type, linked from feed lines. */
   href?: (id: string) => string;
+  /**
+   * How the columns read for people, by property name: `{ status: { label: "Status", format }, assigneeId:
+   * { label: "Assignee", ref: "user" } }`. Diffs, feed lines and exports use it. The primary key, the tenant
+   * column and the ignored columns are hidden unless listed here with `hidden: false`.
+   */
+  fields?: { [K in keyof T["_"]["columns"]]?: FieldOptions };
 }
 
 /** A table's registration, with the database names the capture trigger needs. */
@@ -54,6 +61,8 @@ export interface TrackedTable<T extends PgTable = PgTable> {
   // registration of any table is a TrackedTable<PgTable> and a list can mix them.
   describe(row: T["$inferSelect"]): string;
   href: ((id: string) => string) | null;
+  /** Every column as people read it, by database name (see `TrackOptions.fields`). */
+  fields: Record<string, TrackedField>;
   /**
    * The SQL type of the primary key as casts and arrays accept it (to look records up by id): `serial`
    * reads `integer`, `bigserial` `bigint`, `smallserial` `smallint`.
@@ -108,6 +117,9 @@ export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>
   const [primaryProperty, primaryColumn] = primary[0]!;
   const labelProperty = options.label ? columns.find(([, c]) => c === options.label)?.[0] : undefined;
   const labelColumn = options.label ? columnName(table, options.label, "label") : null;
+  const workspaceColumn = options.workspace ? columnName(table, options.workspace, "workspace") : null;
+  const ignoreColumns = (options.ignore ?? []).map((c) => columnName(table, c, "ignored"));
+  const system = [primaryColumn.name, ...(workspaceColumn ? [workspaceColumn] : []), ...ignoreColumns];
   const ref = (row: T["$inferSelect"]): RecordRef => ({
     type: options.type,
     id: String((row as Record<string, unknown>)[primaryProperty]),
@@ -119,11 +131,12 @@ export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>
     primaryKey: primaryColumn.name,
     primaryKeyType: keyCastType(primaryColumn.getSQLType()),
     href: options.href ?? null,
-    workspaceColumn: options.workspace ? columnName(table, options.workspace, "workspace") : null,
+    workspaceColumn,
     labelColumn,
     redactColumns: (options.redact ?? []).map((c) => columnName(table, c, "redacted")),
     personalColumns: (options.personal ?? []).map((c) => columnName(table, c, "personal")),
-    ignoreColumns: (options.ignore ?? []).map((c) => columnName(table, c, "ignored")),
+    ignoreColumns,
+    fields: resolveFields(table, options.fields as Record<string, FieldOptions> | undefined, system),
     operations: options.operations ?? CAPTURED_OPERATIONS,
     describe:
       options.describe ??

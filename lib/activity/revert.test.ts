@@ -95,7 +95,7 @@ describe("revert", () => {
     await rename(note.id, "Fix the login redirect");
     const renamed = await lastEventId();
 
-    const result = await kit.revert(alice, renamed);
+    const result = await kit.revert(alice, renamed, { reason: "  Typo in the rename " });
     expect(result).toMatchObject({ ok: true, data: { revertedEventId: renamed } });
     expect(await titleOf(note.id)).toBe("Fix login");
     const revertEvent = (await allEvents(t.db)).at(-1)!;
@@ -103,12 +103,17 @@ describe("revert", () => {
       action: "revert",
       recordType: "note",
       recordId: String(note.id),
-      metadata: { revertedEventId: renamed, forced: false },
-      subject: "reverted: note Fix the login redirect",
+      metadata: { revertedEventId: renamed, forced: false, reason: "Typo in the rename", revertedActor: "Alice" },
+      // The record as the reverted event named it: the feed line says "reverted" itself.
+      subject: "note Fix the login redirect",
     });
 
     expect(await kit.revert(alice, revertEvent.id)).toMatchObject({ ok: true });
     expect(await titleOf(note.id)).toBe("Fix the login redirect");
+    // A revert of a revert names the record once, not "reverted: reverted: …"; no reason, none stored.
+    const again = (await allEvents(t.db)).at(-1)!;
+    expect(again.subject).toBe("note Fix the login redirect");
+    expect(again.metadata).toEqual({ revertedEventId: revertEvent.id, forced: false, revertedActor: "Alice" });
   });
 
   it("refuses when a field changed since, showing current and intended values, unless forced", async () => {
@@ -140,7 +145,11 @@ describe("revert", () => {
 
     expect(await kit.revert(alice, event, { force: true })).toMatchObject({ ok: true });
     expect(await titleOf(note.id)).toBe("One");
-    expect((await allEvents(t.db)).at(-1)!.metadata).toEqual({ revertedEventId: event, forced: true });
+    expect((await allEvents(t.db)).at(-1)!.metadata).toEqual({
+      revertedEventId: event,
+      forced: true,
+      revertedActor: "Alice",
+    });
   });
 
   it("recreates a deleted record with its children, and deletes an inserted one", async () => {

@@ -204,7 +204,13 @@ export async function planRevert(
   eventId: number,
   workspaceId: string,
 ): Promise<
-  | { ok: true; steps: Step[]; conflicts: RevertConflict[]; record: RecordRef | null; subject: string }
+  | {
+      ok: true;
+      steps: Step[];
+      conflicts: RevertConflict[];
+      record: RecordRef | null;
+      subject: string;
+    }
   | Extract<RevertResult, { ok: false }>
 > {
   const [event] = await tx
@@ -310,7 +316,19 @@ export async function planRevert(
     }
   }
   const record = event.recordType && event.recordId ? { type: event.recordType, id: event.recordId } : null;
-  return { ok: true, steps, conflicts, record, subject: `reverted: ${event.subject}` };
+  // The record as the reverted event named it: the feed line already says "reverted" (a prefix here made
+  // "reverted reverted: …" of a revert's revert). Events stored with the prefix lose it too.
+  const subject = event.subject.replace(/^(reverted: )+/, "");
+  return { ok: true, steps, conflicts, record, subject };
+}
+
+/** What a revert is given besides the event: whether to overwrite conflicts, why, and whose change it undoes. */
+export interface RevertOptions {
+  force?: boolean;
+  /** Why the change is undone: stored as the revert event's `metadata.reason` (up to 500 characters). */
+  reason?: string;
+  /** Who made the change, as its event names them: stored as `metadata.revertedActor` ("Bob's change"). */
+  revertedActor?: string;
 }
 
 /** The revert as the kit runs it: one tracked transaction (action `revert`), refused on conflict unless forced. */
@@ -323,8 +341,9 @@ export async function revertEvent(
   tables: readonly AnyTrackedTable[],
   actor: Actor,
   eventId: number,
-  options: { force?: boolean } = {},
+  options: RevertOptions = {},
 ): Promise<RevertResult> {
+  const reason = options.reason?.trim().slice(0, 500);
   return withTracking(
     actor,
     async (tx) => {
@@ -353,7 +372,12 @@ export async function revertEvent(
     },
     {
       record: (r) => r.data.record ?? { type: "event", id: String(eventId) },
-      metadata: { revertedEventId: eventId, forced: Boolean(options.force) },
+      metadata: {
+        revertedEventId: eventId,
+        forced: Boolean(options.force),
+        ...(reason ? { reason } : {}),
+        ...(options.revertedActor !== undefined ? { revertedActor: options.revertedActor } : {}),
+      },
     },
   );
 }

@@ -17,6 +17,9 @@ export const fixtureTables = [
     label: notes.title,
     ignore: [notes.updatedAt],
     href: (id) => `/notes/${id}`,
+    fields: {
+      status: { label: "Status", format: (v) => (v === "open" ? "Open" : v === "closed" ? "Closed" : String(v)) },
+    },
   }),
   trackTable(documents, { type: "document", workspace: documents.orgId, label: documents.title }),
   trackTable(tags, { type: "tag", label: tags.name }),
@@ -24,13 +27,23 @@ export const fixtureTables = [
   trackTable(labels, { type: "label", label: labels.name }),
   trackTable(codes, { type: "code", workspace: codes.teamId, label: codes.name }),
   trackTable(folders, { type: "folder", workspace: folders.teamId, label: folders.name }),
-  trackTable(files, { type: "file", workspace: files.teamId, label: files.name }),
-  trackTable(remarks, { type: "remark", workspace: remarks.teamId, label: remarks.body }),
+  trackTable(files, {
+    type: "file",
+    workspace: files.teamId,
+    label: files.name,
+    fields: { folderId: { label: "Folder", ref: "folder" } },
+  }),
+  trackTable(remarks, {
+    type: "remark",
+    workspace: remarks.teamId,
+    label: remarks.body,
+    fields: { fileId: { label: "File", ref: "file" }, authorId: { label: "Author", ref: "user" } },
+  }),
   trackTable(tokens, { type: "token", workspace: tokens.teamId, label: tokens.name, redact: [tokens.secret] }),
 ];
 
 /** Whose deletion keeps their events with the name as it was. */
-export const fixtureActors = { table: members, id: members.id };
+export const fixtureActors = { table: members, id: members.id, label: members.name };
 
 /** The kit over the fixture tables, on a test database. */
 export function fixtureKit<Db extends AnyDatabase>(db: () => Db) {
@@ -38,6 +51,7 @@ export function fixtureKit<Db extends AnyDatabase>(db: () => Db) {
     db,
     catalogue: fixtureCatalogue,
     tables: fixtureTables,
+    actors: fixtureActors,
     secret: "fixture-secret-of-some-length",
   });
 }

@@ -16,6 +16,13 @@ const revertSchema = z.object({
     .enum(["on", "true"])
     .optional()
     .transform((v) => v !== undefined),
+  // Why the change is undone (optional): stored in the revert event's metadata, shown as its reason.
+  reason: z
+    .string()
+    .trim()
+    .max(500, "Keep the reason under 500 characters.")
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export type RevertActionData = { revertedEventId: number; recordHref: string | null };
@@ -26,8 +33,8 @@ export type RevertActionData = { revertedEventId: number; recordHref: string | n
  */
 export const revertEventAction = formAction(
   revertSchema,
-  async ({ eventId, force }, viewer) => {
-    const result = await activity.revert(viewerActor(viewer), eventId, { force });
+  async ({ eventId, force, reason }, viewer) => {
+    const result = await activity.revert(viewerActor(viewer), eventId, { force, reason });
     if (!result.ok) {
       const failure = toFailure(new ActivityError(result.error.code, result.error.message));
       const conflicts: RevertConflict[] = result.error.conflicts ?? [];

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
+import { LastEdited, loadRecordActivity, RecordActivity } from "@/components/record-activity";
 import { TaskStatusBadge } from "@/components/task-status-badge";
 import { Card } from "@/components/ui/card";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
@@ -20,7 +21,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
   const db = await getDb();
   const project = id ? await getProject(db, viewer.workspace.id, id) : null;
   if (!project) notFound();
-  const taskRows = await listTasks(db, viewer.workspace.id, { projectId: project.id });
+  const [taskRows, activityData] = await Promise.all([
+    listTasks(db, viewer.workspace.id, { projectId: project.id }),
+    loadRecordActivity(viewer, { type: "project", id: String(project.id) }),
+  ]);
   return (
     <div className="space-y-6">
       <div>
@@ -38,6 +42,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
             </Link>
           ) : null}
         </div>
+        <LastEdited data={activityData} />
       </div>
       <Card aria-label="Edit project">
         <ProjectForm project={project} />
@@ -59,6 +64,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
           </ul>
         )}
       </Card>
+      <RecordActivity data={activityData} viewer={viewer} />
       <Card aria-label="Danger zone" className="flex items-center justify-between">
         <p className="text-sm text-muted-foreground">Deleting a project also deletes its tasks and their comments.</p>
         <ConfirmDeleteButton action={deleteProjectAction} id={project.id} label="Delete project" />

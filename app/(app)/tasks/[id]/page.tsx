@@ -4,6 +4,7 @@ import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { ClockProvider } from "@/components/activity/clock";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
+import { LastEdited, loadRecordActivity, RecordActivity } from "@/components/record-activity";
 import { TaskStatusBadge } from "@/components/task-status-badge";
 import { Card } from "@/components/ui/card";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
@@ -26,11 +27,12 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const db = await getDb();
   const task = id ? await getTask(db, viewer.workspace.id, id) : null;
   if (!task) notFound();
-  const [projectRows, assignees, commentRows, cookieStore] = await Promise.all([
+  const [projectRows, assignees, commentRows, cookieStore, activityData] = await Promise.all([
     listProjects(db, viewer.workspace.id),
     listAssignees(db, viewer.workspace.id),
     listComments(db, viewer.workspace.id, task.id),
     cookies(),
+    loadRecordActivity(viewer, { type: "task", id: String(task.id) }),
   ]);
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
   return (
@@ -51,6 +53,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             </Link>
           ) : null}
         </div>
+        <LastEdited data={activityData} />
       </div>
       <Card aria-label="Edit task">
         <EditTaskForm task={task} projects={projectRows} assignees={assignees} />
@@ -77,6 +80,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           />
         </ClockProvider>
       </Card>
+      <RecordActivity data={activityData} viewer={viewer} />
       <Card aria-label="Danger zone" className="flex items-center justify-between">
         <p className="text-sm text-muted-foreground">Deleting a task also deletes its comments.</p>
         <ConfirmDeleteButton action={deleteTaskAction} id={task.id} label="Delete task" />

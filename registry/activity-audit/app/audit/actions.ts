@@ -15,6 +15,8 @@ const revertSchema = z.object({
   eventId: z.coerce.number().int().positive(),
   // "on" when the auditor confirmed overwriting the fields that changed since.
   force: z.enum(["on", "true"]).optional(),
+  // Why the change is undone (optional): stored in the revert event's metadata.
+  reason: z.string().trim().max(500).optional(),
 });
 
 /**
@@ -29,10 +31,19 @@ export async function revertEventAction(
   if (!viewer?.canAudit) return { ok: false, error: { code: "forbidden", message: "You may not revert changes." } };
   const parsed = revertSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success)
-    return { ok: false, error: { code: "invalid_input", message: "That is not an event to revert." } };
+    return {
+      ok: false,
+      error: {
+        code: "invalid_input",
+        message: "That is not an event to revert, or the reason is over 500 characters.",
+      },
+    };
   try {
     const result = await withActivityRequest(viewer.actor, () =>
-      activity.revert(viewer.actor, parsed.data.eventId, { force: parsed.data.force !== undefined }),
+      activity.revert(viewer.actor, parsed.data.eventId, {
+        force: parsed.data.force !== undefined,
+        reason: parsed.data.reason || undefined,
+      }),
     );
     if (!result.ok) {
       const { code, message, conflicts = [] } = result.error;

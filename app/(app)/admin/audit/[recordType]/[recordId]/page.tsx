@@ -7,7 +7,7 @@ import { ClockProvider } from "@/components/activity/clock";
 import { AuditTime } from "@/components/audit/audit-time";
 import { ChangeDiff } from "@/components/audit/change-diff";
 import { RecordStateView } from "@/components/audit/record-state";
-import { RevertForm } from "@/components/audit/revert-form";
+import { type RevertEffect, RevertForm } from "@/components/audit/revert-form";
 import { TimeTravelForm } from "@/components/audit/time-travel-form";
 import { NotAllowed } from "@/components/not-allowed";
 import { Card } from "@/components/ui/card";
@@ -23,16 +23,53 @@ export const metadata: Metadata = { title: "Record history · activity-kit" };
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) {
+/** The revert that undid an event: who, when. */
+type RevertedBy = { name: string; occurredAt: string; eventId: string };
+
+/** What reverting the event does to its record beyond its fields (asked for first). */
+function revertEffect(item: ActivityItem): RevertEffect | null {
+  if (item.changes.some((c) => c.op === "insert")) return "delete";
+  if (item.changes.some((c) => c.op === "delete")) return "recreate";
+  return null;
+}
+
+function EventCard({
+  item,
+  record,
+  recordName,
+  revertedBy,
+  historyOf,
+}: {
+  item: ActivityItem;
+  record: RecordRef;
+  recordName: string;
+  revertedBy: RevertedBy | undefined;
+  historyOf: (item: ActivityItem) => string;
+}) {
   const reason = reasonOf(item);
   const own = item.record?.type === record.type && item.record.id === record.id;
+  const actor = item.actor.name || "Unattributed change";
+  const undone = item.action === "revert" ? Number(item.metadata.revertedEventId) : null;
+  const undoneActor = typeof item.metadata.revertedActor === "string" ? item.metadata.revertedActor : null;
   return (
     <article aria-label={`${actionLabel(item.action)} by ${item.actor.name || "Unattributed"}`} className="space-y-3">
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
-        <p className="text-sm">
-          <span className="font-medium">{item.actor.name || "Unattributed change"}</span>{" "}
-          <span className="text-neutral-600">{actionLabel(item.action).toLowerCase()}</span>{" "}
-          <span className="font-medium">{item.subject}</span>
+        <h3 className="text-sm font-normal">
+          <span className="font-medium">{actor}</span>{" "}
+          {undone ? (
+            <>
+              <span className="text-neutral-600">reverted</span>{" "}
+              <a href={`#event-${undone}`} className="underline underline-offset-2">
+                {undoneActor ? `${undoneActor}’s change` : "a change"}
+              </a>{" "}
+              <span className="text-neutral-600">to</span> <span className="font-medium">{historyOf(item)}</span>
+            </>
+          ) : (
+            <>
+              <span className="text-neutral-600">{actionLabel(item.action).toLowerCase()}</span>{" "}
+              <span className="font-medium">{historyOf(item)}</span>
+            </>
+          )}
           {own ? null : (
             <span className="text-muted-foreground">
               {" "}
@@ -44,7 +81,7 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
               Unattributed: outside the app
             </span>
           ) : null}
-        </p>
+        </h3>
         <AuditTime iso={item.occurredAt} className="text-xs whitespace-nowrap text-muted-foreground" />
       </div>
       {reason ? (
@@ -52,14 +89,31 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
           <span className="text-muted-foreground">Why:</span> {reason}
         </p>
       ) : null}
-      <ChangeDiff changes={item.changes} erased={item.erased} />
+      <ChangeDiff changes={item.readable} />
       {item.context?.requestId || item.context?.ip ? (
         <p className="text-xs text-muted-foreground">
           Request {item.context.requestId ?? "—"} · {item.context.ip ?? "unknown IP"}
           {item.context.userAgent ? ` · ${item.context.userAgent.slice(0, 80)}` : null}
         </p>
       ) : null}
-      {item.changes.length > 0 ? <RevertForm eventId={item.id} revertAction={revertEventAction} /> : null}
+      {item.changes.length > 0 ? (
+        <RevertForm
+          eventId={item.id}
+          revertAction={revertEventAction}
+          effect={revertEffect(item)}
+          recordName={recordName}
+          revertedBy={
+            revertedBy ? (
+              <p className="text-sm text-muted-foreground">
+                <a href={`#event-${revertedBy.eventId}`} className="underline underline-offset-2">
+                  Reverted by {revertedBy.name}
+                </a>{" "}
+                · <AuditTime iso={revertedBy.occurredAt} />
+              </p>
+            ) : null
+          }
+        />
+      ) : null}
     </article>
   );
 }
@@ -95,7 +149,24 @@ export default async function RecordHistoryPage({
   const latest = newestFirst ? items[0] : items.at(-1);
   const ownLatest = [...items].reverse().find((i) => i.record?.type === record.type && i.record.id === record.id);
   const current = ownLatest?.record;
-  const name = ownLatest?.subject ?? latest?.subject ?? `${recordType} ${recordId}`;
+  // The record's name now (or its last, once deleted), not an event's subject: a revert's or a delete's
+  // subject read "reverted reverted …" or "deleted task X (deleted)" in the heading.
+  const label = items.find((i) => i.record?.type === record.type && i.record.id === record.id)?.record?.label;
+  const name = label ? `${recordType} ${label}` : (latest?.subject ?? `${recordType} ${recordId}`);
+  // Each event undone by a later revert: who reverted it and when (shown instead of the button).
+  const revertedBy = new Map<string, RevertedBy>();
+  for (const item of items) {
+    if (item.action === "revert" && item.metadata.revertedEventId !== undefined) {
+      revertedBy.set(String(item.metadata.revertedEventId), {
+        name: item.actor.name || "Unattributed",
+        occurredAt: item.occurredAt,
+        eventId: item.id,
+      });
+    }
+  }
+  // How a line names its record: by its current name when it is this record.
+  const historyOf = (item: ActivityItem) =>
+    item.record?.label ? `${item.record.type} ${item.record.label}` : item.subject;
   const orderHref = (order: "oldest" | "newest") => {
     const next = new URLSearchParams();
     if (order === "newest") next.set("order", "newest");
@@ -159,9 +230,19 @@ export default async function RecordHistoryPage({
         ) : (
           <ol aria-label="History" className="space-y-3">
             {items.map((item) => (
-              <li key={item.id}>
+              <li
+                key={item.id}
+                id={`event-${item.id}`}
+                className="scroll-mt-4 target:ring-2 target:ring-sky-300 rounded-lg"
+              >
                 <Card>
-                  <EventCard item={item} record={record} />
+                  <EventCard
+                    item={item}
+                    record={record}
+                    recordName={name}
+                    revertedBy={revertedBy.get(item.id)}
+                    historyOf={historyOf}
+                  />
                 </Card>
               </li>
             ))}

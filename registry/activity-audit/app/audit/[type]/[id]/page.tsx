@@ -134,7 +134,7 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
           <span className="text-muted-foreground">Why:</span> {reason}
         </p>
       ) : null}
-      <ChangeDiff changes={item.changes} erased={item.erased} />
+      <ChangeDiff changes={item.readable} />
       {item.context?.requestId || item.context?.ip ? (
         <p className="text-xs text-muted-foreground">
           Request {item.context.requestId ?? "—"} · {item.context.ip ?? "unknown IP"}
