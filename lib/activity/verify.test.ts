@@ -162,20 +162,13 @@ describe("verify names the first broken event", () => {
 
   it("a removal that activity_removals records is not a deletion", async () => {
     const [first] = await history();
-    // The table "privilege" creates (retention's record), as the shared design has it.
-    await t.db.execute(sql`CREATE TABLE IF NOT EXISTS activity_removals (id bigserial PRIMARY KEY,
-      workspace_id text NOT NULL, event_id bigint NOT NULL, seq bigint, reason text, policy text,
-      removed_at timestamptz DEFAULT now())`);
-    try {
-      await tamper(
-        sql`DELETE FROM activity_events WHERE id = ${first}`,
-        sql`DELETE FROM activity_sequence WHERE event_id = ${first}`,
-        sql`INSERT INTO activity_removals (workspace_id, event_id, seq, reason) VALUES ('1', ${first}, 1, 'retention')`,
-      );
-      expect(await verify1()).toMatchObject({ ok: true, checked: 3 });
-    } finally {
-      await t.db.execute(sql`DROP TABLE activity_removals`);
-    }
+    // As retention leaves it: the row and its number gone, the removal recorded, the seal kept.
+    await tamper(
+      sql`DELETE FROM activity_events WHERE id = ${first}`,
+      sql`DELETE FROM activity_sequence WHERE event_id = ${first}`,
+      sql`INSERT INTO activity_removals (workspace_id, event_id, seq, reason) VALUES ('1', ${first}, 1, 'retention')`,
+    );
+    expect(await verify1()).toMatchObject({ ok: true, checked: 3 });
   });
 
   it("inserted: an event written around the sequencer, never numbered", async () => {

@@ -80,13 +80,9 @@ async function startOf(db: AnyDatabase, workspaceId: string): Promise<{ seq: num
   return anchor ?? { seq: 0, hash: GENESIS_HASH };
 }
 
-/** Event ids activity_removals lists for the workspace (retention's record; absent before that routine exists). */
+/** Event ids activity_removals lists for the workspace (what retention and the other owner's routines removed). */
 async function removedIds(db: AnyDatabase, workspaceId: string, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const [exists] = rowsOf<{ ok: boolean }>(
-    await db.execute(sql`select to_regclass('activity_removals') is not null as ok`),
-  );
-  if (!exists?.ok) return new Set();
   const rows = rowsOf<{ event_id: string | number }>(
     await db.execute(sql`select event_id from activity_removals
       where workspace_id = ${workspaceId} and event_id in (${sql.join(
