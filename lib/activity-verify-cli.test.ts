@@ -17,10 +17,19 @@ const kit = testKit(() => t.db);
 /** `npm run activity:verify` / `activity:checkpoint`, as a host runs them, against this worker's database. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   if (target.kind !== "postgres") throw new Error("the CLI opens a server database");
-  const url = workerDatabaseUrl(target.url, Number(process.env.VITEST_POOL_ID ?? 1));
+  const poolId = Number(process.env.VITEST_POOL_ID ?? 1);
+  const url = workerDatabaseUrl(target.url, poolId);
+  // Behind a pooler the CLI talks to the server itself, as a host's would (DATABASE_DIRECT_URL).
+  const direct = target.directUrl ? { DATABASE_DIRECT_URL: workerDatabaseUrl(target.directUrl, poolId) } : {};
   try {
     const { stdout, stderr } = await promisify(execFile)("npx", ["tsx", "lib/activity/cli.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: url, AUTH_SECRET: "cli-test-secret-of-some-length" },
+      env: {
+        ...process.env,
+        DATABASE_DIRECT_URL: "",
+        ...direct,
+        DATABASE_URL: url,
+        AUTH_SECRET: "cli-test-secret-of-some-length",
+      },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

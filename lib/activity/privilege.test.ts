@@ -55,7 +55,9 @@ describe.runIf(onServer)("append-only by privilege (server only: the app connect
       `GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
       ...activityGrantStatements(role),
     ]);
-    const url = new URL(workerDatabaseUrl((inject("kitTestDatabase") as { url: string }).url, poolId));
+    // As its own login role, on the server itself (a pooler in front may connect every client as one user).
+    const target = inject("kitTestDatabase") as { url: string; directUrl?: string };
+    const url = new URL(workerDatabaseUrl(target.directUrl ?? target.url, poolId));
     url.username = role;
     client = postgres(url.toString(), { max: 4, onnotice: () => {} });
     app = { db: drizzle(client) as unknown as AnyDatabase };
