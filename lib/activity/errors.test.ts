@@ -1,7 +1,19 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ACTIVITY_ERROR_STATUS, ActivityError } from "./errors";
 
 describe("ActivityError", () => {
+  it("is an ActivityError to every copy of the module (Next bundles the kit into several chunks)", async () => {
+    vi.resetModules();
+    const copy = await import("./errors");
+    expect(copy.ActivityError).not.toBe(ActivityError);
+    const thrown = new copy.ActivityError("too_many_streams", "At most 10 live streams");
+    expect(thrown instanceof ActivityError).toBe(true);
+    expect(new ActivityError("internal", "x") instanceof copy.ActivityError).toBe(true);
+    expect(new Error("x") instanceof ActivityError).toBe(false);
+    expect(Object.assign(new Error("x"), { code: "too_many_streams" }) instanceof ActivityError).toBe(false);
+  });
+
+
   it("gives bad input a 4xx and programmer errors a 500", () => {
     expect(new ActivityError("invalid_filter", "x", "limit").status).toBe(400);
     expect(new ActivityError("invalid_cursor", "x").status).toBe(400);

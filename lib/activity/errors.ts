@@ -27,7 +27,18 @@ export const ACTIVITY_ERROR_STATUS = {
 export type ActivityErrorCode = keyof typeof ACTIVITY_ERROR_STATUS;
 
 /** The kit's one error type: a machine code, a message a developer (or a user) can act on, its status. */
+// Next bundles the kit into several chunks (instrumentation, each route), each with a class of its own: an
+// error the live hub throws in one is not `instanceof` another's class. A brand shared through the global
+// symbol registry makes `instanceof ActivityError` hold for every copy.
+const BRAND = Symbol.for("activity-kit.error");
+
 export class ActivityError extends Error {
+  readonly [BRAND] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   constructor(
     readonly code: ActivityErrorCode,
     message: string,
