@@ -41,6 +41,7 @@ const STEADY_EVENTS = env("BENCH_HTTP_STEADY", 20);
 const STEADY_GAP_MS = 250;
 const BURST = env("BENCH_HTTP_BURST", 50);
 const HEALTH_PROBES = env("BENCH_HTTP_HEALTH", 200);
+const CYCLES = env("BENCH_HTTP_CYCLES", 2);
 const OPEN_CONCURRENCY = 100;
 const DRAIN_TIMEOUT_MS = 120_000;
 
@@ -422,6 +423,19 @@ ${formatTable(
         const rssClosed = server.rss();
         await sleep(15_000);
         const rssClosedLater = server.rss();
+        // RSS that stays up after close is either a leak or V8 keeping its grown heap: open and close the
+        // same streams again; a leak climbs each cycle, a kept heap stays level.
+        const rssCycles: number[] = [];
+        for (let c = 0; c < CYCLES; c++) {
+          const again = await inBatches(n, OPEN_CONCURRENCY, async (i) => {
+            const stream = openStream(streamAgent, server.baseUrl, acme[i % acme.length]!.cookie);
+            await stream.ready.catch(() => {});
+            return stream;
+          });
+          for (const stream of again) stream.close();
+          await sleep(5000);
+          rssCycles.push(server.rss());
+        }
         const perStream = (rssOpen - rssBefore) / Math.max(1, streams.length);
         const steadyLatency = summarizeLatencies(steadyRun.delivery.latencies);
         const burstLatency = summarizeLatencies(burstRun.delivery.latencies);
@@ -435,6 +449,7 @@ ${formatTable(
             `${mb(rssBefore)} / ${mb(rssOpen)} / ${mb(rssAfterEvents)} / ${mb(rssClosed)} / ${mb(rssClosedLater)}`,
           ],
           ["  RSS per open stream (KB)", kb(perStream)],
+          [`  RSS 5 s after each of ${CYCLES} more open-and-close cycles (MB)`, rssCycles.map(mb).join(" / ") || "-"],
           [
             "  /api/health p50/p99 before opening (ms)",
             `${ms(percentile(healthBefore, 50))} / ${ms(percentile(healthBefore, 99))}`,
@@ -482,6 +497,7 @@ ${formatTable(
           rssAfterEvents,
           rssClosed,
           rssClosedLater,
+          rssCycles,
           perStream,
           health: {
             before: { p50: percentile(healthBefore, 50), p99: percentile(healthBefore, 99) },
