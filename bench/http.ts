@@ -2,9 +2,10 @@
  * Issues 13 and 15 through the real server: `next start` of the build, on the bench's database with the
  * demo seed, driven over plain node http from this process.
  *
- * (a) load: writers posting the task form's server action (as React's client posts it, with a session
- *     cookie from the login action) while SSE subscribers read `/api/activity/stream`; it counts, in the
- *     database, one event per committed mutation, and per subscriber every event of its workspace once.
+ * (a) load: writers posting the task forms' server actions (create, then updates; as React's client posts
+ *     them, with a session cookie from the login action) while SSE subscribers read `/api/activity/stream`;
+ *     it counts, in the database, one event per committed mutation, and per subscriber every event of its
+ *     workspace once.
  * (b) streams: 1,000 and 5,000 SSE streams on the one instance: server RSS per stream, commit→client
  *     delivery of steady events and of a burst, /api/health latency while they are open, RSS after close.
  *
