@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { openPostgres } from "@/lib/db/client";
 import { audit } from "./audit";
 import { feed } from "./feed";
+import { http } from "./http";
 import { createBenchDatabase, dropBenchDatabase, openBenchServer, serverInfo } from "./lib/server";
 import { type BenchOptions, COMMIT_MODES, type CommitMode, type MachineInfo, type Suite } from "./lib/suite";
 import { live } from "./live";
@@ -20,7 +21,7 @@ import { sequencer } from "./sequencer";
 import { session } from "./session";
 import { writePath } from "./write-path";
 
-const SUITES: readonly Suite[] = [writePath, feed, live, audit, sequencer, session, load];
+const SUITES: readonly Suite[] = [writePath, feed, live, audit, sequencer, session, load, http];
 
 const USAGE = `Usage: npm run bench [-- [suite...] [options]]
 
@@ -42,7 +43,10 @@ Options:
 Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).
 Feed size: BENCH_FEED_EVENTS (default 1000000) events in the measured workspace.
 Audit: BENCH_AUDIT_EVENTS (default 1000000) events; BENCH_AUDIT_FORMATS export formats (default csv,ndjson,json).
-Live: runs in the first of --modes; --clients and --seconds size its write-path case.`;
+Live: runs in the first of --modes; --clients and --seconds size its write-path case.
+HTTP: needs \`npm run build\` first; BENCH_HTTP_WRITERS (50), BENCH_HTTP_MUTATIONS (200), BENCH_HTTP_SUBSCRIBERS (200),
+      BENCH_HTTP_STREAMS (1000,5000), BENCH_HTTP_STEADY (20), BENCH_HTTP_BURST (50), BENCH_HTTP_HEALTH (200 probes),
+      BENCH_HTTP_CYCLES (2 more open-and-close cycles per stream count); BENCH_HTTP_WRITERS=0 skips the load.`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;

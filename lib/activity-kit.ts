@@ -71,8 +71,12 @@ export const activity = createActivityKit({
   listen: async (channel, onMessage, onReconnect) => (await getDbHandle()).listen(channel, onMessage, onReconnect),
   // Signs the hash chain's exported checkpoints (`npm run activity:checkpoint`); without it, AUTH_SECRET does.
   checkpointKey: () => process.env.ACTIVITY_CHECKPOINT_KEY,
-  // The live streams' bounds keep the kit's defaults; the browser tests lower the replay bound to reach it.
-  live: { replayLimit: optionalCount(process.env.ACTIVITY_REPLAY_LIMIT) },
+  // The live streams' bounds keep the kit's defaults; the browser tests lower the replay bound to reach it,
+  // and the HTTP bench (`npm run bench -- http`) raises the per-viewer cap to open thousands of streams.
+  live: {
+    replayLimit: optionalCount(process.env.ACTIVITY_REPLAY_LIMIT),
+    maxStreamsPerViewer: optionalCount(process.env.ACTIVITY_MAX_STREAMS_PER_VIEWER),
+  },
   // How long events are kept (`npm run activity:retention [-- --dry-run]` applies it); see lib/activity/retention.ts.
   retention: { "*": "2 years" },
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
