@@ -42,16 +42,19 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     if (hub.closing) return activityJsonError("unavailable", "The server is restarting; reload in a moment.");
     const { maxBufferedBytes, recheckViewerMs } = hub.limits;
 
-    let live: LiveStream | undefined;
+    // Set once each, below; held in an object so `stop` can run before any of them exists.
+    const held: {
+      live?: LiveStream;
+      heartbeat?: ReturnType<typeof setInterval>;
+      recheck?: ReturnType<typeof setInterval>;
+    } = {};
     let controller!: ReadableStreamDefaultController<Uint8Array>;
-    let heartbeat: ReturnType<typeof setInterval> | undefined;
-    let recheck: ReturnType<typeof setInterval> | undefined;
     let closed = false;
     const stop = () => {
       closed = true;
-      clearInterval(heartbeat);
-      clearInterval(recheck);
-      live?.end();
+      clearInterval(held.heartbeat);
+      clearInterval(held.recheck);
+      held.live?.end();
     };
     const end = () => {
       if (closed) return;
@@ -94,7 +97,7 @@ export function createStreamRoute(kit: ActivityRouteKit) {
       new ByteLengthQueuingStrategy({ highWaterMark: maxBufferedBytes }),
     );
     // Counted against the viewer's cap before the response exists: past it, this throws a 429.
-    live = hub.open({
+    const live = hub.open({
       workspaceId,
       owner: actorKey(viewer.actor),
       filters: params.filters,
@@ -104,6 +107,7 @@ export function createStreamRoute(kit: ActivityRouteKit) {
       close: end,
       signal: request.signal,
     });
+    held.live = live;
     live.ready.then(
       // The replay is sent; live events follow (a reader that waits for it knows it misses nothing after).
       () => write(LIVE),
@@ -114,11 +118,11 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     );
     write(encoder.encode("retry: 2000\n: connected\n\n"));
     request.signal.addEventListener("abort", stop);
-    heartbeat = setInterval(() => write(PING), HEARTBEAT_MS);
+    held.heartbeat = setInterval(() => write(PING), HEARTBEAT_MS);
     // The timer runs in this request's async context, so a viewer() that reads Next's cookies() and
     // headers() reads this request's, again (React's cache() does not hold across the calls of a route
     // handler): a revoked session, a removed membership, a deleted user end the stream.
-    recheck = setInterval(async () => {
+    held.recheck = setInterval(async () => {
       let now: ActivityViewer | null = null;
       try {
         now = await kit.viewer();
