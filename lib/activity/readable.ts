@@ -2,6 +2,7 @@ import { getTableName, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { jsonPointer } from "./canonical";
 import type { AnyDatabase } from "./database";
+import { ERASED } from "./erasure";
 import { ActivityError } from "./errors";
 import type { TrackedField } from "./fields";
 import { fitsKeyType } from "./keys";
@@ -157,9 +158,6 @@ function showValue(field: TrackedField | undefined, value: Json | undefined, nam
   if (typeof value === "boolean") return value ? "yes" : "no";
   return JSON.stringify(value);
 }
-
-/** What a reader sees where erasure removed a person's data. */
-const ERASED = "erased";
 
 function visible(table: AnyTrackedTable | undefined, column: string): TrackedField | undefined | false {
   const field = table?.fields[column];
