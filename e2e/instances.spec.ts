@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import type { Browser } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { hasExited, spawnNextStart, waitForHealth } from "./next-server";
 import { ActivityPage } from "./pages/activity-page";
 import { DEMO, LoginPage } from "./pages/login-page";
 import { TasksPage } from "./pages/tasks-page";
@@ -19,29 +19,12 @@ class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
   async start() {
-    const child = spawn(
-      path.join("node_modules", ".bin", "next"),
-      ["start", "-p", String(this.port), "-H", "127.0.0.1"],
-      {
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-        stdio: "ignore",
-      },
-    );
-    this.child = child;
-    for (let i = 0; i < 240 && child.exitCode === null && child.signalCode === null; i++) {
-      const ok = await fetch(`${this.origin}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`the instance on ${this.port} did not become healthy`);
+    this.child = spawnNextStart(this.port);
+    await waitForHealth(this.origin, this.child);
   }
   async kill() {
     const child = this.child;
-    // A process that died of a signal has a signalCode and no exitCode.
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || hasExited(child)) return;
     const gone = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await gone;

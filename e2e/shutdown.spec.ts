@@ -1,25 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BrowserContext } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { spawnNextStart, waitForHealth } from "./next-server";
 import { DEMO, LoginPage } from "./pages/login-page";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 1;
 const origin = `http://127.0.0.1:${PORT}`;
-
-async function waitForHealth(child: ChildProcess) {
-  for (let i = 0; i < 240 && child.exitCode === null; i++) {
-    const ok = await fetch(`${origin}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("the second server did not become healthy");
-}
 
 // A second `next start` of the same build: on the configured server database, or on an embedded database
 // of its own (PGlite allows one process per folder). Signed in on that server itself: a session is a row of
@@ -30,14 +18,11 @@ test("the server exits promptly on SIGTERM while event streams are open", async 
   // away answers their reconnects with 503.
   consoleErrors.allow(/\/api\/health: Failed to load resource: the server responded with a status of (404|503)/);
   const dataDir = mkdtempSync(path.join(tmpdir(), "activity-kit-shutdown-"));
-  const child = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    env: { ...process.env, PGLITE_DATA_DIR: path.join(dataDir, "pglite"), NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-  });
+  const child = spawnNextStart(PORT, { PGLITE_DATA_DIR: path.join(dataDir, "pglite") });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let context: BrowserContext | undefined;
   try {
-    await waitForHealth(child);
+    await waitForHealth(origin, child);
     // The JSON page's policy (default-src 'none', as for every API response) would refuse the streams
     // opened from it: this test is about the shutdown, so the page's policy is set aside.
     context = await browser.newContext({ baseURL: origin, bypassCSP: true });
