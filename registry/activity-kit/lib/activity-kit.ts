@@ -29,8 +29,20 @@ export const trackedTables = [
   //   label: notes.title,         // how a record is named in the feed
   //   ignore: [notes.updatedAt],  // columns whose changes alone are not worth an event
   //   href: (id) => `/notes/${id}`,
+  //   // How people read the changes: "Status: Draft → Published", "Owner: none → Bob Brown". Unlisted
+  //   // columns show under their own names; the key, the tenant column and `ignore`d columns are hidden.
+  //   fields: {
+  //     title: { label: "Title" },
+  //     status: { label: "Status", format: (v) => String(v).toLowerCase() },
+  //     ownerId: { label: "Owner", ref: "user" }, // a registered type, or "user" for `actors` below
+  //     createdAt: { hidden: true },
+  //   },
+  //   personal: [notes.authorEmail], // values `eraseActor`/`eraseRecord` replace (see lib/activity/README.md)
   // }),
 ];
+
+// Whose names `ref: "user"` reads, and whose deletion keeps their events with the name as it was.
+// export const actors = { table: users, id: users.id, label: users.name };
 
 export const activity = createActivityKit({
   db: (): never => {
@@ -38,6 +50,10 @@ export const activity = createActivityKit({
   },
   catalogue,
   tables: trackedTables,
+  // actors,
+  // How long events are kept, by action (`npx tsx lib/activity/cli.ts retention` applies it): an action
+  // name or a pattern ("note.*", "*" for every event) → a whole number of minutes … years.
+  // retention: { "*": "2 years" },
   // Signs the feed's cursors: at least 16 characters, kept secret (an environment variable).
   secret: () => process.env.ACTIVITY_SECRET ?? "",
   // Signs the hash chain's checkpoints (Ed25519, PEM; `npx tsx lib/activity/cli.ts keygen` makes one). Without
