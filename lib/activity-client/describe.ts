@@ -1,4 +1,5 @@
 import type { ActivityItem, ReadableField } from "@/lib/activity";
+import { ERASED, jsonPointer } from "@/lib/activity/pointer";
 
 /** How a feed line says each base action: "Alice Adams created task Fix login". */
 const VERBS: Record<string, string> = {
@@ -37,14 +38,10 @@ export function reasonOf(item: ActivityItem): string | null {
 }
 
 /** What the UI shows where erasure removed a person's data. */
-export const ERASED_LABEL = "erased";
+export const ERASED_LABEL = ERASED;
 
 /** The pointer of a field's value in an event's changes, as `erased` lists it (RFC 6901). */
-export function changePointer(index: number, ...rest: (string | number)[]): string {
-  return [`/changes/${index}`, ...rest.map((s) => `/${String(s).replaceAll("~", "~0").replaceAll("/", "~1")}`)].join(
-    "",
-  );
-}
+export const changePointer = (index: number, ...rest: (string | number)[]) => jsonPointer("changes", index, ...rest);
 
 /** Whether the item's value at the pointer was erased. */
 export const isErased = (item: Pick<ActivityItem, "erased">, pointer: string) =>

@@ -7,12 +7,12 @@ import {
   chainHash,
   eventDigest,
   GENESIS_HASH,
-  jsonPointer,
   SQL_TEXT_DIGEST,
   scalarDigest,
   valueDigest,
   type JsonValue,
 } from "./canonical";
+import { jsonPointer } from "./pointer";
 import { rowsOf } from "./rows";
 
 const t = setupTestDb({ database: "kit" });

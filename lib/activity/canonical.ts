@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import { jsonPointer } from "./pointer";
 import type { ActivityEventRow } from "./schema";
 
 /**
@@ -89,11 +90,6 @@ export function scalarDigest(value: null | boolean | number | string): string {
     case "boolean":
       return sha256(`b:${value}`);
   }
-}
-
-/** `/a/b~1c` for the segments `a`, `b/c` (RFC 6901). */
-export function jsonPointer(...segments: (string | number)[]): string {
-  return segments.map((s) => `/${String(s).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 }
 
 /** valueDigest with nothing erased: the common case, without building a pointer for every value. */

@@ -1,13 +1,14 @@
 import { and, arrayContains, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import { type JsonValue, jsonPointer, scalarDigest, valueDigest } from "./canonical";
+import { type JsonValue, scalarDigest, valueDigest } from "./canonical";
 import type { AnyDatabase } from "./database";
 import { formatRecordKey, registrationOf, type AnyTrackedTable } from "./registry";
+import { ERASED, jsonPointer } from "./pointer";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
 import { REDACTED, type RowChange } from "./types";
 
 /** The value an erased text column shows (`actor_label`, `subject`); the others become null. */
-export const ERASED = "erased";
+export { ERASED };
 
 /** What an erasure did. */
 export interface ErasureResult {

@@ -1,8 +1,7 @@
 import { getTableName, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import { jsonPointer } from "./canonical";
 import type { AnyDatabase } from "./database";
-import { ERASED } from "./erasure";
+import { ERASED, jsonPointer } from "./pointer";
 import { ActivityError } from "./errors";
 import type { TrackedField } from "./fields";
 import { fitsKeyType } from "./keys";
