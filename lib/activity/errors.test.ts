@@ -13,6 +13,7 @@ describe("ActivityError", () => {
     expect(Object.assign(new Error("x"), { code: "too_many_streams" }) instanceof ActivityError).toBe(false);
   });
 
+
   it("gives bad input a 4xx and programmer errors a 500", () => {
     expect(new ActivityError("invalid_filter", "x", "limit").status).toBe(400);
     expect(new ActivityError("invalid_cursor", "x").status).toBe(400);

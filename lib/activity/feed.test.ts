@@ -95,9 +95,7 @@ describe("feed pagination", () => {
         fc.array(fc.record({ count: fc.integer({ min: 0, max: 5 }), late: fc.boolean() }), { maxLength: 5 }),
         async (count, distinctTimes, limit, arrivals) => {
           // As the tables' owner, whom the append-only guard lets truncate.
-          await t.db.execute(
-            sql`truncate activity_events, activity_sequence, activity_heads, activity_sequencer, activity_seals, activity_checkpoints`,
-          );
+          await t.db.execute(sql`truncate activity_events, activity_sequence, activity_heads, activity_sequencer, activity_seals, activity_checkpoints`);
           const base = Date.UTC(2026, 10, 1);
           const times = Array.from({ length: distinctTimes }, (_, i) => new Date(base + i * 1000));
           await insertEvents(count, times);
