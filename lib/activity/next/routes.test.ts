@@ -197,6 +197,24 @@ describe("the stream route", () => {
     expect(new TextEncoder().encode(text).byteLength - frames.at(-1)!.length).toBeLessThanOrEqual(maxBufferedBytes);
   });
 
+  it("sends the events of one sequencer batch to a stream as one chunk, in order", async () => {
+    viewer = async () => member;
+    const { route } = streamRoute({});
+    const response = await get(route);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let opened = "";
+    while (!opened.includes(": live\n")) opened += decoder.decode((await reader.read()).value, { stream: true });
+    await writeEvents(t.db, "7", 6, "batch");
+    await sequenceAll(t.db);
+    // Each chunk costs Next's response pipe a read, a write and their promises: one per batch, not per event.
+    const chunk = decoder.decode((await reader.read()).value);
+    const seqs = [...chunk.matchAll(/^id: (\d+)\nevent: activity$/gm)].map((m) => Number(m[1]));
+    expect(seqs).toHaveLength(6);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    await reader.cancel();
+  });
+
   it("answers 429 too_many_streams past maxStreamsPerViewer, per viewer, until one closes", async () => {
     const { route, live } = streamRoute({ maxStreamsPerViewer: 2 });
     viewer = async () => member;
