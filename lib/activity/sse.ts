@@ -32,3 +32,20 @@ export type ResetReason = "replay_limit" | "slow_client";
 export function resetFrame(head: number, reason: ResetReason): Uint8Array {
   return sseFrame("reset", JSON.stringify({ head, reason }), head);
 }
+
+let lastJoin: { parts: readonly Uint8Array[]; joined: Uint8Array } | null = null;
+
+/**
+ * The frames as one chunk. Streams with the same filters get the same frames of a batch, one after the
+ * other, so the last join is kept and handed out again when every part is the same: one copy per batch
+ * rather than one per stream.
+ */
+export function joinFrames(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const last = lastJoin;
+  if (last && last.parts.length === parts.length && last.parts.every((part, i) => part === parts[i]))
+    return last.joined;
+  const joined = Buffer.concat(parts);
+  lastJoin = { parts: [...parts], joined };
+  return joined;
+}

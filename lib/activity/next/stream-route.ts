@@ -1,7 +1,7 @@
 import { actorKey } from "../actor";
 import type { ActivityViewer } from "../index";
 import { type LiveStream, parseLiveParams } from "../live";
-import { resetFrame, sseComment } from "../sse";
+import { joinFrames, resetFrame, sseComment } from "../sse";
 import { activityJsonError } from "./error-response";
 import { type ActivityRouteKit, tenantOf, viewerRoute } from "./route-kit";
 
@@ -82,22 +82,12 @@ export function createStreamRoute(kit: ActivityRouteKit) {
       pending = [];
       let room = controller.desiredSize ?? -1; // null: the stream errored (the client went away)
       let fit = 0;
-      let bytes = 0;
       while (fit < frames.length && frames[fit]!.frame.byteLength <= room) {
         room -= frames[fit]!.frame.byteLength;
-        bytes += frames[fit]!.frame.byteLength;
         fit++;
       }
       try {
-        if (fit > 0)
-          controller.enqueue(
-            fit === 1
-              ? frames[0]!.frame
-              : Buffer.concat(
-                  frames.slice(0, fit).map((f) => f.frame),
-                  bytes,
-                ),
-          );
+        if (fit > 0) controller.enqueue(joinFrames(frames.slice(0, fit).map((f) => f.frame)));
         if (fit < frames.length) {
           const seq = frames[fit]!.seq;
           if (controller.desiredSize !== null && seq !== undefined) controller.enqueue(resetFrame(seq, "slow_client"));
