@@ -331,6 +331,19 @@ ${formatTable(
         }
         return Float64Array.from(times).sort();
       };
+      /**
+       * With BENCH_HTTP_HEAP_SNAPSHOTS=1 and BENCH_NEXT_NODE_ARGS="--heapsnapshot-signal=SIGUSR2
+       * --diagnostic-dir=<dir>", the server writes a heap snapshot before the streams open and after they
+       * closed: what the RSS after close holds, JS objects or memory V8 and the allocator keep.
+       */
+      const heapSnapshot = async (label: string) => {
+        if (process.env.BENCH_HTTP_HEAP_SNAPSHOTS !== "1") return;
+        process.kill(server.pid, "SIGUSR2");
+        console.log(`heap snapshot requested: ${label}`);
+        // Writing it stops the server's event loop; its health check answers again once it is written.
+        await sleep(500);
+        await request(agent, `${server.baseUrl}/api/health`);
+      };
       const rows: string[][] = [];
       const scale: Record<string, unknown>[] = [];
       for (const n of STREAM_COUNTS) {
@@ -344,6 +357,7 @@ ${formatTable(
         for (const w of warm) w.close();
         const healthBefore = await health(HEALTH_PROBES);
         await sleep(3000);
+        await heapSnapshot(`${n} before`);
         const rssBefore = server.rss();
         const loadBefore = loadavg()[0] ?? 0;
         const openStart = performance.now();
@@ -424,6 +438,7 @@ ${formatTable(
         const rssClosed = server.rss();
         await sleep(15_000);
         const rssClosedLater = server.rss();
+        await heapSnapshot(`${n} 20 s after close`);
         // RSS that stays up after close is either a leak or V8 keeping its grown heap: open and close the
         // same streams again; a leak climbs each cycle, a kept heap stays level.
         const rssCycles: number[] = [];
