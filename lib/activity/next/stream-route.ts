@@ -46,14 +46,14 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     const held: {
       live?: LiveStream;
       heartbeat?: ReturnType<typeof setInterval>;
-      recheck?: ReturnType<typeof setInterval>;
+      recheck?: ReturnType<typeof setTimeout>;
     } = {};
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     let closed = false;
     const stop = () => {
       closed = true;
       clearInterval(held.heartbeat);
-      clearInterval(held.recheck);
+      clearTimeout(held.recheck);
       held.live?.end();
     };
     const end = () => {
@@ -142,7 +142,9 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     // The timer runs in this request's async context, so a viewer() that reads Next's cookies() and
     // headers() reads this request's, again (React's cache() does not hold across the calls of a route
     // handler): a revoked session, a removed membership, a deleted user end the stream.
-    held.recheck = setInterval(async () => {
+    // The first re-read comes at a random point of the first interval: streams that opened together (every
+    // browser reconnecting after a restart) do not re-read their viewers together ever after.
+    const recheck = async () => {
       let now: ActivityViewer | null = null;
       try {
         now = await kit.viewer();
@@ -150,7 +152,9 @@ export function createStreamRoute(kit: ActivityRouteKit) {
         console.error("activity stream: re-reading the viewer failed; ending the stream", error);
       }
       if (!sameViewer(now, viewer)) end();
-    }, recheckViewerMs);
+      else if (!closed) held.recheck = setTimeout(recheck, recheckViewerMs);
+    };
+    held.recheck = setTimeout(recheck, recheckViewerMs * (0.5 + Math.random() / 2));
 
     return new Response(stream, {
       headers: {
