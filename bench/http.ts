@@ -333,7 +333,7 @@ ${formatTable(
       };
       /**
        * With BENCH_HTTP_HEAP_SNAPSHOTS=1 and BENCH_NEXT_NODE_ARGS="--heapsnapshot-signal=SIGUSR2
-       * --diagnostic-dir=<dir>", the server writes a heap snapshot before the streams open and after they
+       * --diagnostic-dir=<dir>", the server writes a heap snapshot before the streams open, while they are open and after they
        * closed: what the RSS after close holds, JS objects or memory V8 and the allocator keep.
        */
       const heapSnapshot = async (label: string) => {
@@ -384,6 +384,7 @@ ${formatTable(
         const openSeconds = (performance.now() - openStart) / 1000;
         await sleep(2000);
         const rssOpen = server.rss();
+        await heapSnapshot(`${n} open`);
         const healthOpen = await health(HEALTH_PROBES);
 
         const phase = async (name: string, events: number, burst: boolean) => {

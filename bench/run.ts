@@ -49,7 +49,7 @@ HTTP: needs \`npm run build\` first; BENCH_HTTP_WRITERS (50), BENCH_HTTP_MUTATIO
       BENCH_HTTP_CYCLES (2 more open-and-close cycles per stream count); BENCH_HTTP_WRITERS=0 skips the load.
       BENCH_NEXT_NODE_ARGS: node flags for next start (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
       BENCH_HTTP_HEAP_SNAPSHOTS=1 with "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<dir>" there: heap
-      snapshots before the streams open and 20 s after they close.`;
+      snapshots before the streams open, while open, and 20 s after they close.`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
