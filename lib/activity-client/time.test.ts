@@ -45,4 +45,12 @@ describe("exact time", () => {
     expect(exactTime("2026-12-02T23:59:59Z", "UTC")).toBe("Dec 2, 2026, 23:59:59");
     expect(exactTime("2026-12-02T05:30:00Z", "America/New_York")).toBe("Dec 2, 2026, 00:30:00");
   });
+
+  it("names the zone by its offset when asked: the same text in every ICU", () => {
+    expect(exactTime("2026-12-02T05:30:00Z", "America/New_York", { zone: true })).toBe("Dec 2, 2026, 00:30:00 UTC-5");
+    expect(exactTime("2026-07-02T05:30:00Z", "Europe/Berlin", { zone: true })).toBe("Jul 2, 2026, 07:30:00 UTC+2");
+    expect(exactTime("2026-12-02T05:30:00Z", "Asia/Kolkata", { zone: true })).toBe("Dec 2, 2026, 11:00:00 UTC+5:30");
+    expect(exactTime("2026-12-02T05:30:00Z", "UTC", { zone: true })).toBe("Dec 2, 2026, 05:30:00 UTC");
+    expect(exactTime("2026-12-02T05:30:00Z", "UTC")).toBe("Dec 2, 2026, 05:30:00");
+  });
 });

@@ -55,12 +55,15 @@ export function dayLabel(key: string, now: number, timeZone: string): string {
 const exactFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
- * "Nov 23, 2026, 00:05:09": an event's exact time in a zone, the same text on the server and in the browser.
+ * "Nov 23, 2026, 00:05:09": an event's exact time in a zone, the same text on the server and in the browser;
+ * with `zone`, "Nov 23, 2026, 00:05:09 UTC+1" (the offset, not a name such as "CET": names differ between
+ * ICU versions, offsets do not, so hydration matches). The one format for exact times across the app.
  * `hourCycle: "h23"`, not `hour12: false`: with the latter, Node's ICU writes the hour after midnight as 24
  * and Chromium's as 00, and hydration fails.
  */
-export function exactTime(iso: string, timeZone: string): string {
-  let format = exactFormats.get(timeZone);
+export function exactTime(iso: string, timeZone: string, { zone = false }: { zone?: boolean } = {}): string {
+  const key = `${timeZone} ${zone}`;
+  let format = exactFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", {
       timeZone,
@@ -71,10 +74,18 @@ export function exactTime(iso: string, timeZone: string): string {
       minute: "2-digit",
       second: "2-digit",
       hourCycle: "h23",
+      ...(zone ? { timeZoneName: "shortOffset" } : {}),
     });
-    exactFormats.set(timeZone, format);
+    exactFormats.set(key, format);
   }
-  return format.format(new Date(iso));
+  if (!zone) return format.format(new Date(iso));
+  // ICUs write UTC itself as "GMT" or "GMT+0": one spelling, "UTC", "UTC+2", "UTC-5", "UTC+5:30".
+  return format
+    .formatToParts(new Date(iso))
+    .map((part) =>
+      part.type === "timeZoneName" ? part.value.replace(/^GMT(\+0)?$/, "UTC").replace(/^GMT/, "UTC") : part.value,
+    )
+    .join("");
 }
 
 /** Whether the browser can format in this zone (a cookie can say anything). */

@@ -7,7 +7,7 @@ import { IntegrityPanel } from "@/components/audit/integrity-panel";
 import { NotAllowed } from "@/components/not-allowed";
 import { Card } from "@/components/ui/card";
 import { AUDIT_FILTER_KEYS, type AuditFilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
-import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
+import { exactTime, isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
@@ -68,12 +68,7 @@ export default async function AuditPage({
             problem: verification.problem,
           }
         }
-        lastWhen={
-          verification &&
-          new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone }).format(
-            verification.verifiedAt,
-          )
-        }
+        lastWhen={verification && exactTime(verification.verifiedAt.toISOString(), timeZone, { zone: true })}
         verifyAction={verifyChainAction}
       />
       <Card className="p-4">
