@@ -136,6 +136,13 @@ export function FeedLine({
             </>
           ) : null}
         </p>
+        {item.parent ? (
+          // A nested action: the one it ran inside, as its own line would say it.
+          <p className="mt-0.5 text-xs text-muted-foreground">
+            Part of: {item.parent.actorName} {actionVerb(item.parent.action)}{" "}
+            <span className="font-medium text-neutral-700">{item.parent.subject}</span>
+          </p>
+        ) : null}
         {reason ? (
           <p className="mt-0.5 text-sm text-neutral-700">
             <span className="text-muted-foreground">Reason:</span> {reason}

@@ -38,6 +38,11 @@ export interface ActivityItem {
   /** Made outside the app's tracked actions (raw SQL, a script, another service). */
   unattributed: boolean;
   /**
+   * For an action tracked inside another (a nested `withTracking`): the enclosing action's event, as the feed
+   * names it ("part of Alice's archived folder Launch"). Absent for a top-level action.
+   */
+  parent?: { id: string; action: string; subject: string; actorName: string };
+  /**
    * Where erasure removed a person's data, as JSON pointers into the event (`/actor_label`,
    * `/changes/0/row/email`): the UI shows "erased" there. Absent when nothing was erased.
    */

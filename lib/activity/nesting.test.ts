@@ -250,6 +250,24 @@ describe("withTracking inside withTracking", () => {
       expect(page.items.filter((i) => i.metadata.parentEventId === outerItem.id).map((i) => i.subject)).toEqual(
         expect.arrayContaining(["note One", "note Two", "note Three"]),
       );
+      // Each inner item names the action it is part of (the deepest its own parent), the outer none.
+      const parentOf = (subject: string) => page.items.find((i) => i.subject === subject)!.parent;
+      expect(outerItem.parent).toBeUndefined();
+      for (const child of ["note One", "note Two", "note Three"]) {
+        expect(parentOf(child)).toEqual({
+          id: outerItem.id,
+          action: "update",
+          subject: "folder Launch archived",
+          actorName: alice.name,
+        });
+      }
+      expect(parentOf("note Four")).toMatchObject({ subject: "note Three", action: "insert" });
+      // On a page without the outer event (narrowed to one note), the parent is read in one more query.
+      const [two] = await t.db.select({ id: notes.id }).from(notes).where(eq(notes.title, "Two"));
+      const narrowed = await kit.feed(workspaceId, new URLSearchParams({ record: `note:${two!.id}` }));
+      expect(narrowed.items.map((i) => [i.subject, i.parent?.subject])).toEqual([
+        ["note Two", "folder Launch archived"],
+      ]);
     },
   );
 
