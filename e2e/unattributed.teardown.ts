@@ -1,4 +1,4 @@
-import { expect, test as teardown } from "@playwright/test";
+import { test as teardown, expect } from "@playwright/test";
 import postgres from "postgres";
 
 // Runs after every browser test: whatever the suite did through the app's server actions, none of it may

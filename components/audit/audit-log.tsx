@@ -4,16 +4,15 @@ import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ClockProvider } from "@/components/activity/clock";
-import { ErasedValue } from "@/components/activity/erased-value";
 import { LiveStatusNote } from "@/components/activity/live-status";
 import { useLiveFeed } from "@/components/activity/use-live-feed";
 import { Button } from "@/components/ui/button";
 import type { ActivityItem } from "@/lib/activity";
-import { actionLabel, isErased, reasonOf } from "@/lib/activity-client/describe";
+import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
 import {
   containsItem,
-  type FeedPage,
   type FeedSearchFilters,
+  type FeedPage,
   feedQueryOptions,
   flattenPages,
   insertLiveItem,
@@ -21,6 +20,8 @@ import {
 } from "@/lib/activity-client/feed-query";
 import { cn } from "@/lib/utils";
 import { AuditTime } from "./audit-time";
+import { ErasedValue } from "@/components/activity/erased-value";
+import { isErased } from "@/lib/activity-client/describe";
 
 const cell = "px-3 py-2 align-top";
 

@@ -4,12 +4,12 @@ import type { ActivityItem } from "@/lib/activity";
 import {
   AUDIT_FILTER_KEYS,
   type FeedData,
-  type FeedPage,
   feedHref,
   feedQueryKey,
   feedSearch,
   filtersFrom,
   flattenPages,
+  type FeedPage,
   insertLiveItem,
   refetchFirstPage,
 } from "./feed-query";
