@@ -257,7 +257,11 @@ test.describe("the live feed", () => {
     await other.goto("/tasks");
     await other.getByRole("button", { name: "Sign out" }).click();
     await expect(other).toHaveURL(/\/login/);
-    await expect(bob.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible({ timeout: 5_000 });
+    // Refused for want of a session: it says so and stops, instead of "Reconnecting…" forever.
+    const ended = bob.getByRole("status").filter({ hasText: "Your session ended" });
+    await expect(ended).toBeVisible({ timeout: 10_000 });
+    await expect(ended.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", "/login");
+    await expect(bob.getByRole("status").filter({ hasText: "Reconnecting…" })).toHaveCount(0);
 
     const later = unique("After sign-out");
     await tasks.addTask(later);

@@ -12,6 +12,12 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const viewer = await requireViewer();
   return (
     <div className="min-h-screen bg-neutral-50">
+      <a
+        href="#content"
+        className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:ring-2 focus:ring-neutral-600"
+      >
+        Skip to content
+      </a>
       <header className="border-b border-border bg-white">
         <div className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
           <Link href="/tasks" className="font-semibold">
@@ -43,7 +49,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-5xl px-4 py-8">
+      <main id="content" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">
         <ActivityQueryProvider>{children}</ActivityQueryProvider>
       </main>
     </div>

@@ -6,13 +6,13 @@ import { Button } from "@/components/ui/button";
 import type { ActivityItem } from "@/lib/activity";
 import {
   containsItem,
-  type FeedSearchFilters,
   type FeedPage,
+  type FeedSearchFilters,
   feedQueryOptions,
   flattenPages,
-  refetchFirstPage,
   hasFilters,
   insertLiveItem,
+  refetchFirstPage,
 } from "@/lib/activity-client/feed-query";
 import { ClockProvider } from "./clock";
 import { FeedList } from "./feed-list";
@@ -126,11 +126,33 @@ export function ActivityFeed({
   // renewed after every page (isFetchingNextPage flips), and its first report says whether the sentinel
   // is still in reach.
   const sentinel = useRef<HTMLDivElement>(null);
+  // Only pointer scrolling loads by itself: a keyboard reader tabbing down would otherwise never reach
+  // the end (each Tab to the last line loads another page). They get "Load more".
+  const keyboard = useRef(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Tab") keyboard.current = true;
+    };
+    const onPointer = () => {
+      keyboard.current = false;
+    };
+    window.addEventListener("keydown", onKey);
+    window.addEventListener("wheel", onPointer, { passive: true });
+    window.addEventListener("touchstart", onPointer, { passive: true });
+    window.addEventListener("pointerdown", onPointer);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("wheel", onPointer);
+      window.removeEventListener("touchstart", onPointer);
+      window.removeEventListener("pointerdown", onPointer);
+    };
+  }, []);
   useEffect(() => {
     const target = sentinel.current;
     if (!target || !hasNextPage || isFetchingNextPage || isFetchNextPageError) return;
     const observer = new IntersectionObserver(
       (entries) => {
+        if (keyboard.current) return;
         if (entries.some((entry) => entry.isIntersecting)) void fetchNextPage({ cancelRefetch: false });
       },
       { rootMargin: "0px 0px 400px 0px" },
@@ -205,8 +227,9 @@ export function ActivityFeed({
 
   return (
     <ClockProvider now={now} timeZone={timeZone}>
-      {body}
+      {/* Before the list in the document, so Tab reaches it before the lines. */}
       <NewEventsPill count={waiting.size} onReveal={() => reveal(true)} />
+      {body}
       <LiveStatusNote status={status} />
     </ClockProvider>
   );

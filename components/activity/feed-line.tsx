@@ -1,14 +1,14 @@
 import Link from "next/link";
 import type { ActivityItem } from "@/lib/activity";
-import { actionVerb, excerptOf, ownChanges, isErased, reasonOf, shortValue } from "@/lib/activity-client/describe";
+import { actionVerb, excerptOf, isErased, ownChanges, reasonOf, shortValue } from "@/lib/activity-client/describe";
 import { type FeedSearchFilters, feedHref } from "@/lib/activity-client/feed-query";
 import { ActorAvatar } from "./actor-avatar";
+import { ErasedValue } from "./erased-value";
 import { FilterLink } from "./feed-navigation";
 import { RelativeTime } from "./relative-time";
-import { ErasedValue } from "./erased-value";
 
 const subtleLink =
-  "rounded-sm font-medium text-neutral-900 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400";
+  "rounded-sm font-medium text-neutral-900 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600";
 
 function FunnelIcon() {
   return (
@@ -24,6 +24,7 @@ function Subject({ item }: { item: ActivityItem }) {
     return (
       <Link
         href={record.href}
+        prefetch={false}
         className={`${subtleLink} underline decoration-neutral-300 hover:decoration-neutral-600`}
       >
         {subject}
@@ -70,6 +71,7 @@ export function FeedLine({
         <p className="text-sm leading-6 text-neutral-600">
           {actor.id && filters.actor !== actor.id ? (
             <FilterLink
+              prefetch={false}
               href={feedHref({ ...filters, actor: actor.id }, feedPath)}
               title={`Show only ${name}’s activity`}
               className={subtleLink}
@@ -86,6 +88,7 @@ export function FeedLine({
               reverted{" "}
               {historyPath && record ? (
                 <Link
+                  prefetch={false}
                   href={`${historyPath}/${record.type}/${record.id}#event-${String(item.metadata.revertedEventId)}`}
                   className={subtleLink}
                 >
@@ -105,10 +108,11 @@ export function FeedLine({
             <>
               {" "}
               <FilterLink
+                prefetch={false}
                 href={feedHref({ ...filters, record: recordKey }, feedPath)}
                 aria-label={`Only ${item.subject}`}
                 title={`Show only the activity of ${item.subject}`}
-                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400 pointer-coarse:opacity-100"
+                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
               >
                 <FunnelIcon />
               </FilterLink>
@@ -118,10 +122,11 @@ export function FeedLine({
             <>
               {" "}
               <Link
+                prefetch={false}
                 href={`${historyPath}/${record.type}/${record.id}`}
                 aria-label={`History of ${item.subject}`}
                 title={`The whole history of ${item.subject}`}
-                className="ml-1 rounded-sm text-xs text-muted-foreground underline-offset-2 hover:text-neutral-900 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400"
+                className="ml-1 rounded-sm text-xs text-muted-foreground underline-offset-2 hover:text-neutral-900 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600"
               >
                 History
               </Link>

@@ -6,7 +6,7 @@ export function NewEventsPill({ count, onReveal }: { count: number; onReveal: ()
         <button
           type="button"
           onClick={onReveal}
-          className="pointer-events-auto inline-flex items-center gap-1.5 rounded-full bg-primary py-2 pr-4 pl-3 text-sm font-medium text-primary-foreground shadow-lg ring-1 ring-black/5 transition-colors hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-400 focus-visible:ring-offset-2"
+          className="pointer-events-auto inline-flex items-center gap-1.5 rounded-full bg-primary py-2 pr-4 pl-3 text-sm font-medium text-primary-foreground shadow-lg ring-1 ring-black/5 transition-colors hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 focus-visible:ring-offset-2"
         >
           <svg
             viewBox="0 0 24 24"

@@ -5,7 +5,8 @@ import type { ActivityItem } from "@/lib/activity";
 import { type FeedSearchFilters, feedSearch } from "@/lib/activity-client/feed-query";
 
 /** `connecting` until the first open; `reconnecting` after a drop, until the stream is open again. */
-export type LiveStatus = "connecting" | "open" | "reconnecting";
+/** `ended` when the stream is refused for want of a session (signed out): no retry then. */
+export type LiveStatus = "connecting" | "open" | "reconnecting" | "ended";
 
 const MAX_RETRY_MS = 30_000;
 
@@ -79,10 +80,27 @@ export function useLiveFeed({
       stream.onerror = () => {
         if (source !== stream) return;
         setStatus("reconnecting");
-        if (stream.readyState === EventSource.CLOSED) {
-          failures += 1;
-          retry = setTimeout(open, Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1)));
-        }
+        if (stream.readyState !== EventSource.CLOSED) return;
+        failures += 1;
+        const url = stream.url;
+        // EventSource does not tell why it gave up: ask once. A 401 (or 403) means the session ended:
+        // retrying would say "Reconnecting…" forever.
+        const probe = new AbortController();
+        fetch(url, { signal: probe.signal, redirect: "manual", headers: { Accept: "text/event-stream" } })
+          .then((response) => {
+            probe.abort();
+            return response.status;
+          })
+          .catch(() => 0)
+          .then((code) => {
+            if (disposed || source !== stream) return;
+            if (code === 401 || code === 403) {
+              source = null;
+              setStatus("ended");
+              return;
+            }
+            retry = setTimeout(open, Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1)));
+          });
       };
     };
     const online = () => {

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { Button, buttonVariants } from "@/components/ui/button";
 import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
+import { Button, buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
 import type { AuditFilterKey, FeedSearchFilters } from "@/lib/activity-client/feed-query";

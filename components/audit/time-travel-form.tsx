@@ -2,8 +2,8 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useTransition } from "react";
-import { Button } from "@/components/ui/button";
 import { FieldLabel as Label } from "@/components/activity/form-controls";
+import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 
 /** `2026-11-23T14:05:09` in the browser's zone: what a datetime-local input holds. */

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { cookies } from "next/headers";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ClockProvider } from "@/components/activity/clock";
 import { ConfirmDeleteButton } from "@/components/confirm-delete-button";
