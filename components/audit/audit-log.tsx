@@ -8,7 +8,7 @@ import { LiveStatusNote } from "@/components/activity/live-status";
 import { useLiveFeed } from "@/components/activity/use-live-feed";
 import { Button } from "@/components/ui/button";
 import type { ActivityItem } from "@/lib/activity";
-import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
+import { actionLabel, changedSummary, reasonOf } from "@/lib/activity-client/describe";
 import {
   containsItem,
   type FeedSearchFilters,
@@ -39,6 +39,7 @@ function RecordCell({ item, auditPath }: { item: ActivityItem; auditPath: string
 
 function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boolean; auditPath: string }) {
   const reason = reasonOf(item);
+  const changed = changedSummary(item);
   return (
     <tr className={cn("transition-colors duration-1000", fresh ? "bg-sky-50" : "bg-white")}>
       <td className={cn(cell, "whitespace-nowrap text-xs text-muted-foreground")}>
@@ -63,6 +64,9 @@ function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boole
       </td>
       <td className={cn(cell, "max-w-64 truncate")} title={item.subject}>
         {item.subject}
+      </td>
+      <td className={cn(cell, "max-w-64 truncate")} title={changed ?? undefined}>
+        {changed ?? <span className="text-muted-foreground">—</span>}
       </td>
       <td className={cn(cell, "max-w-48 text-neutral-700")}>
         {reason ?? <span className="text-muted-foreground">—</span>}
@@ -139,6 +143,9 @@ export function AuditLog({
                 </th>
                 <th scope="col" className={cn(cell, "font-medium")}>
                   Subject
+                </th>
+                <th scope="col" className={cn(cell, "font-medium")}>
+                  What changed
                 </th>
                 <th scope="col" className={cn(cell, "font-medium")}>
                   Reason

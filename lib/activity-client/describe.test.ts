@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityItem } from "@/lib/activity";
-import { actionLabel, actionVerb, excerptOf, initials, ownChanges, reasonOf } from "./describe";
+import { actionLabel, actionVerb, changedSummary, excerptOf, initials, ownChanges, reasonOf } from "./describe";
 
 describe("how a line reads", () => {
   it("says base actions as verbs and app verbs by their last segment", () => {
@@ -43,6 +43,11 @@ describe("how a line reads", () => {
     expect(reasonOf(item)).toBe("Duplicate");
     expect(ownChanges(item)).toEqual([status]);
     expect(excerptOf(item)).toBeNull();
+    expect(changedSummary(item)).toBe("Status: To do → Done");
+    const assignee = { field: "assignee_id", label: "Assignee", before: "none", after: "Bob" };
+    const two = { ...item, readable: [{ ...item.readable[0]!, fields: [status, assignee] }] } as ActivityItem;
+    expect(changedSummary(two)).toBe("Status, Assignee");
+    expect(changedSummary({ ...item, readable: [] } as unknown as ActivityItem)).toBeNull();
   });
 
   it("quotes a created record's name when the line does not say it, shortened", () => {

@@ -74,3 +74,17 @@ export function excerptOf(item: ActivityItem): string | null {
 export function shortValue(value: string): string {
   return value.length > 40 ? `${value.slice(0, 39)}…` : value;
 }
+
+/**
+ * What an update changed, for one table cell: "Status: To do → Doing" for one field, else the field labels
+ * ("Status, Assignee"); null when it changed no field of its record (a create, a delete, a comment).
+ */
+export function changedSummary(item: ActivityItem): string | null {
+  const fields = ownChanges(item);
+  if (fields.length === 0) return null;
+  if (fields.length === 1) {
+    const [only] = fields as [ReadableField];
+    return `${only.label}: ${shortValue(only.before ?? "none")} → ${shortValue(only.after ?? "none")}`;
+  }
+  return fields.map((f) => f.label).join(", ");
+}

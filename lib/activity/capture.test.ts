@@ -303,6 +303,11 @@ describe("queries", () => {
     expect(await kit.history(ref, { workspaceId: workspaceId + 1 })).toEqual([]);
     expect((await kit.history(ref, { workspaceId, limit: 1 })).map((e) => e.subject)).toEqual(["note T2"]);
     expect(await kit.isTracked(ref, { workspaceId })).toBe(true);
+    const [created] = await kit.history(ref, { workspaceId });
+    expect((await kit.event(created!.id, { workspaceId }))?.subject).toBe("note T");
+    expect(await kit.event(created!.id, { workspaceId: workspaceId + 1 })).toBeNull();
+    expect(await kit.event(0, { workspaceId })).toBeNull();
+    expect(await kit.event(Number.NaN, { workspaceId })).toBeNull();
     expect(await kit.isTracked({ type: "note", id: "999" }, { workspaceId })).toBe(false);
     expect(await kit.isTrackedBy(ref, [alice], { workspaceId })).toBe(true);
     expect(await kit.isTrackedBy(ref, [{ id: 424242 }], { workspaceId })).toBe(false);

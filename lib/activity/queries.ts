@@ -28,6 +28,21 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
     return newestFirst.reverse();
   }
 
+  /**
+   * One event of the workspace by its id (an audit permalink), or null when the workspace has none with
+   * that id. `eventId` must be a positive safe integer (else null, without a query).
+   */
+  async function event(eventId: number, options: HistoryOptions = {}): Promise<ActivityEventRow | null> {
+    if (!Number.isSafeInteger(eventId) || eventId < 1) return null;
+    const db = await getDb();
+    const [row] = await db
+      .select()
+      .from(activityEvents)
+      .where(and(eq(activityEvents.id, eventId), eq(activityEvents.workspaceId, workspaceKey(options.workspaceId))))
+      .limit(1);
+    return row ?? null;
+  }
+
   /** Whether anything has been recorded about the record. */
   async function isTracked(record: RecordRef, options: HistoryOptions = {}): Promise<boolean> {
     const db = await getDb();
@@ -62,5 +77,5 @@ export function createQueries<Db extends AnyDatabase>(getDb: () => Db | Promise<
     return rows.length > 0;
   }
 
-  return { history, isTracked, isTrackedBy };
+  return { event, history, isTracked, isTrackedBy };
 }
