@@ -12,7 +12,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const viewer = await requireViewer();
   return (
     <div className="min-h-screen bg-neutral-50">
-      <header className="border-b border-border bg-white">
+      <header className="border-b border-border bg-card">
         <div className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
           <Link href="/tasks" className="font-semibold">
             activity-kit
