@@ -64,3 +64,20 @@ for (const [widthName, viewport] of Object.entries(WIDTHS)) {
     });
   }
 }
+
+test.describe("at a phone's width", () => {
+  test.use({ viewport: WIDTHS.phone });
+
+  test("the feed and the audit log do not scroll sideways", async ({ page }) => {
+    await new LoginPage(page).signInAs(DEMO.alice);
+    for (const path of ["/activity", "/admin/audit"]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const { scrollWidth, clientWidth } = await page.evaluate(() => {
+        const root = document.scrollingElement!;
+        return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+      });
+      expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
+    }
+  });
+});
