@@ -2,6 +2,7 @@
 
 import { useClock } from "@/components/activity/clock";
 import { exactTime } from "@/lib/activity-client/time";
+import { cn } from "@/lib/utils";
 
 /**
  * The exact time of an event, in the reader's zone: the server's guess (a cookie) first, so hydration
@@ -10,7 +11,7 @@ import { exactTime } from "@/lib/activity-client/time";
 export function AuditTime({ iso, className }: { iso: string; className?: string }) {
   const { timeZone } = useClock();
   return (
-    <time dateTime={iso} className={className}>
+    <time dateTime={iso} className={cn("whitespace-nowrap tabular-nums", className)}>
       {exactTime(iso, timeZone)}
     </time>
   );
