@@ -39,6 +39,8 @@ for (const [widthName, viewport] of Object.entries(WIDTHS)) {
       });
 
       test("the app's pages have no serious accessibility violations", async ({ page }) => {
+        // Eight pages, each through axe: more than the default budget on a busy machine.
+        test.setTimeout(120_000);
         await page.emulateMedia({ colorScheme });
         // Alice is an admin of Acme: she sees every page, the audit log included.
         await new LoginPage(page).signInAs(DEMO.alice);
