@@ -28,7 +28,7 @@ export function WorkspaceSwitcher({
         name="workspaceId"
         defaultValue={current}
         onChange={() => form.current?.requestSubmit()}
-        className="h-8 rounded-md border border-border bg-white px-2 text-sm"
+        className="h-8 rounded-md border border-border bg-card px-2 text-sm"
       >
         {workspaces.map((w) => (
           <option key={w.id} value={w.id}>

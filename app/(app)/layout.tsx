@@ -14,11 +14,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <div className="min-h-screen bg-neutral-50">
       <a
         href="#content"
-        className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:ring-2 focus:ring-neutral-600"
+        className="sr-only rounded-md bg-card px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:ring-2 focus:ring-neutral-600"
       >
         Skip to content
       </a>
-      <header className="border-b border-border bg-white">
+      <header className="border-b border-border bg-card">
         <div className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
           <Link href="/tasks" className="font-semibold">
             activity-kit

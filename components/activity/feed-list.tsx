@@ -45,7 +45,7 @@ export function FeedList({
             <div
               className={cn(
                 "group border-x border-b border-border transition-colors duration-1000",
-                fresh.has(item.id) ? "bg-sky-50" : "bg-white",
+                fresh.has(item.id) ? "bg-sky-50" : "bg-card",
                 first && "rounded-t-lg border-t",
                 last && "rounded-b-lg shadow-xs",
               )}

@@ -5,7 +5,7 @@ export function SkeletonLines({ count = 3, className }: { count?: number; classN
   return (
     <div
       aria-hidden="true"
-      className={cn("divide-y divide-border rounded-lg border border-border bg-white", className)}
+      className={cn("divide-y divide-border rounded-lg border border-border bg-card", className)}
     >
       {Array.from({ length: count }, (_, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity

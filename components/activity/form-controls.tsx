@@ -18,7 +18,7 @@ export function NativeSelect({ className, ...props }: ComponentProps<"select">) 
   return (
     <select
       className={cn(
-        "block h-9 w-full rounded-md border border-border bg-white px-3 py-1 text-sm shadow-xs focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 aria-[invalid=true]:border-destructive disabled:opacity-50",
+        "block h-9 w-full rounded-md border border-border bg-card px-3 py-1 text-sm shadow-xs focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 aria-[invalid=true]:border-destructive disabled:opacity-50",
         className,
       )}
       {...props}

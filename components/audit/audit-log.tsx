@@ -41,7 +41,7 @@ function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boole
   const reason = reasonOf(item);
   const changed = changedSummary(item);
   return (
-    <tr className={cn("transition-colors duration-1000", fresh ? "bg-sky-50" : "bg-white")}>
+    <tr className={cn("transition-colors duration-1000", fresh ? "bg-sky-50" : "bg-card")}>
       <td className={cn(cell, "whitespace-nowrap text-xs text-muted-foreground")}>
         <AuditTime iso={item.occurredAt} />
       </td>
@@ -121,7 +121,7 @@ export function AuditLog({
   return (
     <ClockProvider now={now} timeZone={timeZone}>
       {items.length === 0 ? (
-        <p className="rounded-lg border border-border bg-white px-4 py-10 text-center text-sm text-muted-foreground">
+        <p className="rounded-lg border border-border bg-card px-4 py-10 text-center text-sm text-muted-foreground">
           No events match these filters.
         </p>
       ) : (

@@ -2,6 +2,7 @@
 
 import { useClock } from "@/components/activity/clock";
 import { exactTime } from "@/lib/activity-client/time";
+import { cn } from "@/lib/utils";
 
 /**
  * The exact time of an event, in the reader's zone and naming it ("Dec 2, 2026, 00:30:05 UTC+1"): the
@@ -10,7 +11,7 @@ import { exactTime } from "@/lib/activity-client/time";
 export function AuditTime({ iso, className }: { iso: string; className?: string }) {
   const { timeZone } = useClock();
   return (
-    <time dateTime={iso} className={className}>
+    <time dateTime={iso} className={cn("whitespace-nowrap tabular-nums", className)}>
       {exactTime(iso, timeZone, { zone: true })}
     </time>
   );

@@ -54,7 +54,7 @@ function ChangeTable({ op, fields }: { op: ReadableChange["op"]; fields: Readabl
     <table className="w-full table-fixed text-sm">
       <thead className="text-left text-xs text-muted-foreground">
         <tr>
-          <th scope="col" className="w-36 py-1 pr-3 font-medium">
+          <th scope="col" className="w-24 py-1 pr-3 font-medium sm:w-36">
             Field
           </th>
           <th scope="col" className="py-1 pr-3 font-medium">

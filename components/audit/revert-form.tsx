@@ -191,7 +191,7 @@ export function RevertForm<S extends RevertFormState>({
             rows={2}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
-            className="w-full rounded-md border border-border bg-white px-2 py-1 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600"
+            className="w-full rounded-md border border-border bg-card px-2 py-1 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600"
           />
           <div className="flex gap-2">
             <Button type="submit" variant="destructive" size="sm" disabled={pending}>
