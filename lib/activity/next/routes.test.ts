@@ -215,6 +215,29 @@ describe("the stream route", () => {
     await reader.cancel();
   });
 
+  it("releases the place of a client that left before the stream was answered", async () => {
+    const { route, live } = streamRoute({ maxStreamsPerViewer: 2 });
+    let leave!: () => void;
+    const left = new AbortController();
+    // The client hangs up while the viewer is still being read, as a navigating browser does.
+    viewer = () =>
+      new Promise((resolve) => {
+        leave = () => {
+          left.abort();
+          resolve(member);
+        };
+      });
+    const answered = route.GET(new Request("http://localhost/api/x", { signal: left.signal }));
+    await expect.poll(() => typeof leave).toBe("function");
+    leave();
+    await answered;
+    await expect.poll(() => live.streamsOf(actorKey(member.actor))).toBe(0);
+    viewer = async () => member;
+    const open = [await get(route), await get(route)];
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    for (const response of open) await response.body!.cancel();
+  });
+
   it("answers 429 too_many_streams past maxStreamsPerViewer, per viewer, until one closes", async () => {
     const { route, live } = streamRoute({ maxStreamsPerViewer: 2 });
     viewer = async () => member;

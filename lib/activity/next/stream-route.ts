@@ -138,6 +138,9 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     );
     write(encoder.encode("retry: 2000\n: connected\n\n"));
     request.signal.addEventListener("abort", stop);
+    // A client that left while the viewer was read (a browser navigating away, a probe that hung up at
+    // once) aborted before the listener existed: release its place now, or it counts against the cap.
+    if (request.signal.aborted) stop();
     held.heartbeat = setInterval(() => write(PING), HEARTBEAT_MS);
     // The timer runs in this request's async context, so a viewer() that reads Next's cookies() and
     // headers() reads this request's, again (React's cache() does not hold across the calls of a route
