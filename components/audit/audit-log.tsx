@@ -42,8 +42,9 @@ function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boole
   const changed = changedSummary(item);
   return (
     <tr className={cn("transition-colors duration-1000", fresh ? "bg-sky-50" : "bg-card")}>
-      <td className={cn(cell, "whitespace-nowrap text-xs text-muted-foreground")}>
-        <AuditTime iso={item.occurredAt} />
+      <td className={cn(cell, "w-32 text-xs text-muted-foreground")}>
+        {/* The date and the time on a line each, so the table fits a laptop's width with every column. */}
+        <AuditTime iso={item.occurredAt} className="whitespace-normal" />
       </td>
       <td className={cell}>
         {isErased(item, "/actor_label") ? <ErasedValue /> : item.actor.name || "Unattributed"}
@@ -62,13 +63,13 @@ function AuditRow({ item, fresh, auditPath }: { item: ActivityItem; fresh: boole
       <td className={cell}>
         <RecordCell item={item} auditPath={auditPath} />
       </td>
-      <td className={cn(cell, "max-w-64 truncate")} title={item.subject}>
+      <td className={cn(cell, "max-w-52 truncate")} title={item.subject}>
         {item.subject}
       </td>
-      <td className={cn(cell, "max-w-64 truncate")} title={changed ?? undefined}>
+      <td className={cn(cell, "max-w-52 truncate")} title={changed ?? undefined}>
         {changed ?? <span className="text-muted-foreground">—</span>}
       </td>
-      <td className={cn(cell, "max-w-48 text-neutral-700")}>
+      <td className={cn(cell, "max-w-40 text-neutral-700")}>
         {reason ?? <span className="text-muted-foreground">—</span>}
       </td>
     </tr>
