@@ -15,20 +15,17 @@ const parentIdOf = (r: SequencedEvent) => {
 
 /**
  * The enclosing actions of a page's nested events (`metadata.parentEventId`): from the page itself, else
- * in one query for the rest, and only in the event's own workspace.
+ * in one query for the rest, each with its workspace (an item names a parent of its own workspace only).
  */
 async function parentsOf(
   db: AnyDatabase,
   rows: SequencedEvent[],
-): Promise<Map<string, ParentRef & { workspaceId: string }>> {
-  const parents = new Map<string, ParentRef & { workspaceId: string }>();
+): Promise<Map<string, { workspaceId: string; ref: ParentRef }>> {
+  const parents = new Map<string, { workspaceId: string; ref: ParentRef }>();
   const add = (r: Pick<SequencedEvent, "id" | "workspaceId" | "action" | "subject" | "actorLabel">) =>
     parents.set(String(r.id), {
-      id: String(r.id),
-      action: r.action,
-      subject: r.subject,
-      actorName: r.actorLabel,
       workspaceId: r.workspaceId,
+      ref: { id: String(r.id), action: r.action, subject: r.subject, actorName: r.actorLabel },
     });
   const wanted = new Set(rows.map(parentIdOf).filter((id) => id !== null));
   if (wanted.size === 0) return parents;
@@ -109,16 +106,7 @@ export async function toItems(
       changes: r.changes,
       readable: readable.changes[i]!,
       unattributed: r.unattributed,
-      ...(enclosing && enclosing.workspaceId === r.workspaceId
-        ? {
-            parent: {
-              id: enclosing.id,
-              action: enclosing.action,
-              subject: enclosing.subject,
-              actorName: enclosing.actorName,
-            },
-          }
-        : {}),
+      ...(enclosing && enclosing.workspaceId === r.workspaceId ? { parent: enclosing.ref } : {}),
       ...(r.erased && Object.keys(r.erased).length > 0 ? { erased: Object.keys(r.erased).sort() } : {}),
       ...(options.audit ? { context: { requestId: r.requestId, ip: r.ip, userAgent: r.userAgent, txId: r.txId } } : {}),
     };
