@@ -116,6 +116,8 @@ test.describe("the audit log, for admins", () => {
     const id = await createTask(page, unique("Conflict assignee"));
     const form = page.getByRole("region", { name: "Edit task" });
     for (const name of ["Bob Brown", "Alice Adams"]) {
+      // A fresh page each time: the form the last save refreshes cannot reset the choice.
+      await page.goto(`/tasks/${id}`);
       await form.getByLabel("Assignee").selectOption({ label: name });
       await form.getByRole("button", { name: "Save changes" }).click();
       await expect(page.getByRole("region", { name: "Activity" }).getByText(`→ ${name}`).first()).toBeVisible();

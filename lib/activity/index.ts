@@ -253,9 +253,14 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       workspaceKey(actor.workspaceId),
       conflicts,
     );
+    const labels = [...new Set(readable.map((r) => r.label))].join(", ");
     return {
       ok: false,
-      error: { ...result.error, conflicts: conflicts.map((c, i) => ({ ...c, readable: readable[i] })) },
+      error: {
+        ...result.error,
+        message: `Changed since this event: ${labels}. Confirm to overwrite.`,
+        conflicts: conflicts.map((c, i) => ({ ...c, readable: readable[i] })),
+      },
     };
   }
 

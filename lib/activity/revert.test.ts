@@ -128,7 +128,7 @@ describe("revert", () => {
       ok: false,
       error: {
         code: "conflict",
-        message: expect.stringContaining("title"),
+        message: "Changed since this event: Title. Confirm to overwrite.",
         conflicts: [
           {
             record: { type: "note", id: String(note.id) },
