@@ -84,7 +84,13 @@ test.describe("an audit event's own page", () => {
     await expect(page).toHaveURL(new RegExp(`/admin/audit/task/${id}$`));
     await expect(page.getByRole("heading", { level: 1, name: `History of task ${renamed}` })).toBeVisible();
 
-    await page.goto(`/admin/audit/events/${eventId}`);
+    // The history's line for the event links back to its page.
+    const line = page
+      .getByRole("list", { name: "History" })
+      .getByRole("listitem")
+      .filter({ hasText: /Alice Adams updated/ });
+    await line.getByRole("link", { name: new RegExp(`event ${eventId}: details$`) }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/audit/events/${eventId}$`));
     await page.getByRole("link", { name: "Back to the audit log" }).click();
     await expect(page).toHaveURL(/\/admin\/audit$/);
     await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
