@@ -95,7 +95,9 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
             </Detail>
             <Detail term="Time">
               <AuditTime iso={item.occurredAt} />
-              <span className="ml-2 font-mono text-xs text-muted-foreground">{item.occurredAt}</span>
+              <span className="ml-2 inline-block font-mono text-xs whitespace-nowrap text-muted-foreground">
+                {item.occurredAt}
+              </span>
             </Detail>
             <Detail term="Record">
               {item.record ? (
