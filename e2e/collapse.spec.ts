@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { ActivityPage } from "./pages/activity-page";
+import { DEMO, LoginPage } from "./pages/login-page";
+import { TasksPage } from "./pages/tasks-page";
+
+const unique = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await new LoginPage(page).signInAs(email);
+  return page;
+}
+
+test("tasks created in a row by one person read as one line that the keyboard expands to each", async ({ browser }) => {
+  // Bob's task first, so Alice's run starts with the three below and nothing older joins it.
+  const bob = await signedIn(browser, DEMO.bob);
+  const bobTasks = new TasksPage(bob);
+  await bobTasks.goto();
+  await bobTasks.addTask(unique("Before the run"));
+
+  const alice = await signedIn(browser, DEMO.alice);
+  const tasks = new TasksPage(alice);
+  await tasks.goto();
+  const titles = [unique("Run one"), unique("Run two"), unique("Run three")];
+  for (const title of titles) await tasks.addTask(title);
+
+  const feed = new ActivityPage(alice);
+  await feed.goto();
+  const top = feed.lines.first();
+  await expect(top.getByRole("paragraph").first()).toHaveText("Alice Adams created 3 tasks");
+  // Collapsed, the run does not list its events as lines; it names their tasks, newest first.
+  await expect(top.getByRole("listitem")).toHaveCount(0);
+  await expect(top).toContainText([...titles].reverse().join(", "));
+  const toggle = top.getByRole("button", { name: "3 events" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+
+  // Keyboard only: Tab from the line's own links to the button, then Enter.
+  await top.getByRole("link", { name: "Alice Adams" }).focus();
+  await alice.keyboard.press("Tab");
+  await expect(toggle).toBeFocused();
+  await alice.keyboard.press("Enter");
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  const region = alice.locator(`#${await toggle.getAttribute("aria-controls")}`);
+  const lines = region.getByRole("list", { name: "3 events" }).getByRole("listitem");
+  await expect(lines).toHaveText([...titles].reverse().map((title) => new RegExp(`Alice Adams created task ${title}`)));
+  await expect(toggle).toBeFocused();
+
+  // Space closes it again.
+  await alice.keyboard.press(" ");
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(region).toBeHidden();
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test("one person's quick edits of a task read as one line with every change", async ({ page }) => {
+  await new LoginPage(page).signInAs(DEMO.alice);
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  const title = unique("Edited task");
+  await tasks.addTask(title);
+  await tasks.open(title);
+  const form = page.getByRole("region", { name: "Edit task" });
+  await form.getByLabel("Assignee").selectOption({ label: "Bob Brown" });
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("region", { name: "Activity" }).getByText("Assignee: none → Bob Brown")).toBeVisible();
+  await form.getByLabel("Title").fill(`${title} v2`);
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name: `${title} v2`, level: 1 })).toBeVisible();
+
+  const feed = new ActivityPage(page);
+  await feed.goto();
+  const line = feed.line(`updated task ${title} v2`);
+  await expect(line).toHaveCount(1);
+  await expect(line).toContainText("Assignee: none → Bob Brown");
+  await expect(line).toContainText(`Title: ${title} → ${title} v2`);
+  const toggle = line.getByRole("button", { name: "2 edits" });
+  await toggle.click();
+  const edits = line.getByRole("list", { name: "2 edits" }).getByRole("listitem");
+  await expect(edits).toHaveCount(2);
+  await expect(edits.nth(0)).toContainText(`Title: ${title} → ${title} v2`);
+  await expect(edits.nth(0)).not.toContainText("Assignee");
+  await expect(edits.nth(1)).toContainText("Assignee: none → Bob Brown");
+});
