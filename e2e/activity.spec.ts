@@ -166,10 +166,10 @@ test.describe("the live feed", () => {
     await expect(bobFeed.lines.first()).toHaveText(topLine!);
 
     await bobFeed.newEventsPill(1).click();
-    await bobFeed.expectEvents(`created task ${title}`, 1);
-    await expect(bobFeed.eventLines.first()).toContainText(`created task ${title}`);
     await expect(bobFeed.newEventsPill()).toHaveCount(0);
     await expect.poll(() => bob.evaluate(() => window.scrollY)).toBe(0);
+    await bobFeed.expectEvents(`created task ${title}`, 1);
+    await expect(bobFeed.eventLines.first()).toContainText(`created task ${title}`);
     await bob.context().close();
     await alice.context().close();
   });
