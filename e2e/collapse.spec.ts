@@ -14,6 +14,7 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
 }
 
 test("tasks created in a row by one person read as one line that the keyboard expands to each", async ({ browser }) => {
+  test.slow(); // two sign-ins and four tasks: near the default timeout on a loaded machine
   // Bob's task first, so Alice's run starts with the three below and nothing older joins it.
   const bob = await signedIn(browser, DEMO.bob);
   const bobTasks = new TasksPage(bob);
@@ -88,4 +89,51 @@ test("one person's quick edits of a task read as one line with every change", as
   await expect(edits.nth(0)).not.toContainText("Title:");
   await expect(edits.nth(1)).toContainText(`Title: ${title} → ${title} v2`);
   await expect(edits.nth(1)).not.toContainText("Assignee:");
+});
+
+test("an open run stays open as live events join it, and the pill counts the events, not the run", async ({
+  browser,
+}) => {
+  test.slow(); // two sign-ins and six tasks
+  const bob = await signedIn(browser, DEMO.bob);
+  const bobTasks = new TasksPage(bob);
+  await bobTasks.goto();
+  await bobTasks.addTask(unique("Before the live run"));
+  const alice = await signedIn(browser, DEMO.alice);
+  const tasks = new TasksPage(alice);
+  await tasks.goto();
+  for (const title of [unique("Live run 1"), unique("Live run 2")]) await tasks.addTask(title);
+
+  const feed = new ActivityPage(bob);
+  await feed.goto();
+  const top = feed.lines.first();
+  await expect(top.getByRole("paragraph").first()).toHaveText("Alice Adams created 2 tasks");
+  await top.getByRole("button", { name: "2 events" }).click();
+
+  const third = unique("Live run 3");
+  await tasks.addTask(third);
+  await expect(top.getByRole("paragraph").first()).toHaveText("Alice Adams created 3 tasks", { timeout: 10_000 });
+  const toggle = top.getByRole("button", { name: "3 events" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  const lines = top.getByRole("list", { name: "3 events" }).getByRole("listitem");
+  await expect(lines).toHaveCount(3);
+  await expect(lines.first()).toContainText(`Alice Adams created task ${third}`);
+
+  // Further down, two more tasks wait behind the pill: two events, though they join one line.
+  await expect
+    .poll(async () => {
+      await bob.evaluate(() => window.scrollTo(0, 600));
+      return bob.evaluate(() => document.querySelector('ol[aria-label="Activity"]')?.getBoundingClientRect().top ?? 0);
+    })
+    .toBeLessThan(0);
+  const later = [unique("Live run 4"), unique("Live run 5")];
+  for (const title of later) await tasks.addTask(title);
+  await expect(feed.newEventsPill(2)).toBeVisible({ timeout: 10_000 });
+  await expect(top.getByRole("paragraph").first()).toHaveText("Alice Adams created 3 tasks");
+  await feed.newEventsPill(2).click();
+  await expect(top.getByRole("paragraph").first()).toHaveText("Alice Adams created 5 tasks");
+  await expect(top.getByRole("button", { name: "5 events" })).toHaveAttribute("aria-expanded", "true");
+  await expect(top.getByRole("list", { name: "5 events" }).getByRole("listitem")).toHaveCount(5);
+  await alice.context().close();
+  await bob.context().close();
 });
