@@ -117,7 +117,7 @@ export function FeedLine({
   const excerpt = excerptOf(item);
   const recordKey = record ? `${record.type}:${record.id}` : null;
   return (
-    <div className="flex gap-3 px-4 py-3">
+    <div className="group/line flex gap-3 px-4 py-3">
       <ActorAvatar actor={actor} className="mt-0.5" />
       <div className="min-w-0 flex-1">
         <p className="text-sm leading-6 text-neutral-600">
@@ -151,7 +151,7 @@ export function FeedLine({
                 href={feedHref({ ...filters, record: recordKey }, feedPath)}
                 aria-label={`Only ${item.subject}`}
                 title={`Show only the activity of ${item.subject}`}
-                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
+                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover/line:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
               >
                 <FunnelIcon />
               </FilterLink>

@@ -195,7 +195,7 @@ export function FeedList({
             ) : null}
             <div
               className={cn(
-                "group border-x border-b border-border transition-colors duration-1000",
+                "border-x border-b border-border transition-colors duration-1000",
                 events.some((item) => fresh.has(item.id)) ? "bg-sky-50" : "bg-card",
                 first && "rounded-t-lg border-t",
                 last && "rounded-b-lg shadow-xs",
