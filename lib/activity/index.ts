@@ -25,7 +25,7 @@ import {
 import { lastVerification, verifyAndRecord } from "./integrity";
 import { createQueries } from "./queries";
 import { type FoundRecord, parseRecordSearch, recordNames, searchRecords as findRecords } from "./record-search";
-import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
+import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
 import { type ActorsTable, checkFieldRefs } from "./readable";
@@ -217,16 +217,23 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     return findRecords(await config.db(), config.tables, config.actors, workspaceKey(workspaceId), params);
   }
 
-  /** A record's name now, or as last recorded when it is gone (null when none is known): a filter's chip. */
-  async function recordLabel(record: RecordRef, options: { workspaceId?: WorkspaceId } = {}): Promise<string | null> {
-    const names = await recordNames(
-      await config.db(),
-      config.tables,
-      config.actors,
-      workspaceKey(options.workspaceId),
-      [record],
-    );
-    return names.get(formatRecordKey(record)) ?? null;
+  /**
+   * A record's name now, or as last recorded when it is gone, for a filter's field and chip: null when none
+   * is known, or when `record` is a key (`task:42`, the URL's) that is not well formed.
+   */
+  async function recordLabel(
+    record: RecordRef | string,
+    options: { workspaceId?: WorkspaceId } = {},
+  ): Promise<string | null> {
+    let ref: RecordRef;
+    try {
+      ref = typeof record === "string" ? parseRecordKey(record) : record;
+    } catch {
+      return null;
+    }
+    const db = await config.db();
+    const names = await recordNames(db, config.tables, config.actors, workspaceKey(options.workspaceId), [ref]);
+    return names.get(formatRecordKey(ref)) ?? null;
   }
 
   /** The record's state at an instant (see time-travel.ts). */
