@@ -242,7 +242,7 @@ export function RecordPicker({
         <div
           id={listId}
           role="listbox"
-          aria-label="Matching records"
+          aria-label="Matches"
           className="absolute inset-x-0 top-full z-20 mt-1 max-h-72 overflow-auto rounded-md border border-border bg-card py-1 text-sm shadow-md"
         >
           {records.map((record, i) => (
