@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
@@ -55,6 +55,22 @@ describe("searchRecords", () => {
     expect(await search({ q: "roadmap" })).toEqual([{ type: "note", id: String(gone.id), label: "Old roadmap" }]);
     // Found by the name it had, listed by the name it has.
     expect(await search({ q: "draft" })).toEqual([{ type: "note", id: String(renamed.id), label: "Final" }]);
+  });
+
+  it("matches a labelled record by its label, not by a subject that names another record", async () => {
+    const [row] = await kit.withTracking(alice, "insert", "note about the Launch", (tx) =>
+      tx.insert(notes).values({ teamId: team, title: "Minutes" }).returning(),
+    );
+    expect(await search({ q: "launch" })).toEqual([]);
+    expect(await search({ q: "minutes" })).toEqual([{ type: "note", id: String(row!.id), label: "Minutes" }]);
+  });
+
+  it("finds a record of a type registered without a label by its events' subject", async () => {
+    await t.db.execute(
+      sql`insert into activity_events (workspace_id, actor_type, actor_label, action, subject, record_type, record_id)
+          values (${String(team)}, 'system', 'Import', 'insert', 'invoice INV-7 imported', 'invoice', '7')`,
+    );
+    expect(await search({ q: "inv-7" })).toEqual([{ type: "invoice", id: "7", label: "invoice INV-7 imported" }]);
   });
 
   it("never returns another workspace's records", async () => {

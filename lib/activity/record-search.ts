@@ -70,10 +70,11 @@ function containing(q: string): string {
 
 /**
  * The workspace's records whose name contains `q` (case-insensitive), found through their events, so a
- * deleted record is found too, and a renamed one by a former name: the label its registration names in a
- * change (created, renamed to or from, deleted) or the subject of one of its events. Distinct records, the
- * most recently active first, at most `limit`; each with its name now, or as last recorded when it is gone
- * (else its newest subject).
+ * deleted record is found too, and a renamed one by a former name: the label column its registration names,
+ * in a change (created, renamed to or from, deleted); for a type registered without a label, the subject of
+ * one of its events (a subject also names other records: "comment on Fix login" is no name of the comment).
+ * Distinct records, the most recently active first, at most `limit`; each with its name now, or as last
+ * recorded when it is gone (else its newest subject).
  */
 export async function searchRecords(
   db: AnyDatabase,
@@ -89,23 +90,28 @@ export async function searchRecords(
     ? sql`select * from unnest(${pgArray(labelled.map((t) => t.type))}::text[], ${pgArray(labelled.map((t) => t.labelColumn!))}::text[]) as l(type, col)`
     : sql`select null::text as type, null::text as col where false`;
   const result = await db.execute(sql`
-    with labels as (${labelColumns})
-    select e.record_type as type, e.record_id as id,
-           (array_agg(e.subject order by e.occurred_at desc, e.id desc))[1] as subject
-      from activity_events as e
-      left join labels as l on l.type = e.record_type
-     where e.workspace_id = ${workspaceId}
-       and e.record_type is not null and e.record_id is not null
-       ${params.type ? sql`and e.record_type = ${params.type}` : sql``}
-       and (e.subject ilike ${pattern}
-            or exists (
-              select 1 from jsonb_array_elements(e.changes) as c
-               where l.col is not null and c->>'type' = e.record_type and c->>'id' = e.record_id
-                 and (c->'row'->>l.col ilike ${pattern}
-                      or c->'changes'->l.col->>0 ilike ${pattern}
-                      or c->'changes'->l.col->>1 ilike ${pattern})))
-     group by e.record_type, e.record_id
-     order by max(e.occurred_at) desc, max(e.id) desc
+    with labels as (${labelColumns}),
+    matched as (
+      select distinct e.record_type as type, e.record_id as id
+        from activity_events as e
+        left join labels as l on l.type = e.record_type
+       where e.workspace_id = ${workspaceId}
+         and e.record_type is not null and e.record_id is not null
+         ${params.type ? sql`and e.record_type = ${params.type}` : sql``}
+         and ((l.col is null and e.subject ilike ${pattern})
+              or exists (
+                select 1 from jsonb_array_elements(e.changes) as c
+                 where l.col is not null and c->>'type' = e.record_type and c->>'id' = e.record_id
+                   and (c->'row'->>l.col ilike ${pattern}
+                        or c->'changes'->l.col->>0 ilike ${pattern}
+                        or c->'changes'->l.col->>1 ilike ${pattern}))))
+    select m.type, m.id, last.subject
+      from matched as m
+      cross join lateral (
+        select x.subject, x.occurred_at, x.id from activity_events as x
+         where x.workspace_id = ${workspaceId} and x.record_type = m.type and x.record_id = m.id
+         order by x.occurred_at desc, x.id desc limit 1) as last
+     order by last.occurred_at desc, last.id desc
      limit ${params.limit}`);
   const found = rowsOf<{ type: string; id: string; subject: string }>(result);
   const names = await recordNames(db, tables, actors, workspaceId, found);
