@@ -243,7 +243,7 @@ export function RecordPicker({
           id={listId}
           role="listbox"
           aria-label="Matches"
-          className="absolute inset-x-0 top-full z-20 mt-1 max-h-72 overflow-auto rounded-md border border-border bg-card py-1 text-sm shadow-md"
+          className="absolute top-full left-0 z-20 mt-1 max-h-72 w-max min-w-full max-w-[min(28rem,calc(100vw-3rem))] overflow-auto rounded-md border border-border bg-card py-1 text-sm shadow-md"
         >
           {records.map((record, i) => (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the keys are the field's (aria-activedescendant)
