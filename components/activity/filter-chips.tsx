@@ -1,6 +1,11 @@
 "use client";
 
+import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
+
+// Removing a chip navigates, and the chips come back remounted: whether the focus was on them then, so that
+// it lands on the first chip left instead of on the page's body.
+let refocusChips = false;
 
 export interface FilterChip {
   /** The URL parameter it stands for. */
@@ -26,9 +31,15 @@ export function FilterChips({
   onRemove(key: string): void;
   onClear(): void;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!refocusChips) return;
+    refocusChips = false;
+    ref.current?.querySelector<HTMLButtonElement>("button")?.focus();
+  }, []);
   if (chips.length === 0) return null;
   return (
-    <div className="flex flex-wrap items-center gap-2">
+    <div ref={ref} className="flex flex-wrap items-center gap-2">
       <ul aria-label="Active filters" className="flex flex-wrap items-center gap-2">
         {chips.map((chip) => {
           const text = `${chip.name}: ${chip.value}`;
@@ -45,7 +56,10 @@ export function FilterChips({
                 aria-label={`Remove filter ${text}`}
                 title={`Remove filter ${text}`}
                 disabled={pending}
-                onClick={() => onRemove(chip.key)}
+                onClick={() => {
+                  refocusChips = chips.length > 1;
+                  onRemove(chip.key);
+                }}
                 className="inline-flex size-6 shrink-0 items-center justify-center rounded-full hover:bg-card focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 disabled:opacity-50"
               >
                 <span aria-hidden="true" className="text-base leading-none">
