@@ -28,7 +28,7 @@ import { type FoundRecord, parseRecordSearch, recordNames, searchRecords as find
 import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
-import { type ActorsTable, checkFieldRefs } from "./readable";
+import { type ActorsTable, checkFieldRefs, readableConflicts } from "./readable";
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -86,7 +86,14 @@ export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 export type { FieldOptions } from "./fields";
-export { type ActorsTable, changesText, fieldText, type ReadableChange, type ReadableField } from "./readable";
+export {
+  type ActorsTable,
+  changesText,
+  fieldText,
+  type ReadableChange,
+  type ReadableConflict,
+  type ReadableField,
+} from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
@@ -265,13 +272,32 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       .select({ actorLabel: activityEvents.actorLabel })
       .from(activityEvents)
       .where(and(eq(activityEvents.id, eventId), eq(activityEvents.workspaceId, workspaceKey(actor.workspaceId))));
-    return revertEvent(
+    const result = await revertEvent(
       (who, fn, opts) => track(who, "revert", (r) => r.data.subject, fn, opts),
       config.tables,
       actor,
       eventId,
       { ...options, revertedActor: undone?.actorLabel },
     );
+    // The conflicting fields as the diffs write them: "Assignee", "Bob Brown", not `assignee_id` and 2.
+    if (result.ok || !result.error.conflicts?.length) return result;
+    const conflicts = result.error.conflicts;
+    const readable = await readableConflicts(
+      await config.db(),
+      config.tables,
+      config.actors,
+      workspaceKey(actor.workspaceId),
+      conflicts,
+    );
+    const labels = [...new Set(readable.map((r) => r.label))].join(", ");
+    return {
+      ok: false,
+      error: {
+        ...result.error,
+        message: `Changed since this event: ${labels}. Confirm to overwrite.`,
+        conflicts: conflicts.map((c, i) => ({ ...c, readable: readable[i] })),
+      },
+    };
   }
 
   /**
