@@ -81,6 +81,17 @@ export class ActivityPage {
     return this.filters.getByLabel("Record");
   }
 
+  /** The record filter's value as the form sends it (`task:42`), whatever name the field shows. */
+  get recordValue() {
+    return this.filters.locator('input[type="hidden"][name="record"]');
+  }
+
+  /** The chip of a filter in force ("User: Bob Brown"), by its remove button. */
+  removeChip(text: string | RegExp) {
+    const name = typeof text === "string" ? `Remove filter ${text}` : new RegExp(`^Remove filter ${text.source}`);
+    return this.page.getByRole("button", { name, exact: typeof text === "string" });
+  }
+
   async apply() {
     await this.filters.getByRole("button", { name: "Apply" }).click();
   }
