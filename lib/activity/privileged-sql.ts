@@ -1,3 +1,4 @@
+import { PARTITION_MONTHS_AHEAD } from "./base-sql";
 import { SQL_TEXT_DIGEST } from "./canonical";
 
 /**
@@ -52,6 +53,68 @@ BEGIN
       EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', t || '_no_truncate', t);
     END IF;
   END LOOP;
+  -- A partitioned events table: the row triggers above are cloned to every partition (and to those made
+  -- later), a TRUNCATE trigger is not, so each partition gets its own (activity_partitions_ensure too).
+  FOR t IN SELECT x.relid::text FROM pg_partition_tree(to_regclass('activity_events')) AS x WHERE x.level > 0 LOOP
+    EXECUTE format('DROP TRIGGER IF EXISTS activity_events_no_truncate ON %s', t);
+    EXECUTE format('CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', t);
+  END LOOP;
+END
+$fn$;
+
+-- Monthly partitions of the events table (docs/partitions.md): makes sure this month and the next
+-- p_months_ahead have a partition (activity_events_pYYYYMM, UTC), and so does every month of which the
+-- default partition holds rows (an event dated far ahead, or one from before the partitions): those rows
+-- move out of the default partition into their month, in this transaction. Called by the kit's migration
+-- and, at most once an hour, by the sequencer's elected process. Returns how many partitions it made; does
+-- nothing on an events table that is not partitioned. The new partitions belong to the owner, get the guard
+-- (the row triggers are cloned by PostgreSQL; TRUNCATE's is made here) and the parent's indexes.
+CREATE OR REPLACE FUNCTION activity_partitions_ensure(p_months_ahead integer)
+RETURNS integer LANGUAGE plpgsql ${DEFINER} AS $fn$
+DECLARE
+  this_month timestamptz := date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+  m timestamptz;
+  part text;
+  lower_bound text;
+  upper_bound text;
+  made integer := 0;
+  schema_name text;
+BEGIN
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'p' THEN
+    RETURN 0;
+  END IF;
+  -- The partitions go beside the parent (the pinned search_path starts with pg_catalog).
+  SELECT n.nspname INTO schema_name FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE c.oid = 'activity_events'::regclass;
+  FOR m IN
+    SELECT gs.month_start FROM generate_series(this_month,
+                                    (this_month AT TIME ZONE 'UTC' + make_interval(months => greatest(p_months_ahead, 0))) AT TIME ZONE 'UTC',
+                                    interval '1 month') AS gs(month_start)
+    UNION
+    SELECT DISTINCT date_trunc('month', d.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM activity_events_default AS d
+    ORDER BY 1
+  LOOP
+    part := 'activity_events_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
+    CONTINUE WHEN to_regclass(format('%I.%I', schema_name, part)) IS NOT NULL;
+    lower_bound := to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' 00:00:00+00';
+    upper_bound := to_char((m AT TIME ZONE 'UTC') + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00';
+    IF EXISTS (SELECT 1 FROM activity_events_default AS d
+                WHERE d.occurred_at >= lower_bound::timestamptz AND d.occurred_at < upper_bound::timestamptz) THEN
+      -- The month's rows leave the default partition first: a partition cannot be made while the default
+      -- one holds rows of its range. They go into the new table, which is then attached as the month.
+      EXECUTE format('CREATE TABLE %I.%I (LIKE activity_events INCLUDING DEFAULTS)', schema_name, part);
+      EXECUTE format('INSERT INTO %I.%I SELECT * FROM activity_events_default AS d WHERE d.occurred_at >= $1 AND d.occurred_at < $2', schema_name, part)
+        USING lower_bound::timestamptz, upper_bound::timestamptz;
+      DELETE FROM activity_events_default AS d
+       WHERE d.occurred_at >= lower_bound::timestamptz AND d.occurred_at < upper_bound::timestamptz;
+      EXECUTE format('ALTER TABLE activity_events ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)', schema_name, part, lower_bound, upper_bound);
+    ELSE
+      EXECUTE format('CREATE TABLE %I.%I PARTITION OF activity_events FOR VALUES FROM (%L) TO (%L)', schema_name, part, lower_bound, upper_bound);
+    END IF;
+    EXECUTE format('CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', schema_name, part);
+    made := made + 1;
+  END LOOP;
+  RETURN made;
 END
 $fn$;
 
@@ -209,5 +272,7 @@ $fn$;
 
 REVOKE EXECUTE ON FUNCTION activity_reset(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION activity_erase(jsonb) FROM PUBLIC
+REVOKE EXECUTE ON FUNCTION activity_erase(jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION activity_partitions_ensure(integer) FROM PUBLIC;
+SELECT activity_partitions_ensure(${PARTITION_MONTHS_AHEAD})
 `;
