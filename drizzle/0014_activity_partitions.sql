@@ -510,6 +510,57 @@ BEGIN
 END
 $fn$;
 --> statement-breakpoint
+CREATE OR REPLACE FUNCTION activity_retention_partitions(p_policies jsonb, p_dry_run boolean)
+RETURNS TABLE (month text, policy text, removed bigint) LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $fn$
+DECLARE
+  part record;
+  total bigint;
+  doomed bigint;
+BEGIN
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'p' THEN
+    RETURN;
+  END IF;
+  FOR part IN
+    SELECT n.nspname AS schema_name, c.relname AS name
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'activity_events'::regclass AND c.relname ~ '^activity_events_p[0-9]{6}$'
+       AND to_date(substr(c.relname, 18) || '01', 'YYYYMMDD') + interval '1 month' <= now() AT TIME ZONE 'UTC'
+     ORDER BY c.relname
+  LOOP
+    EXECUTE format($q$
+      SELECT count(*), count(*) FILTER (WHERE g.policy IS NOT NULL AND e.occurred_at < g.before AND s.seq IS NOT NULL)
+        FROM %I.%I AS e
+        LEFT JOIN activity_sequence AS s ON s.event_id = e.id
+        LEFT JOIN LATERAL (SELECT p.policy, p.before FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                            WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true$q$, part.schema_name, part.name)
+      INTO total, doomed USING p_policies;
+    CONTINUE WHEN total = 0 OR doomed < total;
+    IF NOT p_dry_run THEN
+      EXECUTE format($q$
+        INSERT INTO activity_removals (workspace_id, event_id, seq, reason, policy)
+        SELECT e.workspace_id, e.id, s.seq, 'retention', g.policy
+          FROM %I.%I AS e
+          JOIN activity_sequence AS s ON s.event_id = e.id
+          JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                         WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
+         ORDER BY e.id$q$, part.schema_name, part.name) USING p_policies;
+      EXECUTE format('DELETE FROM activity_sequence AS s USING %I.%I AS e WHERE s.event_id = e.id', part.schema_name, part.name);
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+      SELECT %L::text, g.policy, count(*)
+        FROM %I.%I AS e
+        JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                       WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
+       GROUP BY g.policy ORDER BY g.policy$q$, part.name, part.schema_name, part.name) USING p_policies;
+    IF NOT p_dry_run THEN
+      EXECUTE format('DROP TABLE %I.%I', part.schema_name, part.name);
+    END IF;
+  END LOOP;
+END
+$fn$;
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION activity_erase(p jsonb)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $fn$
 DECLARE
@@ -586,5 +637,7 @@ REVOKE EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestam
 REVOKE EXECUTE ON FUNCTION activity_erase(jsonb) FROM PUBLIC;
 --> statement-breakpoint
 REVOKE EXECUTE ON FUNCTION activity_partitions_ensure(integer) FROM PUBLIC;
+--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION activity_retention_partitions(jsonb, boolean) FROM PUBLIC;
 --> statement-breakpoint
 SELECT activity_partitions_ensure(3);

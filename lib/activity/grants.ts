@@ -30,7 +30,7 @@ export function activityGrantStatements(role: string, options: GrantOptions = {}
     `DO $grant$ BEGIN EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('activity_events', 'id'), ${quoteLiteral(role)}); END $grant$`,
     // The chain's tables, where this kit has them: the sequencer only inserts.
     `DO $grant$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY[${OPTIONAL_LOG_TABLES.map(quoteLiteral).join(", ")}] LOOP IF to_regclass(t) IS NOT NULL THEN EXECUTE format('REVOKE ALL ON %I FROM PUBLIC, %I', t, ${quoteLiteral(role)}); EXECUTE format('GRANT SELECT, INSERT ON %I TO %I', t, ${quoteLiteral(role)}); END IF; END LOOP; END $grant$`,
-    `GRANT EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean), activity_erase(jsonb) TO ${r}`,
+    `GRANT EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean), activity_retention_partitions(jsonb, boolean), activity_erase(jsonb) TO ${r}`,
     // The sequencer's elected process keeps next months' partitions made (it only adds months).
     `GRANT EXECUTE ON FUNCTION activity_partitions_ensure(integer) TO ${r}`,
     options.allowReset

@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { rowsOf } from "./rows";
 import { setupTestDb } from "@/test/db";
 import type { AnyDatabase } from "./database";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
 import { activityGrantStatements } from "./grants";
-import { ensurePartitions, sequenceOnce } from "./sequencer";
+import { applyRetention } from "./retention";
+import { activityRemovals, activitySeals, activitySequence } from "./schema";
+import { ensurePartitions, sequenceOnce, startSequencer } from "./sequencer";
 import { kitFunctionStatements } from "./sql";
 import { allEvents } from "./testing/events";
 import { verifyChain } from "./verify";
@@ -62,10 +64,16 @@ const PARENT_INDEXES = [
   "activity_events_tx_idx",
 ];
 
-const insertAt = (occurredAt: string, subject: string, db: AnyDatabase = t.db, workspace = "7") =>
+const insertAt = (
+  occurredAt: string,
+  subject: string,
+  db: AnyDatabase = t.db,
+  workspace = "7",
+  action = "note.closed",
+) =>
   db.execute(sql`
     insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
-    values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', 'note.closed', ${subject})`);
+    values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
 
 const whereIs = async () =>
   query<{ subject: string; part: string }>(
@@ -137,6 +145,19 @@ describe("monthly partitions of the events table", () => {
     expect(Number(again!.made)).toBe(0);
     await insertAt("2031-05-04T00:00:00Z", "later");
     expect((await whereIs()).at(-1)).toEqual({ subject: "later", part: "activity_events_p203105" });
+  });
+
+  it("the sequencer keeps them: its elected process makes the missing months on its first tick", async () => {
+    await insertAt("2031-05-03T10:00:00Z", "far ahead");
+    const sequencer = startSequencer(() => t.db, { intervalMs: 10 });
+    try {
+      await vi.waitFor(async () => expect((await whereIs())[0]!.part).toBe("activity_events_p203105"), {
+        timeout: 60_000,
+        interval: 100,
+      });
+    } finally {
+      await sequencer.stop();
+    }
   });
 
   it("makes the months ahead it is asked for, and never fewer than this month", async () => {
@@ -307,5 +328,110 @@ describe("the migration of an unpartitioned events table", () => {
     });
     // Rolled back: the file's other tests see the table as the install made it.
     expect((await partitions()).map((p) => p.name)).not.toContain("activity_events_p202511");
+  });
+});
+
+describe("retention by whole months", () => {
+  const POLICIES = { "task.*": "2 years", "user.signed_in": "90 days" };
+
+  /** Old months, moved out of the default partition into partitions of their own by ensure(). */
+  async function history() {
+    const events: [string, string, string][] = [
+      // March 2020: every event under a policy and past it: the month goes whole.
+      ["2020-03-01T00:00:00Z", "task.created", "7"],
+      ["2020-03-15T10:00:00Z", "task.completed", "8"],
+      ["2020-03-31T23:59:59.999Z", "user.signed_in", "7"],
+      // April 2020: one event no policy matches: kept, the others go row by row.
+      ["2020-04-02T00:00:00Z", "task.created", "7"],
+      ["2020-04-03T00:00:00Z", "note.closed", "7"],
+      // May 2020: sequenced later (below): the month is not dropped, its events are not removed.
+      ["2020-05-02T00:00:00Z", "task.created", "7"],
+    ];
+    for (const [i, [at, action, workspace]] of events.entries()) {
+      if (i === 5) await sequenceOnce(t.db);
+      await insertAt(at, `${action} ${at.slice(0, 10)}`, t.db, workspace, action);
+    }
+    await ensurePartitions(t.db);
+    expect((await partitions()).map((p) => p.name)).toEqual(
+      expect.arrayContaining(["activity_events_p202003", "activity_events_p202004", "activity_events_p202005"]),
+    );
+  }
+
+  it("drops a month of which every event goes, recording each removal as the row by row batches do; a mixed month goes row by row", async () => {
+    await history();
+    const seals = await t.db.select().from(activitySeals);
+    const sequence = await t.db.select().from(activitySequence);
+    const seqOf = (subject: string) => {
+      const event = before.find((e) => e.subject === subject)!;
+      return {
+        workspaceId: event.workspaceId,
+        eventId: event.id,
+        seq: sequence.find((s) => s.eventId === event.id)!.seq,
+      };
+    };
+    const before = await allEvents(t.db);
+
+    // A dry run names the month and drops nothing; it counts every event either way.
+    const dry = await applyRetention(t.db, POLICIES, { dryRun: true });
+    expect(dry.map((o) => [o.pattern, o.removed, o.months])).toEqual([
+      ["user.signed_in", 1, ["activity_events_p202003"]],
+      ["task.*", 3, ["activity_events_p202003"]],
+    ]);
+    expect(await allEvents(t.db)).toEqual(before);
+
+    const outcomes = await applyRetention(t.db, POLICIES);
+    expect(outcomes.map((o) => [o.pattern, o.removed, o.months])).toEqual([
+      ["user.signed_in", 1, ["activity_events_p202003"]],
+      ["task.*", 3, ["activity_events_p202003"]],
+    ]);
+    expect((await partitions()).map((p) => p.name)).not.toContain("activity_events_p202003");
+    expect((await whereIs()).map((r) => r.subject)).toEqual(["note.closed 2020-04-03", "task.created 2020-05-02"]);
+    // Each removed event: one row of activity_removals with its policy and number, as a batch writes it.
+    const removals = await t.db.select().from(activityRemovals).orderBy(activityRemovals.id);
+    expect(
+      removals.map(({ workspaceId, eventId, seq, reason, policy }) => ({ workspaceId, eventId, seq, reason, policy })),
+    ).toEqual([
+      { ...seqOf("task.created 2020-03-01"), reason: "retention", policy: "task.* = 2 years" },
+      { ...seqOf("task.completed 2020-03-15"), reason: "retention", policy: "task.* = 2 years" },
+      { ...seqOf("user.signed_in 2020-03-31"), reason: "retention", policy: "user.signed_in = 90 days" },
+      { ...seqOf("task.created 2020-04-02"), reason: "retention", policy: "task.* = 2 years" },
+    ]);
+    // Their sequence rows went with them; every seal stayed, and the chains still verify.
+    expect((await t.db.select().from(activitySequence)).map((s) => s.eventId).sort()).toEqual([
+      seqOf("note.closed 2020-04-03").eventId,
+    ]);
+    expect(await t.db.select().from(activitySeals)).toEqual(seals);
+    await sequenceOnce(t.db);
+    for (const workspace of ["7", "8"]) {
+      const result = await verifyChain(t.db, workspace);
+      expect([workspace, result.ok, result.problem]).toEqual([workspace, true, null]);
+    }
+    // May's event is sequenced now: the next run drops its month; then nothing is left to drop.
+    expect((await applyRetention(t.db, POLICIES)).map((o) => [o.removed, o.months])).toEqual([
+      [0, []],
+      [1, ["activity_events_p202005"]],
+    ]);
+    expect((await applyRetention(t.db, POLICIES)).map((o) => [o.removed, o.months])).toEqual([
+      [0, []],
+      [0, []],
+    ]);
+    expect((await whereIs()).map((r) => r.subject)).toEqual(["note.closed 2020-04-03"]);
+  });
+
+  it("with partitions: false, or a month under no policy's cut-off yet, removes row by row only", async () => {
+    await history();
+    const outcomes = await applyRetention(t.db, POLICIES, { partitions: false });
+    expect(outcomes.map((o) => [o.removed, o.months])).toEqual([
+      [1, []],
+      [3, []],
+    ]);
+    expect((await partitions()).map((p) => p.name)).toContain("activity_events_p202003");
+    // A policy whose cut-off is before the month: nothing of it goes, the month stays.
+    await insertAt("2020-06-10T00:00:00Z", "recent enough", t.db, "7", "task.created");
+    await ensurePartitions(t.db);
+    await sequenceOnce(t.db);
+    const kept = await applyRetention(t.db, { "task.*": "100 years" });
+    expect(kept.map((o) => [o.removed, o.months])).toEqual([[0, []]]);
+    expect((await partitions()).map((p) => p.name)).toContain("activity_events_p202006");
   });
 });

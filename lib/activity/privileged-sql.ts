@@ -192,6 +192,66 @@ BEGIN
 END
 $fn$;
 
+-- Retention by month, before the row by row batches: drops each month partition of the events table of
+-- which every event would be removed anyway. p_policies: the policies most specific first, as
+-- [{"n": 1, "policy": label, "pattern": LIKE pattern, "before": cut-off}, ...]. An event falls under the
+-- first policy whose pattern its action matches (as activity_retention_batch's p_except says); a month goes
+-- only when it has ended, every event in it has a policy, is older than that policy's cut-off and is
+-- sequenced. Each of its events is recorded in activity_removals (reason 'retention', its policy) and loses
+-- its sequence row, exactly as a batch would do it; the seals stay. A month with one event to keep is left
+-- whole to the batches. Returns, per month dropped and policy, how many events went that way (with
+-- p_dry_run: would go, and nothing is dropped). Months with no events are left alone.
+CREATE OR REPLACE FUNCTION activity_retention_partitions(p_policies jsonb, p_dry_run boolean)
+RETURNS TABLE (month text, policy text, removed bigint) LANGUAGE plpgsql ${DEFINER} AS $fn$
+DECLARE
+  part record;
+  total bigint;
+  doomed bigint;
+BEGIN
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'p' THEN
+    RETURN;
+  END IF;
+  FOR part IN
+    SELECT n.nspname AS schema_name, c.relname AS name
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'activity_events'::regclass AND c.relname ~ '^activity_events_p[0-9]{6}$'
+       AND to_date(substr(c.relname, 18) || '01', 'YYYYMMDD') + interval '1 month' <= now() AT TIME ZONE 'UTC'
+     ORDER BY c.relname
+  LOOP
+    EXECUTE format($q$
+      SELECT count(*), count(*) FILTER (WHERE g.policy IS NOT NULL AND e.occurred_at < g.before AND s.seq IS NOT NULL)
+        FROM %I.%I AS e
+        LEFT JOIN activity_sequence AS s ON s.event_id = e.id
+        LEFT JOIN LATERAL (SELECT p.policy, p.before FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                            WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true$q$, part.schema_name, part.name)
+      INTO total, doomed USING p_policies;
+    CONTINUE WHEN total = 0 OR doomed < total;
+    IF NOT p_dry_run THEN
+      EXECUTE format($q$
+        INSERT INTO activity_removals (workspace_id, event_id, seq, reason, policy)
+        SELECT e.workspace_id, e.id, s.seq, 'retention', g.policy
+          FROM %I.%I AS e
+          JOIN activity_sequence AS s ON s.event_id = e.id
+          JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                         WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
+         ORDER BY e.id$q$, part.schema_name, part.name) USING p_policies;
+      EXECUTE format('DELETE FROM activity_sequence AS s USING %I.%I AS e WHERE s.event_id = e.id', part.schema_name, part.name);
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+      SELECT %L::text, g.policy, count(*)
+        FROM %I.%I AS e
+        JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                       WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
+       GROUP BY g.policy ORDER BY g.policy$q$, part.name, part.schema_name, part.name) USING p_policies;
+    IF NOT p_dry_run THEN
+      EXECUTE format('DROP TABLE %I.%I', part.schema_name, part.name);
+    END IF;
+  END LOOP;
+END
+$fn$;
+
 -- Erases personal values from past events (a person's right to erasure) and keeps everything else:
 -- p = {"reason": text, "events": [{"id": n, "columns": [...], "values": {pointer: digest}}]}. Columns:
 -- actor_label and subject become 'erased'; actor_id, ip and user_agent null. Values are JSON pointers into
@@ -274,5 +334,6 @@ REVOKE EXECUTE ON FUNCTION activity_reset(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION activity_erase(jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION activity_partitions_ensure(integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION activity_retention_partitions(jsonb, boolean) FROM PUBLIC;
 SELECT activity_partitions_ensure(${PARTITION_MONTHS_AHEAD})
 `;
