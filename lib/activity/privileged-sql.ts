@@ -34,8 +34,11 @@ BEGIN
               WHERE c.oid = TG_RELID AND r.rolname = current_user) THEN
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
   END IF;
-  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+  -- A partition of the events table says so by the table's name (its own in the detail).
+  RAISE EXCEPTION '% is append-only: % is not allowed',
+      coalesce((SELECT c.relname FROM pg_catalog.pg_class AS c WHERE c.oid = pg_catalog.pg_partition_root(TG_RELID)), TG_TABLE_NAME), TG_OP
     USING ERRCODE = 'insufficient_privilege',
+          DETAIL = 'Refused on ' || TG_TABLE_NAME || '.',
           HINT = 'Retention and erasure go through the kit''s routines (activity_retention_batch, activity_erase).';
 END
 $fn$;
