@@ -315,7 +315,9 @@ describe("the migration of an unpartitioned events table", () => {
       expect(await parentIndexesOf("activity_events_p202511", tx)).toEqual(PARENT_INDEXES);
       expect(await query(sql`select relname from pg_class where relname like '%unpartitioned%'`, tx)).toEqual([]);
 
-      // The chain still verifies, every event of it, and sequencing goes on.
+      // The chain still verifies, every event of it, and sequencing goes on. (The sequencer looks again only
+      // at transactions after its last busy snapshot, which this one, still open, may not be: forget it.)
+      await tx.execute(sql`delete from activity_sequencer`);
       expect(await sequenceOnce(tx)).toEqual({ "7": 6 });
       for (const workspace of ["7", "8"]) {
         const result = await verifyChain(tx, workspace, { sealingDelayMs: 0 });
