@@ -24,10 +24,11 @@ import {
 } from "./checkpoint";
 import { lastVerification, verifyAndRecord } from "./integrity";
 import { createQueries } from "./queries";
-import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
+import { type FoundRecord, parseRecordSearch, recordNames, searchRecords as findRecords } from "./record-search";
+import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
-import { type ActorsTable, checkFieldRefs } from "./readable";
+import { type ActorsTable, checkFieldRefs, readableConflicts } from "./readable";
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -56,6 +57,12 @@ export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
 export { ERASED, type ErasureResult } from "./erasure";
 export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
+export {
+  type FoundRecord,
+  RECORD_SEARCH_DEFAULT_LIMIT,
+  RECORD_SEARCH_MAX_LIMIT,
+  RECORD_SEARCH_MAX_QUERY,
+} from "./record-search";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
 export {
   createLiveHub,
@@ -79,7 +86,14 @@ export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 export type { FieldOptions } from "./fields";
-export { type ActorsTable, changesText, fieldText, type ReadableChange, type ReadableField } from "./readable";
+export {
+  type ActorsTable,
+  changesText,
+  fieldText,
+  type ReadableChange,
+  type ReadableConflict,
+  type ReadableField,
+} from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
@@ -200,6 +214,35 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     })();
   }
 
+  /**
+   * The workspace's records whose name contains the text, from the query string of
+   * `GET /api/activity/records` (`q`, `type`, `limit`): found through their events, so a deleted record
+   * is found too. Bad input throws an ActivityError naming the parameter. See record-search.ts.
+   */
+  async function searchRecords(workspaceId: WorkspaceId, search: URLSearchParams): Promise<FoundRecord[]> {
+    const params = parseRecordSearch(search);
+    return findRecords(await config.db(), config.tables, config.actors, workspaceKey(workspaceId), params);
+  }
+
+  /**
+   * A record's name now, or as last recorded when it is gone, for a filter's field and chip: null when none
+   * is known, or when `record` is a key (`task:42`, the URL's) that is not well formed.
+   */
+  async function recordLabel(
+    record: RecordRef | string,
+    options: { workspaceId?: WorkspaceId } = {},
+  ): Promise<string | null> {
+    let ref: RecordRef;
+    try {
+      ref = typeof record === "string" ? parseRecordKey(record) : record;
+    } catch {
+      return null;
+    }
+    const db = await config.db();
+    const names = await recordNames(db, config.tables, config.actors, workspaceKey(options.workspaceId), [ref]);
+    return names.get(formatRecordKey(ref)) ?? null;
+  }
+
   /** The record's state at an instant (see time-travel.ts). */
   async function asOf(record: RecordRef, at: Date, options: { workspaceId?: WorkspaceId } = {}) {
     return stateAsOf(await config.db(), config.tables, record, at, workspaceKey(options.workspaceId));
@@ -229,13 +272,32 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       .select({ actorLabel: activityEvents.actorLabel })
       .from(activityEvents)
       .where(and(eq(activityEvents.id, eventId), eq(activityEvents.workspaceId, workspaceKey(actor.workspaceId))));
-    return revertEvent(
+    const result = await revertEvent(
       (who, fn, opts) => track(who, "revert", (r) => r.data.subject, fn, opts),
       config.tables,
       actor,
       eventId,
       { ...options, revertedActor: undone?.actorLabel },
     );
+    // The conflicting fields as the diffs write them: "Assignee", "Bob Brown", not `assignee_id` and 2.
+    if (result.ok || !result.error.conflicts?.length) return result;
+    const conflicts = result.error.conflicts;
+    const readable = await readableConflicts(
+      await config.db(),
+      config.tables,
+      config.actors,
+      workspaceKey(actor.workspaceId),
+      conflicts,
+    );
+    const labels = [...new Set(readable.map((r) => r.label))].join(", ");
+    return {
+      ok: false,
+      error: {
+        ...result.error,
+        message: `Changed since this event: ${labels}. Confirm to overwrite.`,
+        conflicts: conflicts.map((c, i) => ({ ...c, readable: readable[i] })),
+      },
+    };
   }
 
   /**
@@ -327,6 +389,8 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     recordKey,
     feed,
     exportItems,
+    searchRecords,
+    recordLabel,
     toItems,
     actions,
     /** The host's database, as the seam opens it (the CLI's `coverage` uses it without DATABASE_URL). */
