@@ -163,7 +163,9 @@ export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixt
 
 async function tableSizes(db: Database): Promise<Fixture["sizes"]> {
   const sizes = rowsOf<{ name: string; size: string }>(
-    await db.execute(sql`SELECT c.relname AS name, pg_size_pretty(pg_relation_size(c.oid)) AS size
+    // Summed over the partitions (monthly, docs/partitions.md): a partitioned table or index has no storage of its own.
+    await db.execute(sql`SELECT c.relname AS name,
+        pg_size_pretty((SELECT sum(pg_relation_size(p.relid)) FROM pg_partition_tree(c.oid) AS p)) AS size
       FROM pg_class c WHERE c.relname = 'activity_events'
          OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'activity_events'::regclass)
       ORDER BY c.relname`),

@@ -51,6 +51,106 @@ export const KIT_TABLES_SQL = [
 )`,
 ];
 
+/** How many months ahead of this one the events table keeps partitions for (activity_partitions_ensure). */
+export const PARTITION_MONTHS_AHEAD = 3;
+
+/**
+ * Turns an unpartitioned `activity_events` into a partitioned one. The old table is renamed aside with its
+ * indexes and identity sequence; the new one is made LIKE it (same columns, defaults, identity), partitioned
+ * by month with the primary key (workspace_id, occurred_at, id): a key must contain the partition key, and
+ * leading with the workspace keeps it a valid Citus distribution key. `id` stays unique through its identity
+ * sequence. The old table's other indexes are made again from their own definitions, on the parent (so on
+ * every partition), plus one on `id` alone for the lookups by id (erasure, retention, the sequence's joins).
+ * Then every month that holds rows and this month to PARTITION_MONTHS_AHEAD ahead get a partition, the rows
+ * are copied, the sequence moves to where the old one was (or past max(id)), the grants and owner are
+ * copied, and the old table is dropped. The guard triggers are made here when the guard function exists
+ * (a host's upgrade) and again by the kit's functions (privileged-sql.ts), which follow in the same migration.
+ */
+const PARTITION_EVENTS_SQL = `DO $partition$
+DECLARE
+  old_seq text := pg_get_serial_sequence('activity_events', 'id');
+  new_seq text;
+  owner_name text;
+  index_defs text[];
+  def text;
+  idx record;
+  g record;
+  m timestamptz;
+  part text;
+  last_id bigint;
+  was_called boolean;
+  max_id bigint;
+BEGIN
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'r' THEN
+    RETURN;
+  END IF;
+  LOCK TABLE activity_events IN ACCESS EXCLUSIVE MODE;
+  SELECT pg_catalog.pg_get_userbyid(c.relowner) INTO owner_name FROM pg_catalog.pg_class AS c WHERE c.oid = 'activity_events'::regclass;
+  SELECT coalesce(array_agg(pg_catalog.pg_get_indexdef(i.indexrelid) ORDER BY i.indexrelid), '{}') INTO index_defs
+    FROM pg_catalog.pg_index AS i
+   WHERE i.indrelid = 'activity_events'::regclass
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS k WHERE k.conindid = i.indexrelid);
+  ALTER TABLE activity_events RENAME TO activity_events_unpartitioned;
+  FOR idx IN SELECT i.indexrelid::regclass::text AS name FROM pg_catalog.pg_index AS i
+              WHERE i.indrelid = 'activity_events_unpartitioned'::regclass LOOP
+    EXECUTE format('ALTER INDEX %s RENAME TO %I', idx.name, left('old_' || idx.name, 63));
+  END LOOP;
+  IF old_seq IS NOT NULL THEN
+    EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', old_seq, 'activity_events_unpartitioned_id_seq');
+    SELECT s.last_value, s.is_called INTO last_id, was_called FROM activity_events_unpartitioned_id_seq AS s;
+  END IF;
+  CREATE TABLE activity_events (
+    LIKE activity_events_unpartitioned INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING COMMENTS,
+    CONSTRAINT activity_events_pkey PRIMARY KEY (workspace_id, occurred_at, id)
+  ) PARTITION BY RANGE (occurred_at);
+  EXECUTE format('ALTER TABLE activity_events OWNER TO %I', owner_name);
+  FOREACH def IN ARRAY index_defs LOOP
+    EXECUTE def;
+  END LOOP;
+  IF to_regclass('activity_events_id_idx') IS NULL THEN
+    CREATE INDEX activity_events_id_idx ON activity_events USING btree (id);
+  END IF;
+  CREATE TABLE activity_events_default PARTITION OF activity_events DEFAULT;
+  FOR m IN
+    SELECT gs.month_start FROM generate_series(date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+                                    (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '${PARTITION_MONTHS_AHEAD} months') AT TIME ZONE 'UTC',
+                                    interval '1 month') AS gs(month_start)
+    UNION
+    SELECT DISTINCT date_trunc('month', o.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM activity_events_unpartitioned AS o
+  LOOP
+    part := 'activity_events_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
+    EXECUTE format('CREATE TABLE %I PARTITION OF activity_events FOR VALUES FROM (%L) TO (%L)', part,
+                   to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' 00:00:00+00',
+                   to_char((m AT TIME ZONE 'UTC') + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00');
+    EXECUTE format('ALTER TABLE %I OWNER TO %I', part, owner_name);
+  END LOOP;
+  EXECUTE format('ALTER TABLE activity_events_default OWNER TO %I', owner_name);
+  INSERT INTO activity_events OVERRIDING SYSTEM VALUE SELECT * FROM activity_events_unpartitioned;
+  new_seq := pg_get_serial_sequence('activity_events', 'id');
+  SELECT max(o.id) INTO max_id FROM activity_events_unpartitioned AS o;
+  IF coalesce(was_called, false) OR max_id IS NOT NULL THEN
+    PERFORM setval(new_seq, greatest(CASE WHEN was_called THEN last_id END, max_id), true);
+  END IF;
+  FOR g IN SELECT c.oid AS rel, a.grantee, a.privilege_type, a.is_grantable, c.relkind
+             FROM pg_catalog.pg_class AS c, aclexplode(c.relacl) AS a
+            WHERE c.oid IN ('activity_events_unpartitioned'::regclass, to_regclass('activity_events_unpartitioned_id_seq'))
+              AND a.grantee <> c.relowner LOOP
+    EXECUTE format('GRANT %s ON %s %s TO %s%s', g.privilege_type,
+                   CASE WHEN g.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                   CASE WHEN g.relkind = 'S' THEN new_seq ELSE 'activity_events' END,
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+                   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+  IF to_regprocedure('activity_events_guard()') IS NOT NULL THEN
+    CREATE TRIGGER activity_events_append_only BEFORE UPDATE OR DELETE ON activity_events FOR EACH ROW EXECUTE FUNCTION activity_events_guard();
+    FOR part IN SELECT x.relid::text FROM pg_partition_tree('activity_events') AS x WHERE x.relid <> 'activity_events'::regclass UNION ALL SELECT 'activity_events' LOOP
+      EXECUTE format('CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', part);
+    END LOOP;
+  END IF;
+  DROP TABLE activity_events_unpartitioned;
+END
+$partition$`;
+
 /**
  * Changes to the kit's tables since base version 2, each idempotent and in order. A new host runs them right
  * after KIT_TABLES_SQL; a host whose migrations already created the tables gets, in its next kit migration,
@@ -95,6 +195,11 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
 	"removed_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 )`,
   `CREATE INDEX IF NOT EXISTS "activity_removals_event_idx" ON "activity_removals" USING btree ("workspace_id","seq")`,
+  // Monthly partitions (docs/partitions.md): the events table becomes PARTITION BY RANGE (occurred_at), one
+  // partition per UTC month plus a default one, keeping every row, id, grant and the identity sequence's
+  // position. A fresh install runs it on the empty table; a host's existing log is copied in one transaction
+  // (ACCESS EXCLUSIVE for the copy). Does nothing when the table is already partitioned.
+  PARTITION_EVENTS_SQL,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

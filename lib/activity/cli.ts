@@ -361,7 +361,10 @@ async function retention(options: Options): Promise<number> {
   });
   const verb = options.dryRun ? "would remove" : "removed";
   for (const o of outcomes) {
-    console.log(`activity retention: ${o.pattern} (kept ${o.keep}, before ${o.before}): ${verb} ${o.removed} event(s)`);
+    const months = o.months.length > 0 ? `, with the whole month partition(s) ${o.months.join(", ")}` : "";
+    console.log(
+      `activity retention: ${o.pattern} (kept ${o.keep}, before ${o.before}): ${verb} ${o.removed} event(s)${months}`,
+    );
   }
   const total = outcomes.reduce((n, o) => n + o.removed, 0);
   console.log(

@@ -22,13 +22,17 @@ export function activityGrantStatements(role: string, options: GrantOptions = {}
   const statements = [
     `REVOKE ALL ON activity_events, activity_sequence, activity_removals, activity_heads, activity_sequencer FROM PUBLIC, ${r}`,
     `GRANT SELECT, INSERT ON activity_events, activity_sequence TO ${r}`,
+    // The events' partitions: reached through activity_events only (a blanket grant is undone here too).
+    `DO $grant$ DECLARE t text; BEGIN FOR t IN SELECT x.relid::text FROM pg_partition_tree(to_regclass('activity_events')) AS x WHERE x.level > 0 LOOP EXECUTE format('REVOKE ALL ON %s FROM PUBLIC, %I', t, ${quoteLiteral(role)}); END LOOP; END $grant$`,
     `GRANT SELECT, INSERT, UPDATE ON activity_heads, activity_sequencer TO ${r}`,
     `GRANT SELECT ON activity_removals TO ${r}`,
     // withTracking reserves event ids (nested actions name their parent before it is stored).
     `DO $grant$ BEGIN EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence('activity_events', 'id'), ${quoteLiteral(role)}); END $grant$`,
     // The chain's tables, where this kit has them: the sequencer only inserts.
     `DO $grant$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY[${OPTIONAL_LOG_TABLES.map(quoteLiteral).join(", ")}] LOOP IF to_regclass(t) IS NOT NULL THEN EXECUTE format('REVOKE ALL ON %I FROM PUBLIC, %I', t, ${quoteLiteral(role)}); EXECUTE format('GRANT SELECT, INSERT ON %I TO %I', t, ${quoteLiteral(role)}); END IF; END LOOP; END $grant$`,
-    `GRANT EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean), activity_erase(jsonb) TO ${r}`,
+    `GRANT EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean), activity_retention_partitions(jsonb, boolean), activity_erase(jsonb) TO ${r}`,
+    // The sequencer's elected process keeps next months' partitions made (it only adds months).
+    `GRANT EXECUTE ON FUNCTION activity_partitions_ensure(integer) TO ${r}`,
     options.allowReset
       ? `GRANT EXECUTE ON FUNCTION activity_reset(text) TO ${r}`
       : `REVOKE EXECUTE ON FUNCTION activity_reset(text) FROM ${r}`,

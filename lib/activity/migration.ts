@@ -9,7 +9,7 @@ export const STATEMENT_BREAKPOINT = "\n--> statement-breakpoint\n";
  * The version of the kit's base migration (its tables and functions). A host's migrations record it in the
  * base's first line; a later kit with a higher version writes a migration that brings the functions up to it.
  */
-export const KIT_BASE_VERSION = 3;
+export const KIT_BASE_VERSION = 4;
 const BASE_MARKER = /^-- activity-kit base version (\d+)/m;
 
 /** A migration already in the host's folder. */

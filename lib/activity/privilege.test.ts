@@ -83,6 +83,10 @@ describe.runIf(onServer)("append-only by privilege (server only: the app connect
       "DELETE FROM activity_removals",
       "DELETE FROM activity_heads",
       "UPDATE activity_events SET erased = '{}'::jsonb",
+      // A partition is reached through activity_events only: the blanket grant on it is undone too.
+      "DELETE FROM activity_events_default",
+      "TRUNCATE activity_events_default",
+      "SELECT * FROM activity_events_default",
     ]) {
       expect(await failure(app.db.execute(sql.raw(statement)))).toMatch(/permission denied for table activity_/);
     }
@@ -91,6 +95,9 @@ describe.runIf(onServer)("append-only by privilege (server only: the app connect
       /permission denied for function activity_reset/,
     );
     expect((await allEvents(t.db)).map((e) => e.subject)).toEqual(["note x"]);
+    // It may keep the months ahead made (the sequencer's elected process does), never drop one.
+    expect(await failure(app.db.execute(sql`select activity_partitions_ensure(3)`))).toBe("done");
+    expect(await failure(app.db.execute(sql`DROP TABLE activity_events_default`))).toMatch(/must be owner/);
   });
 
   it("refuses it even when it is granted UPDATE, DELETE and TRUNCATE by mistake: the guard is not a setting", async () => {

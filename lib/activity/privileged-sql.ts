@@ -1,3 +1,4 @@
+import { PARTITION_MONTHS_AHEAD } from "./base-sql";
 import { SQL_TEXT_DIGEST } from "./canonical";
 
 /**
@@ -33,8 +34,11 @@ BEGIN
               WHERE c.oid = TG_RELID AND r.rolname = current_user) THEN
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
   END IF;
-  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+  -- A partition of the events table says so by the table's name (its own in the detail).
+  RAISE EXCEPTION '% is append-only: % is not allowed',
+      coalesce((SELECT c.relname FROM pg_catalog.pg_class AS c WHERE c.oid = pg_catalog.pg_partition_root(TG_RELID)), TG_TABLE_NAME), TG_OP
     USING ERRCODE = 'insufficient_privilege',
+          DETAIL = 'Refused on ' || TG_TABLE_NAME || '.',
           HINT = 'Retention and erasure go through the kit''s routines (activity_retention_batch, activity_erase).';
 END
 $fn$;
@@ -52,6 +56,68 @@ BEGIN
       EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', t || '_no_truncate', t);
     END IF;
   END LOOP;
+  -- A partitioned events table: the row triggers above are cloned to every partition (and to those made
+  -- later), a TRUNCATE trigger is not, so each partition gets its own (activity_partitions_ensure too).
+  FOR t IN SELECT x.relid::text FROM pg_partition_tree(to_regclass('activity_events')) AS x WHERE x.level > 0 LOOP
+    EXECUTE format('DROP TRIGGER IF EXISTS activity_events_no_truncate ON %s', t);
+    EXECUTE format('CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', t);
+  END LOOP;
+END
+$fn$;
+
+-- Monthly partitions of the events table (docs/partitions.md): makes sure this month and the next
+-- p_months_ahead have a partition (activity_events_pYYYYMM, UTC), and so does every month of which the
+-- default partition holds rows (an event dated far ahead, or one from before the partitions): those rows
+-- move out of the default partition into their month, in this transaction. Called by the kit's migration
+-- and, at most once an hour, by the sequencer's elected process. Returns how many partitions it made; does
+-- nothing on an events table that is not partitioned. The new partitions belong to the owner, get the guard
+-- (the row triggers are cloned by PostgreSQL; TRUNCATE's is made here) and the parent's indexes.
+CREATE OR REPLACE FUNCTION activity_partitions_ensure(p_months_ahead integer)
+RETURNS integer LANGUAGE plpgsql ${DEFINER} AS $fn$
+DECLARE
+  this_month timestamptz := date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+  m timestamptz;
+  part text;
+  lower_bound text;
+  upper_bound text;
+  made integer := 0;
+  schema_name text;
+BEGIN
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'p' THEN
+    RETURN 0;
+  END IF;
+  -- The partitions go beside the parent (the pinned search_path starts with pg_catalog).
+  SELECT n.nspname INTO schema_name FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE c.oid = 'activity_events'::regclass;
+  FOR m IN
+    SELECT gs.month_start FROM generate_series(this_month,
+                                    (this_month AT TIME ZONE 'UTC' + make_interval(months => greatest(p_months_ahead, 0))) AT TIME ZONE 'UTC',
+                                    interval '1 month') AS gs(month_start)
+    UNION
+    SELECT DISTINCT date_trunc('month', d.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM activity_events_default AS d
+    ORDER BY 1
+  LOOP
+    part := 'activity_events_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
+    CONTINUE WHEN to_regclass(format('%I.%I', schema_name, part)) IS NOT NULL;
+    lower_bound := to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' 00:00:00+00';
+    upper_bound := to_char((m AT TIME ZONE 'UTC') + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00';
+    IF EXISTS (SELECT 1 FROM activity_events_default AS d
+                WHERE d.occurred_at >= lower_bound::timestamptz AND d.occurred_at < upper_bound::timestamptz) THEN
+      -- The month's rows leave the default partition first: a partition cannot be made while the default
+      -- one holds rows of its range. They go into the new table, which is then attached as the month.
+      EXECUTE format('CREATE TABLE %I.%I (LIKE activity_events INCLUDING DEFAULTS)', schema_name, part);
+      EXECUTE format('INSERT INTO %I.%I SELECT * FROM activity_events_default AS d WHERE d.occurred_at >= $1 AND d.occurred_at < $2', schema_name, part)
+        USING lower_bound::timestamptz, upper_bound::timestamptz;
+      DELETE FROM activity_events_default AS d
+       WHERE d.occurred_at >= lower_bound::timestamptz AND d.occurred_at < upper_bound::timestamptz;
+      EXECUTE format('ALTER TABLE activity_events ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)', schema_name, part, lower_bound, upper_bound);
+    ELSE
+      EXECUTE format('CREATE TABLE %I.%I PARTITION OF activity_events FOR VALUES FROM (%L) TO (%L)', schema_name, part, lower_bound, upper_bound);
+    END IF;
+    EXECUTE format('CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', schema_name, part);
+    made := made + 1;
+  END LOOP;
+  RETURN made;
 END
 $fn$;
 
@@ -126,6 +192,66 @@ BEGIN
       RETURNING event_id
     )
     SELECT count(*), max(event_id) FROM recorded;
+END
+$fn$;
+
+-- Retention by month, before the row by row batches: drops each month partition of the events table of
+-- which every event would be removed anyway. p_policies: the policies most specific first, as
+-- [{"n": 1, "policy": label, "pattern": LIKE pattern, "before": cut-off}, ...]. An event falls under the
+-- first policy whose pattern its action matches (as activity_retention_batch's p_except says); a month goes
+-- only when it has ended, every event in it has a policy, is older than that policy's cut-off and is
+-- sequenced. Each of its events is recorded in activity_removals (reason 'retention', its policy) and loses
+-- its sequence row, exactly as a batch would do it; the seals stay. A month with one event to keep is left
+-- whole to the batches. Returns, per month dropped and policy, how many events went that way (with
+-- p_dry_run: would go, and nothing is dropped). Months with no events are left alone.
+CREATE OR REPLACE FUNCTION activity_retention_partitions(p_policies jsonb, p_dry_run boolean)
+RETURNS TABLE (month text, policy text, removed bigint) LANGUAGE plpgsql ${DEFINER} AS $fn$
+DECLARE
+  part record;
+  total bigint;
+  doomed bigint;
+BEGIN
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'p' THEN
+    RETURN;
+  END IF;
+  FOR part IN
+    SELECT n.nspname AS schema_name, c.relname AS name
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid
+      JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'activity_events'::regclass AND c.relname ~ '^activity_events_p[0-9]{6}$'
+       AND to_date(substr(c.relname, 18) || '01', 'YYYYMMDD') + interval '1 month' <= now() AT TIME ZONE 'UTC'
+     ORDER BY c.relname
+  LOOP
+    EXECUTE format($q$
+      SELECT count(*), count(*) FILTER (WHERE g.policy IS NOT NULL AND e.occurred_at < g.before AND s.seq IS NOT NULL)
+        FROM %I.%I AS e
+        LEFT JOIN activity_sequence AS s ON s.event_id = e.id
+        LEFT JOIN LATERAL (SELECT p.policy, p.before FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                            WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true$q$, part.schema_name, part.name)
+      INTO total, doomed USING p_policies;
+    CONTINUE WHEN total = 0 OR doomed < total;
+    IF NOT p_dry_run THEN
+      EXECUTE format($q$
+        INSERT INTO activity_removals (workspace_id, event_id, seq, reason, policy)
+        SELECT e.workspace_id, e.id, s.seq, 'retention', g.policy
+          FROM %I.%I AS e
+          JOIN activity_sequence AS s ON s.event_id = e.id
+          JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                         WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
+         ORDER BY e.id$q$, part.schema_name, part.name) USING p_policies;
+      EXECUTE format('DELETE FROM activity_sequence AS s USING %I.%I AS e WHERE s.event_id = e.id', part.schema_name, part.name);
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+      SELECT %L::text, g.policy, count(*)
+        FROM %I.%I AS e
+        JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
+                       WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
+       GROUP BY g.policy ORDER BY g.policy$q$, part.name, part.schema_name, part.name) USING p_policies;
+    IF NOT p_dry_run THEN
+      EXECUTE format('DROP TABLE %I.%I', part.schema_name, part.name);
+    END IF;
+  END LOOP;
 END
 $fn$;
 
@@ -209,5 +335,8 @@ $fn$;
 
 REVOKE EXECUTE ON FUNCTION activity_reset(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION activity_retention_batch(text, text, text[], timestamptz, bigint, integer, boolean) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION activity_erase(jsonb) FROM PUBLIC
+REVOKE EXECUTE ON FUNCTION activity_erase(jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION activity_partitions_ensure(integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION activity_retention_partitions(jsonb, boolean) FROM PUBLIC;
+SELECT activity_partitions_ensure(${PARTITION_MONTHS_AHEAD})
 `;

@@ -17,6 +17,11 @@ export interface RetentionOptions {
   dryRun?: boolean;
   /** Events removed per transaction (default 1,000): each batch holds its locks briefly. */
   batchSize?: number;
+  /**
+   * Drop whole month partitions of the events table first where every event in them goes (default true;
+   * nothing happens on an unpartitioned table). The rest goes row by row, as before.
+   */
+  partitions?: boolean;
 }
 
 /** What one policy removed (or, in a dry run, would remove). */
@@ -25,7 +30,10 @@ export interface RetentionOutcome {
   keep: string;
   /** Events older than this instant fall under the policy. */
   before: string;
+  /** Every event removed (or that would be), those of the months dropped whole included. */
   removed: number;
+  /** The month partitions (activity_events_pYYYYMM) dropped whole that held events of this policy. */
+  months: string[];
 }
 
 const PATTERN = /^[A-Za-z0-9_.:*-]{1,100}$/;
@@ -70,7 +78,8 @@ export function parseRetentionPolicies(policies: RetentionPolicies): Policy[] {
  * Applies the policies (`npm run activity:retention`): removes the sequenced events each policy no longer
  * keeps, in batches of `batchSize`, each batch one call of the owner's routine `activity_retention_batch`
  * (its own transaction), which records every removal in `activity_removals` and keeps the seals. With
- * `dryRun`, counts them instead.
+ * `dryRun`, counts them instead. On a partitioned events table, the months of which every event goes are
+ * dropped whole first by `activity_retention_partitions`, which records them the same way (docs/partitions.md).
  */
 export async function applyRetention(
   db: AnyDatabase,
@@ -83,18 +92,46 @@ export async function applyRetention(
   }
   const ordered = parseRetentionPolicies(policies);
   const outcomes: RetentionOutcome[] = [];
+  // One cut-off per policy for all its batches, from the database's clock.
+  const cuts: string[] = [];
+  for (const policy of ordered) {
+    const [cut] = rowsOf<{ before: string }>(
+      await db.execute(sql`select (now() - ${policy.keep}::interval)::text as before`),
+    );
+    cuts.push(cut!.before);
+  }
+  const labelOf = (policy: Policy) => `${policy.pattern} = ${policy.keep}`;
+  // Whole months first (one statement, its own transaction): what they held is counted under its policy.
+  // A dry run counts every event row by row anyway, so it only names the months.
+  const byMonth = new Map<string, { removed: number; months: string[] }>();
+  if (options.partitions !== false && ordered.length > 0) {
+    const spec = ordered.map((policy, i) => ({
+      n: i + 1,
+      policy: labelOf(policy),
+      pattern: policy.like,
+      before: cuts[i],
+    }));
+    const rows = rowsOf<{ month: string; policy: string; removed: number | string }>(
+      await db.execute(
+        sql`select * from activity_retention_partitions(${JSON.stringify(spec)}::jsonb, ${options.dryRun === true})`,
+      ),
+    );
+    for (const row of rows) {
+      const entry = byMonth.get(row.policy) ?? { removed: 0, months: [] };
+      entry.removed += Number(row.removed);
+      entry.months.push(row.month);
+      byMonth.set(row.policy, entry);
+    }
+  }
   for (const [i, policy] of ordered.entries()) {
     const except = `{${ordered
       .slice(0, i)
       .map((p) => `"${p.like.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
       .join(",")}}`;
-    // One cut-off for all its batches, from the database's clock.
-    const [cut] = rowsOf<{ before: string }>(
-      await db.execute(sql`select (now() - ${policy.keep}::interval)::text as before`),
-    );
-    const before = cut!.before;
-    const label = `${policy.pattern} = ${policy.keep}`;
-    let removed = 0;
+    const before = cuts[i]!;
+    const label = labelOf(policy);
+    const months = byMonth.get(label);
+    let removed = options.dryRun ? 0 : (months?.removed ?? 0);
     let after = 0;
     for (;;) {
       const [row] = rowsOf<{ removed: number | string; last_id: number | string | null }>(
@@ -106,7 +143,7 @@ export async function applyRetention(
       if (options.dryRun || count < batch || row?.last_id == null) break;
       after = Number(row.last_id);
     }
-    outcomes.push({ pattern: policy.pattern, keep: policy.keep, before, removed });
+    outcomes.push({ pattern: policy.pattern, keep: policy.keep, before, removed, months: months?.months ?? [] });
   }
   return outcomes;
 }

@@ -18,6 +18,10 @@ import type { RecordRef, RowChange } from "./types";
  * trigger refuses UPDATE, DELETE and TRUNCATE to every role but the table's owner, whose SECURITY DEFINER
  * routines (retention, erasure, reset) record what they did in `activity_removals`. Record ids, actor ids and workspace ids are text so the kit fits any host's key type, and there
  * is no foreign key to the records: history outlives them.
+ *
+ * In the database it is partitioned by month on `occurred_at` (docs/partitions.md), its primary key
+ * (workspace_id, occurred_at, id): the kit's migration (base-sql.ts) makes it so, which drizzle-kit cannot
+ * express. Here `id` stays the key drizzle knows; do not `drizzle-kit push` the kit's tables.
  */
 export const activityEvents = pgTable(
   "activity_events",

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { PARTITION_MONTHS_AHEAD } from "./base-sql";
 import type { AnyDatabase } from "./database";
 import { rowsOf } from "./rows";
 import { activityHeads } from "./schema";
@@ -133,6 +134,39 @@ const CATCH_UP_EVERY = 200;
 export interface SequencerOptions extends Omit<TickOptions, "catchUp"> {
   /** Milliseconds between ticks (default 25). */
   intervalMs?: number;
+  /**
+   * Milliseconds between two calls of `ensurePartitions` (default an hour; the first tick calls it); false:
+   * never (the host runs `activity_partitions_ensure` on a schedule of its own).
+   */
+  partitionsEveryMs?: number | false;
+}
+
+/** How often the sequencer keeps the events' next months partitioned. */
+export const PARTITIONS_EVERY_MS = 3_600_000;
+
+/**
+ * Makes the events table's missing months (this one and PARTITION_MONTHS_AHEAD ahead, and any month the
+ * default partition holds rows of) with `activity_partitions_ensure`, under the sequencer's leader lock so
+ * one process does it. Returns how many partitions it made, or null when another process holds the lock.
+ * Making a partition locks the events table (ACCESS EXCLUSIVE, for a moment): `lock_timeout` keeps a
+ * long-running reader of the table from queueing every writer behind it; then it fails and is tried later.
+ */
+export async function ensurePartitions(
+  db: AnyDatabase,
+  options: { monthsAhead?: number; lockTimeoutMs?: number } = {},
+): Promise<number | null> {
+  const { monthsAhead = PARTITION_MONTHS_AHEAD, lockTimeoutMs = 2_000 } = options;
+  return db.transaction(async (tx) => {
+    const [lock] = rowsOf<{ leader: boolean }>(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${LEADER_LOCK}) as leader`),
+    );
+    if (!lock?.leader) return null;
+    await tx.execute(sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`);
+    const [row] = rowsOf<{ made: number | string }>(
+      await tx.execute(sql`select activity_partitions_ensure(${monthsAhead}::integer) as made`),
+    );
+    return Number(row?.made ?? 0);
+  });
 }
 
 export interface Sequencer {
@@ -144,8 +178,13 @@ export function startSequencer(
   db: () => AnyDatabase | Promise<AnyDatabase>,
   options: number | SequencerOptions = {},
 ): Sequencer {
-  const { intervalMs = 25, ...tickOptions } = typeof options === "number" ? { intervalMs: options } : options;
+  const {
+    intervalMs = 25,
+    partitionsEveryMs = PARTITIONS_EVERY_MS,
+    ...tickOptions
+  } = typeof options === "number" ? { intervalMs: options } : options;
   let ticks = 0;
+  let partitionsAt: number | undefined;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -158,6 +197,18 @@ export function startSequencer(
       failures += 1;
       // One line per streak of failures, not one per tick (a database restart would flood the log).
       if (failures === 1) console.error("activity sequencer: tick failed, retrying", error);
+    }
+    if (partitionsEveryMs !== false && failures === 0 && !stopped) {
+      const now = Date.now();
+      if (partitionsAt === undefined || now - partitionsAt >= partitionsEveryMs) {
+        try {
+          // Another process leading now: tried again on the next tick, until one of them has done it.
+          if ((await ensurePartitions(await db())) !== null) partitionsAt = now;
+        } catch (error) {
+          partitionsAt = now;
+          console.error("activity sequencer: keeping the events' partitions failed, trying again later", error);
+        }
+      }
     }
     if (!stopped) timer = setTimeout(loop, failures > 0 ? Math.min(5_000, intervalMs * 2 ** failures) : intervalMs);
   };
