@@ -27,7 +27,7 @@ import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
-import { type ActorsTable, checkFieldRefs } from "./readable";
+import { type ActorsTable, checkFieldRefs, readableStates } from "./readable";
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -79,7 +79,14 @@ export type { RecordState } from "./time-travel";
 export type { FailureResult, Subject, TrackingOptions } from "./tracking";
 export type { RecordRef, RowChange } from "./types";
 export type { FieldOptions } from "./fields";
-export { type ActorsTable, changesText, fieldText, type ReadableChange, type ReadableField } from "./readable";
+export {
+  type ActorsTable,
+  changesText,
+  fieldText,
+  type ReadableChange,
+  type ReadableField,
+  type ReadableStateField,
+} from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
@@ -206,6 +213,24 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   }
 
   /**
+   * The record's states at these instants, each with its fields as people read them (labels, formats,
+   * names) where it existed: what a time-travel view shows and compares.
+   */
+  async function statesAt(record: RecordRef, instants: readonly Date[], options: { workspaceId?: WorkspaceId } = {}) {
+    const db = await config.db();
+    const workspaceId = workspaceKey(options.workspaceId);
+    const states = await Promise.all(instants.map((at) => stateAsOf(db, config.tables, record, at, workspaceId)));
+    const rows = states.flatMap((s) => (s.status === "exists" ? [s.row] : []));
+    const readable = await readableStates(db, config.tables, config.actors, workspaceId, record.type, rows);
+    let next = 0;
+    return states.map((state, i) => ({
+      at: instants[i]!,
+      state,
+      fields: state.status === "exists" ? readable[next++]! : null,
+    }));
+  }
+
+  /**
    * Reverts an event: its fields back to their values before it, a deleted record recreated, an inserted
    * one deleted. Refused with the conflicting fields when they changed since, unless `force`. Tracked as a
    * `revert` event linked to the one it reverted (which can be reverted in turn).
@@ -318,6 +343,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     signingKey,
     viewer,
     asOf,
+    statesAt,
     revert,
     applyRetention,
     eraseActor,
