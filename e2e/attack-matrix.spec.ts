@@ -64,6 +64,11 @@ const PAGES: Record<string, PageCase> = {
     ],
     outcome: "no-history",
   },
+  "/admin/audit/events/[eventId]": {
+    admin: true,
+    urls: (a) => [`/admin/audit/events/${a.foreign.event}`],
+    outcome: "not-found",
+  },
   "/login": { public: true, urls: () => ["/login"], outcome: "redirect" },
   "/no-workspace": { public: true, urls: () => ["/no-workspace"], outcome: "redirect" },
   "/projects": { urls: () => ["/projects"], outcome: "ok" },

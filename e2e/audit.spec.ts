@@ -100,13 +100,42 @@ test.describe("the audit log, for admins", () => {
     const alert = firstRename.getByRole("alert");
     await expect(alert).toBeVisible();
     await expect(alert.getByRole("columnheader", { name: "Current value" })).toBeVisible();
-    await expect(alert.getByRole("row", { name: /title/ })).toContainText(second);
-    await expect(alert.getByRole("row", { name: /title/ })).toContainText(original);
+    // The field by its label, as the diffs name it, not by its column ("task:12 title").
+    const row = alert.getByRole("row", { name: /^Title/ });
+    await expect(row.getByRole("rowheader")).toHaveText("Title");
+    await expect(row).toContainText(second);
+    await expect(row).toContainText(original);
 
     await alert.getByRole("button", { name: "Revert anyway" }).click();
     await expect(firstRename.getByRole("status")).toContainText("Reverted.");
     await page.goto(`/tasks/${id}`);
     await expect(page.getByRole("heading", { name: original, level: 1 })).toBeVisible();
+  });
+
+  test("a conflict on a reference names the field and its values as people read them", async ({ page }) => {
+    const id = await createTask(page, unique("Conflict assignee"));
+    const form = page.getByRole("region", { name: "Edit task" });
+    for (const name of ["Bob Brown", "Alice Adams"]) {
+      // A fresh page each time: the form the last save refreshes cannot reset the choice.
+      await page.goto(`/tasks/${id}`);
+      await form.getByLabel("Assignee").selectOption({ label: name });
+      await form.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByRole("region", { name: "Activity" }).getByText(`→ ${name}`).first()).toBeVisible();
+    }
+
+    const history = new RecordHistoryPage(page);
+    await history.goto("task", id);
+    const toBob = history.events.filter({ hasText: /Alice Adams updated/ }).filter({ hasText: "none" });
+    await expect(toBob).toHaveCount(1);
+    await toBob.getByRole("button", { name: "Revert this change" }).click();
+
+    const alert = toBob.getByRole("alert");
+    const row = alert.getByRole("row", { name: /^Assignee/ });
+    await expect(row.getByRole("rowheader")).toHaveText("Assignee");
+    await expect(row.getByRole("cell")).toHaveText(["Alice Adams", "none"]);
+    await expect(alert).not.toContainText("assignee_id");
+    await alert.getByRole("button", { name: "Cancel" }).click();
+    await expect(alert).toBeHidden();
   });
 
   test("the log offers CSV, JSON and NDJSON exports", async ({ page }) => {

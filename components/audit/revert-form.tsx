@@ -70,6 +70,7 @@ export function RevertForm<S extends RevertFormState>({
   const open = state !== null && state !== dismissed;
   const failed = open && !state.ok ? (state as Extract<RevertFormState, { ok: false }>) : null;
   const conflicts = failed?.error.code === "conflict" ? conflictsOf(failed.error.details) : [];
+  const several = new Set(conflicts.map((c) => `${c.record.type}:${c.record.id}`)).size > 1;
 
   // Keyboard and screen reader users land on what the revert answered.
   useEffect(() => {
@@ -143,11 +144,19 @@ export function RevertForm<S extends RevertFormState>({
               <tbody>
                 {conflicts.map((c) => (
                   <tr key={`${c.record.type}:${c.record.id}:${c.field}`}>
-                    <th scope="row" className="py-1 pr-3 font-mono text-xs font-normal">
-                      {c.record.type}:{c.record.id} {c.field}
-                    </th>
-                    <td className="py-1 pr-3">{formatValue(c.current)}</td>
-                    <td className="py-1">{formatValue(c.intended)}</td>
+                    {c.readable ? (
+                      // The field as the diffs name it ("Assignee"), the record named only when the event changed several.
+                      <th scope="row" className="py-1 pr-3 font-normal">
+                        {c.readable.label}
+                        {several ? <span className="text-xs text-amber-800"> · {c.readable.record}</span> : null}
+                      </th>
+                    ) : (
+                      <th scope="row" className="py-1 pr-3 font-mono text-xs font-normal">
+                        {c.record.type}:{c.record.id} {c.field}
+                      </th>
+                    )}
+                    <td className="py-1 pr-3 break-words">{c.readable?.current ?? formatValue(c.current)}</td>
+                    <td className="py-1 break-words">{c.readable?.intended ?? formatValue(c.intended)}</td>
                   </tr>
                 ))}
               </tbody>

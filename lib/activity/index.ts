@@ -27,7 +27,11 @@ import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
+<<<<<<< HEAD
 import { type ActorsTable, checkFieldRefs, readableStates } from "./readable";
+=======
+import { type ActorsTable, checkFieldRefs, readableConflicts } from "./readable";
+>>>>>>> main
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -84,8 +88,13 @@ export {
   changesText,
   fieldText,
   type ReadableChange,
+<<<<<<< HEAD
   type ReadableField,
   type ReadableStateField,
+=======
+  type ReadableConflict,
+  type ReadableField,
+>>>>>>> main
 } from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
@@ -254,13 +263,32 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
       .select({ actorLabel: activityEvents.actorLabel })
       .from(activityEvents)
       .where(and(eq(activityEvents.id, eventId), eq(activityEvents.workspaceId, workspaceKey(actor.workspaceId))));
-    return revertEvent(
+    const result = await revertEvent(
       (who, fn, opts) => track(who, "revert", (r) => r.data.subject, fn, opts),
       config.tables,
       actor,
       eventId,
       { ...options, revertedActor: undone?.actorLabel },
     );
+    // The conflicting fields as the diffs write them: "Assignee", "Bob Brown", not `assignee_id` and 2.
+    if (result.ok || !result.error.conflicts?.length) return result;
+    const conflicts = result.error.conflicts;
+    const readable = await readableConflicts(
+      await config.db(),
+      config.tables,
+      config.actors,
+      workspaceKey(actor.workspaceId),
+      conflicts,
+    );
+    const labels = [...new Set(readable.map((r) => r.label))].join(", ");
+    return {
+      ok: false,
+      error: {
+        ...result.error,
+        message: `Changed since this event: ${labels}. Confirm to overwrite.`,
+        conflicts: conflicts.map((c, i) => ({ ...c, readable: readable[i] })),
+      },
+    };
   }
 
   /**

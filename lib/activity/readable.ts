@@ -287,6 +287,57 @@ export function changesText(changes: ReadableChange[]): string {
     .join(" | ");
 }
 
+/** A revert's conflicting field as people read it: "Assignee", now "Bob Brown", the revert would restore "none". */
+export interface ReadableConflict {
+  /** The record's name: "task Fix login" (its type and id when it has no name). */
+  record: string;
+  /** The field's label ("Assignee"); "Record" for a conflict about the record itself (deleted, recreated). */
+  label: string;
+  current: string;
+  intended: string;
+}
+
+/** The pseudo-field a revert reports when the record itself is in the way (gone since, or back since). */
+const WHOLE_RECORD = "(record)";
+
+/**
+ * A revert's conflicts as people read them, with the labels, formats and names the diffs use (names looked
+ * up once for all of them, in the workspace). A hidden field still shows its label here: the revert writes it.
+ */
+export async function readableConflicts(
+  db: AnyDatabase,
+  tables: readonly AnyTrackedTable[],
+  actors: ActorsTable | undefined,
+  workspaceId: string,
+  conflicts: readonly { record: RecordRef; field: string; current: Json | undefined; intended: Json | undefined }[],
+): Promise<ReadableConflict[]> {
+  const wanted = new Map<string, Set<string>>();
+  const want = (ref: string, id: string) => wanted.set(ref, (wanted.get(ref) ?? new Set()).add(id));
+  for (const conflict of conflicts) {
+    want(conflict.record.type, conflict.record.id);
+    const ref = tables.find((t) => t.type === conflict.record.type)?.fields[conflict.field]?.ref;
+    for (const value of [conflict.current, conflict.intended]) {
+      if (ref && value !== null && value !== undefined && value !== REDACTED && typeof value !== "object")
+        want(ref, String(value));
+    }
+  }
+  const names = await lookUpNames(db, tables, actors, workspaceId, wanted);
+  return conflicts.map(({ record, field, current, intended }) => {
+    const name = `${record.type} ${names.get(nameKey(record.type, record.id)) ?? record.id}`;
+    if (field === WHOLE_RECORD) {
+      const state = (value: Json | undefined) => (value === null || value === undefined ? "deleted" : String(value));
+      return { record: name, label: "Record", current: state(current), intended: state(intended) };
+    }
+    const tracked = tables.find((t) => t.type === record.type)?.fields[field];
+    return {
+      record: name,
+      label: tracked?.label ?? field,
+      current: showValue(tracked, current, names),
+      intended: showValue(tracked, intended, names),
+    };
+  });
+}
+
 /** One field of a record's state as people read it ("Assignee", "Bob Brown"). */
 export interface ReadableStateField {
   /** The column's database name. */

@@ -87,6 +87,12 @@ export function keyCastType(sqlType: string): string {
 
 const TYPE_NAME = /^[a-z][a-z0-9_]*$/;
 
+/**
+ * Names no record type may take: the audit log's URLs put a record's history at `<audit>/<type>/<id>` and
+ * an event's permalink at `<audit>/events/<id>`, so a type named "events" would have no history page.
+ */
+export const RESERVED_TYPE_NAMES: readonly string[] = ["events"];
+
 function columnName(table: PgTable, column: PgColumn, what: string): string {
   const found = Object.values(getTableColumns(table)).find((c) => c === column);
   if (!found)
@@ -105,6 +111,12 @@ export function registrationOf(tables: readonly AnyTrackedTable[], type: string)
 export function trackTable<T extends PgTable>(table: T, options: TrackOptions<T>): TrackedTable<T> {
   if (!TYPE_NAME.test(options.type)) {
     throw new ActivityError("not_registered", `Record type "${options.type}" must be lower_snake_case.`);
+  }
+  if (RESERVED_TYPE_NAMES.includes(options.type)) {
+    throw new ActivityError(
+      "not_registered",
+      `Record type "${options.type}" is reserved: the audit log's event pages live at <audit log>/${options.type}/<id>, where its history page would be. Name the type otherwise ("event", say).`,
+    );
   }
   const columns = Object.entries(getTableColumns(table));
   const primary = columns.filter(([, c]) => c.primary);

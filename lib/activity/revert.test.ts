@@ -128,7 +128,7 @@ describe("revert", () => {
       ok: false,
       error: {
         code: "conflict",
-        message: expect.stringContaining("title"),
+        message: "Changed since this event: Title. Confirm to overwrite.",
         conflicts: [
           {
             record: { type: "note", id: String(note.id) },
@@ -136,6 +136,7 @@ describe("revert", () => {
             current: "Three",
             expected: "Two",
             intended: "One",
+            readable: { record: "note Three", label: "Title", current: "Three", intended: "One" },
           },
         ],
       },
@@ -169,6 +170,54 @@ describe("revert", () => {
     const created = await createNote("Oops");
     expect(await kit.revert(alice, await lastEventId())).toMatchObject({ ok: true });
     expect(await titleOf(created.id)).toBeUndefined();
+  });
+
+  it("names a conflict's field and values as the diffs do: the label, the format, referenced names", async () => {
+    await kit.withTracking(alice, "insert", "folders", (tx) =>
+      tx.insert(folders).values([
+        { id: 41, teamId: workspaceId, name: "Inbox" },
+        { id: 42, teamId: workspaceId, name: "Drafts" },
+        { id: 43, teamId: workspaceId, name: "Archive" },
+      ]),
+    );
+    const [file] = await kit.withTracking(alice, "insert", "file plan.txt", (tx) =>
+      tx.insert(files).values({ folderId: 41, teamId: workspaceId, name: "plan.txt" }).returning(),
+    );
+    const move = (folderId: number) =>
+      kit.withTracking(alice, "update", "file plan.txt", (tx) =>
+        tx.update(files).set({ folderId }).where(eq(files.id, file!.id)),
+      );
+    await move(42);
+    const event = await lastEventId();
+    await move(43);
+    const note = await createNote("One");
+    await kit.withTracking(alice, "update", "note One", (tx) =>
+      tx.update(notes).set({ status: "closed" }).where(eq(notes.id, note.id)),
+    );
+    const closed = await lastEventId();
+    await kit.withTracking(alice, "update", "note One", (tx) =>
+      tx.update(notes).set({ status: "archived" }).where(eq(notes.id, note.id)),
+    );
+
+    const refused = await kit.revert(alice, event);
+    expect(refused.ok).toBe(false);
+    const [conflict] = refused.ok ? [] : (refused.error.conflicts ?? []);
+    expect(conflict).toMatchObject({ field: "folder_id", current: 43, intended: 41 });
+    expect(conflict!.readable).toEqual({
+      record: "file plan.txt",
+      label: "Folder",
+      current: "Archive",
+      intended: "Inbox",
+    });
+
+    const status = await kit.revert(alice, closed);
+    const [statusConflict] = status.ok ? [] : (status.error.conflicts ?? []);
+    expect(statusConflict!.readable).toEqual({
+      record: "note One",
+      label: "Status",
+      current: "archived",
+      intended: "Open",
+    });
   });
 
   it("reverts an event that changed one row twice without a spurious conflict", async () => {

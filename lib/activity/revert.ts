@@ -3,6 +3,7 @@ import type { Actor } from "./actor";
 import type { AnyDatabase } from "./database";
 import type { ActivityErrorCode } from "./errors";
 import { pgArray } from "./pg-array";
+import type { ReadableConflict } from "./readable";
 import { currentRow, type Row } from "./records";
 import { type AnyTrackedTable, formatRecordKey, registrationOf } from "./registry";
 import { rowsOf } from "./rows";
@@ -18,6 +19,8 @@ export interface RevertConflict {
   current: Json | undefined;
   expected: Json | undefined;
   intended: Json | undefined;
+  /** The same as people read it (the registration's label and format, names resolved): set by `kit.revert`. */
+  readable?: ReadableConflict;
 }
 
 /** A record the revert would need and that is gone, and the event that deleted it (when the log has it). */
