@@ -27,11 +27,7 @@ import { createQueries } from "./queries";
 import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
-<<<<<<< HEAD
-import { type ActorsTable, checkFieldRefs, readableStates } from "./readable";
-=======
-import { type ActorsTable, checkFieldRefs, readableConflicts } from "./readable";
->>>>>>> main
+import { type ActorsTable, checkFieldRefs, readableConflicts, readableStates } from "./readable";
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -88,13 +84,9 @@ export {
   changesText,
   fieldText,
   type ReadableChange,
-<<<<<<< HEAD
-  type ReadableField,
-  type ReadableStateField,
-=======
   type ReadableConflict,
   type ReadableField,
->>>>>>> main
+  type ReadableStateField,
 } from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
