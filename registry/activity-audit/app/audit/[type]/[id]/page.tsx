@@ -146,7 +146,15 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
             </span>
           )}
         </p>
-        <AuditTime iso={item.occurredAt} className="text-xs whitespace-nowrap text-muted-foreground" />
+        {/* The event's own page (its permalink), named for a screen reader by the time and the event. */}
+        <Link
+          href={`/audit/events/${item.id}`}
+          prefetch={false}
+          className="text-xs text-muted-foreground underline-offset-2 hover:underline"
+        >
+          <AuditTime iso={item.occurredAt} className="whitespace-nowrap" />
+          <span className="sr-only"> · event {item.id}: details</span>
+        </Link>
       </div>
       {reason ? (
         <p className="text-sm">
