@@ -96,6 +96,12 @@ const recordQueries = (a: Attack, prefix = "") => [
 
 const ROUTES: Record<string, RouteCase> = {
   "/api/activity": { queries: (a) => recordQueries(a) },
+  "/api/activity/records": {
+    queries: (a) => [
+      { query: `q=${encodeURIComponent(a.foreign.marker)}`, empty: true },
+      { query: `q=${encodeURIComponent(a.own.marker)}`, empty: false },
+    ],
+  },
   "/api/activity/stream": { stream: true, queries: (a) => recordQueries(a, "after=0&") },
   "/api/audit": { admin: true, queries: (a) => recordQueries(a) },
   "/api/audit/export": {
@@ -279,9 +285,10 @@ for (const { email, role } of DEMO_ACCOUNTS) {
         }
         expect(response.status(), url).toBe(200);
         if (empty) {
-          // The JSON export is an array of items; the feed and the audit log are pages of them.
+          // The JSON export is an array of items; the feed and the audit log are pages of them; the record
+          // search lists records.
           const json = JSON.parse(text);
-          expect(Array.isArray(json) ? json : json.items, `${url}: no item`).toEqual([]);
+          expect(Array.isArray(json) ? json : (json.items ?? json.records), `${url}: no item`).toEqual([]);
         }
       }
     }

@@ -20,3 +20,8 @@ export async function loadFirstPage(
     throw error;
   }
 }
+
+/** The name of the record a filter names (`task:42`), for its field and chip; null when unknown or malformed. */
+export async function loadRecordLabel(workspaceId: number, record: string | undefined): Promise<string | null> {
+  return record ? activity.recordLabel(record, { workspaceId }) : null;
+}

@@ -6,7 +6,13 @@
 export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** The APIs whose query strings the kit parses, refusing every parameter it does not know. */
-const FILTERED_APIS = ["/api/activity", "/api/activity/stream", "/api/audit", "/api/audit/export"];
+const FILTERED_APIS = [
+  "/api/activity",
+  "/api/activity/records",
+  "/api/activity/stream",
+  "/api/audit",
+  "/api/audit/export",
+];
 
 function json(status: number, error: object): Response {
   return Response.json({ error }, { status, headers: { "Cache-Control": "no-store" } });

@@ -327,6 +327,7 @@ async function main() {
       "components/activity/activity-feed.tsx",
       "components/audit/audit-log.tsx",
       "app/api/activity/route.ts",
+      "app/api/activity/records/route.ts",
       "app/api/activity/stream/route.ts",
       "app/activity/page.tsx",
       "app/audit/page.tsx",

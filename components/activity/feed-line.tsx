@@ -1,6 +1,15 @@
 import Link from "next/link";
-import type { ActivityItem } from "@/lib/activity";
-import { actionVerb, excerptOf, isErased, ownChanges, reasonOf, shortValue } from "@/lib/activity-client/describe";
+import type { ReactNode } from "react";
+import type { ActivityItem, ReadableField } from "@/lib/activity";
+import {
+  actionVerb,
+  countOf,
+  excerptOf,
+  isErased,
+  ownChanges,
+  reasonOf,
+  shortValue,
+} from "@/lib/activity-client/describe";
 import { type FeedSearchFilters, feedHref } from "@/lib/activity-client/feed-query";
 import { ActorAvatar } from "./actor-avatar";
 import { ErasedValue } from "./erased-value";
@@ -39,6 +48,43 @@ function Subject({ item }: { item: ActivityItem }) {
   );
 }
 
+/** Who acted: a link narrowing the feed to them, unless it already is. */
+function ActorName({ item, filters, feedPath }: { item: ActivityItem; filters: FeedSearchFilters; feedPath: string }) {
+  const { actor } = item;
+  const name = actor.name || "Unattributed change";
+  if (actor.id && filters.actor !== actor.id) {
+    return (
+      <FilterLink
+        prefetch={false}
+        href={feedHref({ ...filters, actor: actor.id }, feedPath)}
+        title={`Show only ${name}’s activity`}
+        className={subtleLink}
+      >
+        {name}
+      </FilterLink>
+    );
+  }
+  if (isErased(item, "/actor_label")) return <ErasedValue className="font-medium" />;
+  return <span className="font-medium text-neutral-900">{name}</span>;
+}
+
+/** "Status: To do → Doing · Title: a → b", on one line under the sentence. */
+function ChangeList({ changes }: { changes: readonly ReadableField[] }) {
+  if (changes.length === 0) return null;
+  return (
+    <p className="mt-0.5 truncate text-xs text-muted-foreground">
+      {changes.map((change, i) => (
+        <span key={change.field}>
+          {i > 0 ? " · " : null}
+          {change.label}: <span className="text-neutral-500 line-through">{shortValue(change.before ?? "none")}</span>
+          {" → "}
+          <span className="text-neutral-700">{shortValue(change.after ?? "none")}</span>
+        </span>
+      ))}
+    </p>
+  );
+}
+
 /**
  * One event: who did what to which record, when, and why. The actor's name and the funnel next to the
  * record narrow the feed to them (links, so they work without script and Back undoes them); the record's
@@ -49,6 +95,8 @@ export function FeedLine({
   filters,
   feedPath = "/activity",
   historyPath,
+  changes = ownChanges(item),
+  children,
 }: {
   item: ActivityItem;
   filters: FeedSearchFilters;
@@ -56,33 +104,24 @@ export function FeedLine({
   feedPath?: string;
   /** For admins: the audit log page, whose `<type>/<id>` page is a record's history. Without it, no link. */
   historyPath?: string;
+  /**
+   * The fields listed under the sentence. By default the event's own: any action that edits its record (an
+   * update, a revert, a verb such as task.cancelled); several edits merged into this line pass them all.
+   */
+  changes?: readonly ReadableField[];
+  /** Under the line's text: the button that expands what the line stands for. */
+  children?: ReactNode;
 }) {
   const { actor, record } = item;
-  const name = actor.name || "Unattributed change";
   const reason = reasonOf(item);
-  // Any action that edits its record (an update, a revert, a verb such as task.cancelled) lists the fields.
-  const changes = ownChanges(item);
   const excerpt = excerptOf(item);
   const recordKey = record ? `${record.type}:${record.id}` : null;
   return (
-    <div className="flex gap-3 px-4 py-3">
+    <div className="group/line flex gap-3 px-4 py-3">
       <ActorAvatar actor={actor} className="mt-0.5" />
       <div className="min-w-0 flex-1">
         <p className="text-sm leading-6 text-neutral-600">
-          {actor.id && filters.actor !== actor.id ? (
-            <FilterLink
-              prefetch={false}
-              href={feedHref({ ...filters, actor: actor.id }, feedPath)}
-              title={`Show only ${name}’s activity`}
-              className={subtleLink}
-            >
-              {name}
-            </FilterLink>
-          ) : isErased(item, "/actor_label") ? (
-            <ErasedValue className="font-medium" />
-          ) : (
-            <span className="font-medium text-neutral-900">{name}</span>
-          )}{" "}
+          <ActorName item={item} filters={filters} feedPath={feedPath} />{" "}
           {item.action === "revert" && typeof item.metadata.revertedActor === "string" ? (
             <>
               reverted{" "}
@@ -112,7 +151,7 @@ export function FeedLine({
                 href={feedHref({ ...filters, record: recordKey }, feedPath)}
                 aria-label={`Only ${item.subject}`}
                 title={`Show only the activity of ${item.subject}`}
-                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
+                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover/line:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
               >
                 <FunnelIcon />
               </FilterLink>
@@ -158,22 +197,54 @@ export function FeedLine({
             <q>{excerpt}</q>
           </p>
         ) : null}
-        {changes.length > 0 ? (
-          <p className="mt-0.5 truncate text-xs text-muted-foreground">
-            {changes.map((change, i) => (
-              <span key={change.field}>
-                {i > 0 ? " · " : null}
-                {change.label}:{" "}
-                <span className="text-neutral-500 line-through">{shortValue(change.before ?? "none")}</span>
-                {" → "}
-                <span className="text-neutral-700">{shortValue(change.after ?? "none")}</span>
-              </span>
-            ))}
-          </p>
-        ) : null}
+        <ChangeList changes={changes} />
+        {children}
       </div>
       <RelativeTime
         iso={item.occurredAt}
+        className="shrink-0 text-xs leading-6 whitespace-nowrap text-muted-foreground"
+      />
+    </div>
+  );
+}
+
+/** The names of a run's records, newest first: "Fix login, Write docs, Ship it and 6 more". */
+function runPreview(items: readonly ActivityItem[]): string {
+  const names = items.map((item) => item.record?.label?.trim() || item.subject);
+  const shown = names.slice(0, 3).map(shortValue).join(", ");
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+}
+
+/**
+ * A run of events by one person with one action on records of one type, collapsed: "Alice Adams created 9
+ * tasks", the records' names under it, the newest event's time. `items` newest first, all of one actor.
+ */
+export function RunLine({
+  items,
+  filters,
+  feedPath = "/activity",
+  children,
+}: {
+  items: readonly [ActivityItem, ...ActivityItem[]];
+  filters: FeedSearchFilters;
+  feedPath?: string;
+  /** The button that expands the run to its lines. */
+  children?: ReactNode;
+}) {
+  const [newest] = items;
+  return (
+    <div className="flex gap-3 px-4 py-3">
+      <ActorAvatar actor={newest.actor} className="mt-0.5" />
+      <div className="min-w-0 flex-1">
+        <p className="text-sm leading-6 text-neutral-600">
+          <ActorName item={newest} filters={filters} feedPath={feedPath} /> {actionVerb(newest.action)}{" "}
+          <span className="font-medium text-neutral-900">{countOf(items.length, newest.record?.type ?? "")}</span>
+        </p>
+        <p className="mt-0.5 truncate text-xs text-muted-foreground">{runPreview(items)}</p>
+        {children}
+      </div>
+      <RelativeTime
+        iso={newest.occurredAt}
         className="shrink-0 text-xs leading-6 whitespace-nowrap text-muted-foreground"
       />
     </div>

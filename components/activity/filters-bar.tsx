@@ -2,7 +2,6 @@
 
 import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
 import {
   type FeedSearchFilters,
@@ -12,12 +11,17 @@ import {
   hasFilters,
 } from "@/lib/activity-client/feed-query";
 import { useFeedNavigation } from "./feed-navigation";
+import { type FilterChip, FilterChips } from "./filter-chips";
+import { FiltersDisclosure } from "./filters-disclosure";
 import { FieldLabel as Label, NativeSelect as Select } from "./form-controls";
+import { RecordPicker } from "./record-picker";
 
 /**
  * The feed's filters. They live in the URL: applying pushes a new entry (Back undoes it, a reload or a
  * shared link keeps it), and the server page renders the filtered feed. Without script the form is a plain
  * GET to the same page. Remount it (a `key`) when the URL changes so the fields show the URL's values.
+ * The record is picked by name (a search as you type); the filters in force show as removable chips; on a
+ * phone the form folds behind a "Filters" button.
  */
 export function FiltersBar({
   filters,
@@ -25,7 +29,9 @@ export function FiltersBar({
   actions,
   invalid,
   feedPath = "/activity",
-  recordPlaceholder = "type:id",
+  recordPlaceholder = "Search by name",
+  recordLabel,
+  recordsEndpoint,
 }: {
   filters: FeedSearchFilters;
   /**
@@ -38,8 +44,12 @@ export function FiltersBar({
   invalid?: { parameter: FilterKey; describedBy: string };
   /** The feed page (the form's GET target without script). */
   feedPath?: string;
-  /** An example record key for the Record field, in the host's own terms (`note:42`). */
+  /** The Record field's hint (it searches records by name; a key such as `note:42` is taken as it is). */
   recordPlaceholder?: string;
+  /** The name of the URL's record, for its field and chip (the page looks it up: `activity.recordLabel`). */
+  recordLabel?: string | null;
+  /** The record search (`GET /api/activity/records` by default: `createRecordsRoute`). */
+  recordsEndpoint?: string;
 }) {
   const { pending, navigate } = useFeedNavigation();
   const go = (next: FeedSearchFilters) => navigate(feedHref(next, feedPath));
@@ -53,68 +63,87 @@ export function FiltersBar({
   const fieldProps = (key: FilterKey) =>
     invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {};
 
+  const chips: FilterChip[] = [];
+  if (filters.actor) {
+    const name = members?.find((m) => m.id === filters.actor)?.name ?? `User ${filters.actor}`;
+    chips.push({ key: "actor", name: "User", value: name });
+  }
+  if (filters.action) chips.push({ key: "action", name: "Action", value: actionLabel(filters.action) });
+  if (filters.record) chips.push({ key: "record", name: "Record", value: recordLabel || filters.record });
+
   return (
-    <form
-      method="get"
-      action={feedPath}
-      aria-label="Filters"
-      onSubmit={onSubmit}
-      className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
+    <FiltersDisclosure
+      after={
+        <FilterChips
+          chips={chips}
+          pending={pending}
+          onRemove={(key) => go({ ...filters, [key]: undefined })}
+          onClear={() => go({})}
+        />
+      }
     >
-      {members ? (
+      <form
+        method="get"
+        action={feedPath}
+        aria-label="Filters"
+        onSubmit={onSubmit}
+        className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
+      >
+        {members ? (
+          <div className="space-y-1.5">
+            <Label htmlFor="filter-actor">User</Label>
+            <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
+              <option value="">All users</option>
+              {members.map((member) => (
+                <option key={member.id} value={member.id}>
+                  {member.name}
+                </option>
+              ))}
+            </Select>
+          </div>
+        ) : filters.actor ? (
+          <input type="hidden" name="actor" value={filters.actor} />
+        ) : null}
         <div className="space-y-1.5">
-          <Label htmlFor="filter-actor">User</Label>
-          <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
-            <option value="">All users</option>
-            {members.map((member) => (
-              <option key={member.id} value={member.id}>
-                {member.name}
+          <Label htmlFor="filter-action">Action</Label>
+          <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
+            <option value="">All actions</option>
+            {actions.map((action) => (
+              <option key={action} value={action}>
+                {actionLabel(action)}
               </option>
             ))}
           </Select>
         </div>
-      ) : filters.actor ? (
-        <input type="hidden" name="actor" value={filters.actor} />
-      ) : null}
-      <div className="space-y-1.5">
-        <Label htmlFor="filter-action">Action</Label>
-        <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
-          <option value="">All actions</option>
-          {actions.map((action) => (
-            <option key={action} value={action}>
-              {actionLabel(action)}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="filter-record">Record</Label>
-        <Input
-          id="filter-record"
-          name="record"
-          placeholder={recordPlaceholder}
-          defaultValue={filters.record ?? ""}
-          autoComplete="off"
-          spellCheck={false}
-          {...fieldProps("record")}
-        />
-      </div>
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          Apply
-        </Button>
-        <Button
-          type="button"
-          variant="ghost"
-          disabled={pending}
-          onClick={(event) => {
-            event.currentTarget.form?.reset();
-            if (hasFilters(filters)) go({});
-          }}
-        >
-          Clear filters
-        </Button>
-      </div>
-    </form>
+        <div className="space-y-1.5">
+          <Label htmlFor="filter-record">Record</Label>
+          <RecordPicker
+            id="filter-record"
+            name="record"
+            placeholder={recordPlaceholder}
+            defaultValue={filters.record}
+            defaultLabel={recordLabel}
+            endpoint={recordsEndpoint}
+            {...fieldProps("record")}
+          />
+        </div>
+        <div className="flex gap-2">
+          <Button type="submit" disabled={pending}>
+            Apply
+          </Button>
+          <Button
+            type="button"
+            variant="ghost"
+            disabled={pending}
+            onClick={(event) => {
+              event.currentTarget.form?.reset();
+              if (hasFilters(filters)) go({});
+            }}
+          >
+            Clear filters
+          </Button>
+        </div>
+      </form>
+    </FiltersDisclosure>
   );
 }

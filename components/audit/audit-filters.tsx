@@ -1,13 +1,31 @@
+"use client";
+
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useEffect, useRef, useState, useTransition } from "react";
+import { type FilterChip, FilterChips } from "@/components/activity/filter-chips";
+import { FiltersDisclosure } from "@/components/activity/filters-disclosure";
 import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
+import { RecordPicker } from "@/components/activity/record-picker";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { actionLabel } from "@/lib/activity-client/describe";
-import type { AuditFilterKey, FeedSearchFilters } from "@/lib/activity-client/feed-query";
+import {
+  AUDIT_FILTER_KEYS,
+  type AuditFilterKey,
+  type DatePreset,
+  datePresets,
+  type FeedSearchFilters,
+  feedHref,
+  filtersFrom,
+} from "@/lib/activity-client/feed-query";
 
 /**
- * The audit log's filters: a plain GET form to the page, so they live in the URL (Back, reload and shared
- * links keep them) and work without script. Blank fields are ignored by the page and the API.
+ * The audit log's filters. They live in the URL (Back, reload and shared links keep them): with script the
+ * form navigates to a URL of the filters set only; without, it is a plain GET to the page (which drops the
+ * blank fields by a redirect). The record is picked by name; Today, Last 7 days and Last 30 days set the
+ * dates in one click; the filters in force show as removable chips; on a phone the form folds behind a
+ * "Filters" button.
  */
 export function AuditFilters({
   filters,
@@ -16,7 +34,9 @@ export function AuditFilters({
   types,
   invalid,
   auditPath = "/audit",
-  recordPlaceholder = "type:id",
+  recordPlaceholder = "Search by name",
+  recordLabel,
+  recordsEndpoint,
 }: {
   filters: FeedSearchFilters;
   members: { id: string; name: string }[];
@@ -26,68 +46,157 @@ export function AuditFilters({
   invalid?: { parameter: AuditFilterKey; describedBy: string };
   /** The audit log page (the form's GET target). */
   auditPath?: string;
-  /** An example record key for the Record field, in the host's own terms (`note:42`). */
+  /** The Record field's hint (it searches records by name; a key such as `note:42` is taken as it is). */
   recordPlaceholder?: string;
+  /** The name of the URL's record, for its field and chip (the page looks it up: `activity.recordLabel`). */
+  recordLabel?: string | null;
+  /** The record search (`GET /api/activity/records` by default: `createRecordsRoute`). */
+  recordsEndpoint?: string;
 }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const go = (next: FeedSearchFilters) => startTransition(() => router.push(feedHref(next, auditPath)));
+  const fromRef = useRef<HTMLInputElement>(null);
+  const toRef = useRef<HTMLInputElement>(null);
+  // Today's presets are known in the browser only (the server's render must not guess the day).
+  const [presets, setPresets] = useState<DatePreset[] | null>(null);
+  useEffect(() => setPresets(datePresets(new Date())), []);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const search = new URLSearchParams([...data.entries()].map(([k, v]) => [k, String(v)]));
+    go(filtersFrom(search, AUDIT_FILTER_KEYS));
+  };
+
+  const applyPreset = (preset: DatePreset) => {
+    if (!fromRef.current || !toRef.current) return;
+    fromRef.current.value = preset.from;
+    toRef.current.value = preset.to;
+    fromRef.current.form?.requestSubmit();
+  };
+
   const fieldProps = (key: AuditFilterKey) => ({
     id: `audit-${key}`,
     name: key,
     defaultValue: filters[key] ?? "",
     ...(invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {}),
   });
+  const invalidProps = (key: AuditFilterKey) =>
+    invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {};
+
+  const chips: FilterChip[] = [];
+  for (const key of AUDIT_FILTER_KEYS) {
+    const value = filters[key];
+    if (!value) continue;
+    if (key === "actor") {
+      chips.push({ key, name: "Actor", value: members.find((m) => m.id === value)?.name ?? `User ${value}` });
+    } else if (key === "action") chips.push({ key, name: "Action", value: actionLabel(value) });
+    else if (key === "type") chips.push({ key, name: "Record type", value });
+    else if (key === "record") chips.push({ key, name: "Record", value: recordLabel || value });
+    else chips.push({ key, name: key === "from" ? "From" : "To", value });
+  }
+
   return (
-    <form method="get" action={auditPath} aria-label="Filters" className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-actor">Actor</Label>
-        <Select {...fieldProps("actor")}>
-          <option value="">All actors</option>
-          {members.map((member) => (
-            <option key={member.id} value={member.id}>
-              {member.name}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-action">Action</Label>
-        <Select {...fieldProps("action")}>
-          <option value="">All actions</option>
-          {actions.map((action) => (
-            <option key={action} value={action}>
-              {actionLabel(action)}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-type">Record type</Label>
-        <Select {...fieldProps("type")}>
-          <option value="">All types</option>
-          {types.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-record">Record</Label>
-        <Input placeholder={recordPlaceholder} autoComplete="off" spellCheck={false} {...fieldProps("record")} />
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-from">From</Label>
-        <Input type="date" {...fieldProps("from")} />
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-to">To</Label>
-        <Input type="date" {...fieldProps("to")} />
-      </div>
-      <div className="flex gap-2 sm:col-span-3 lg:col-span-6">
-        <Button type="submit">Apply</Button>
-        <Link href={auditPath} className={buttonVariants({ variant: "ghost" })}>
-          Clear filters
-        </Link>
-      </div>
-    </form>
+    <FiltersDisclosure
+      after={
+        <FilterChips
+          chips={chips}
+          pending={pending}
+          onRemove={(key) => go({ ...filters, [key]: undefined })}
+          onClear={() => go({})}
+        />
+      }
+    >
+      <form
+        method="get"
+        action={auditPath}
+        aria-label="Filters"
+        onSubmit={onSubmit}
+        className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6"
+      >
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-actor">Actor</Label>
+          <Select {...fieldProps("actor")}>
+            <option value="">All actors</option>
+            {members.map((member) => (
+              <option key={member.id} value={member.id}>
+                {member.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-action">Action</Label>
+          <Select {...fieldProps("action")}>
+            <option value="">All actions</option>
+            {actions.map((action) => (
+              <option key={action} value={action}>
+                {actionLabel(action)}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-type">Record type</Label>
+          <Select {...fieldProps("type")}>
+            <option value="">All types</option>
+            {types.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-record">Record</Label>
+          <RecordPicker
+            id="audit-record"
+            name="record"
+            placeholder={recordPlaceholder}
+            defaultValue={filters.record}
+            defaultLabel={recordLabel}
+            type={filters.type}
+            endpoint={recordsEndpoint}
+            {...invalidProps("record")}
+          />
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-from">From</Label>
+          <Input ref={fromRef} type="date" {...fieldProps("from")} />
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-to">To</Label>
+          <Input ref={toRef} type="date" {...fieldProps("to")} />
+        </div>
+        <div className="flex flex-wrap items-center gap-2 sm:col-span-3 lg:col-span-6">
+          <Button type="submit" disabled={pending}>
+            Apply
+          </Button>
+          <Link href={auditPath} className={buttonVariants({ variant: "ghost" })}>
+            Clear filters
+          </Link>
+          {presets ? (
+            // biome-ignore lint/a11y/useSemanticElements: a group of buttons, not a fieldset of fields
+            <div role="group" aria-label="Date range" className="flex flex-wrap items-center gap-1 sm:ml-auto">
+              {presets.map((preset) => (
+                <Button
+                  key={preset.label}
+                  type="button"
+                  variant="outline"
+                  size="sm"
+                  disabled={pending}
+                  aria-pressed={filters.from === preset.from && filters.to === preset.to}
+                  onClick={() => applyPreset(preset)}
+                  className="aria-pressed:bg-muted aria-pressed:font-semibold"
+                >
+                  {preset.label}
+                </Button>
+              ))}
+            </div>
+          ) : null}
+        </div>
+      </form>
+    </FiltersDisclosure>
   );
 }

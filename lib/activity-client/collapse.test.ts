@@ -4,7 +4,12 @@ import { collapseFeed, entryItems } from "./collapse";
 
 let next = 1000;
 function item(
-  over: Partial<ActivityItem> & { recordId?: string; at?: number; fields?: [string, string, string][] },
+  over: Partial<ActivityItem> & {
+    recordId?: string;
+    at?: number;
+    fields?: [string, string, string][];
+    parentId?: string;
+  },
 ): ActivityItem {
   const id = over.id ?? String(next--);
   const record = { type: over.record?.type ?? "task", id: over.recordId ?? id, href: null, exists: true, label: null };
@@ -30,6 +35,7 @@ function item(
         ]
       : [],
     unattributed: false,
+    ...(over.parentId ? { parent: { id: over.parentId, action: "insert", subject: "x", actorName: "Alice" } } : {}),
   } as unknown as ActivityItem;
 }
 
@@ -92,8 +98,8 @@ describe("collapseFeed", () => {
 
   it("nests the events of inner tracked actions under their outer action, at its place", () => {
     const outer = item({ id: "10", action: "project.archived" });
-    const inner1 = item({ id: "12", metadata: { parentEventId: "10" } });
-    const inner2 = item({ id: "11", metadata: { parentEventId: "12" } });
+    const inner1 = item({ id: "12", parentId: "10" });
+    const inner2 = item({ id: "11", parentId: "12" });
     const other = item({ id: "9", actor: bob });
     const entries = collapseFeed([inner1, inner2, outer, other]);
     expect(entries.map((e) => e.kind)).toEqual(["single", "single"]);
@@ -104,7 +110,23 @@ describe("collapseFeed", () => {
   });
 
   it("shows an inner event on its own while its outer one is not loaded", () => {
-    const inner = item({ metadata: { parentEventId: "1" } });
+    const inner = item({ parentId: "1" });
     expect(collapseFeed([inner])).toEqual([{ kind: "single", key: inner.id, item: inner, parts: [] }]);
+  });
+
+  it("nests by the parent the server resolved, not by a parentEventId the metadata merely claims", () => {
+    const outer = item({ id: "20", actor: bob });
+    const claims = item({ id: "21", metadata: { parentEventId: "20" } });
+    expect(collapseFeed([claims, outer]).map((e) => e.key)).toEqual(["21", "20"]);
+  });
+
+  it("leaves events with a reason on lines of their own", () => {
+    const items = [
+      item({ action: "task.cancelled", metadata: { reason: "duplicate" } }),
+      item({ action: "task.cancelled", metadata: { reason: "out of scope" } }),
+      item({ action: "task.cancelled" }),
+      item({ action: "task.cancelled" }),
+    ];
+    expect(collapseFeed(items).map((e) => e.kind)).toEqual(["single", "single", "repeat"]);
   });
 });

@@ -21,10 +21,11 @@ export type FeedEntry =
   | { kind: "repeat"; key: string; items: ActivityItem[] }
   | { kind: "edits"; key: string; items: ActivityItem[]; changes: ReadableField[] };
 
-const parentOf = (item: ActivityItem): string | null => {
-  const parent = item.metadata.parentEventId;
-  return typeof parent === "string" || typeof parent === "number" ? String(parent) : null;
-};
+/**
+ * The enclosing action's event, as the server resolved it (`item.parent`: checked to be of the item's own
+ * workspace), not the raw `metadata.parentEventId`, which names any id it was given.
+ */
+const parentOf = (item: ActivityItem): string | null => item.parent?.id ?? null;
 
 /** The outermost loaded event an event is part of (nested actions can nest again). */
 function outermost(item: ActivityItem, byId: Map<string, ActivityItem>): ActivityItem | null {
@@ -44,21 +45,24 @@ const sameRecordType = (a: ActivityItem, b: ActivityItem) =>
   (a.record?.type ?? null) !== null && a.record?.type === b.record?.type;
 
 function repeats(a: ActivityItem, b: ActivityItem): boolean {
-  return a.actor.id !== null && a.actor.id === b.actor.id && a.action === b.action && sameRecordType(a, b);
-}
-
-function sameRecordEdit(a: ActivityItem, b: ActivityItem): boolean {
   return (
-    a.action === "update" &&
-    repeats(a, b) &&
-    a.record?.id === b.record?.id &&
+    a.actor.id !== null &&
+    a.actor.id === b.actor.id &&
+    a.action === b.action &&
+    sameRecordType(a, b) &&
     !reasonOrComment(a) &&
     !reasonOrComment(b)
   );
 }
 
-/** A line with a reason says something of its own: it is not folded into another. */
-const reasonOrComment = (item: ActivityItem) => typeof item.metadata.reason === "string" && item.metadata.reason !== "";
+function sameRecordEdit(a: ActivityItem, b: ActivityItem): boolean {
+  return a.action === "update" && repeats(a, b) && a.record?.id === b.record?.id;
+}
+
+/** A line with a reason says something of its own: it is not folded into another (a run hides its lines). */
+function reasonOrComment(item: ActivityItem): boolean {
+  return typeof item.metadata.reason === "string" && item.metadata.reason.trim() !== "";
+}
 
 /** Each field from its value before the oldest edit to its value after the newest (`items` newest first). */
 export function mergedChanges(items: readonly ActivityItem[]): ReadableField[] {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityItem } from "@/lib/activity";
-import { actionLabel, actionVerb, changedSummary, excerptOf, initials, ownChanges, reasonOf } from "./describe";
+import {
+  actionLabel,
+  actionVerb,
+  changedSummary,
+  countOf,
+  excerptOf,
+  initials,
+  ownChanges,
+  reasonOf,
+} from "./describe";
 
 describe("how a line reads", () => {
   it("says base actions as verbs and app verbs by their last segment", () => {
@@ -13,6 +22,20 @@ describe("how a line reads", () => {
       "marked paid",
     ]);
     expect(["insert", "task.cancelled"].map(actionLabel)).toEqual(["Created", "Task cancelled"]);
+  });
+
+  it("counts records of a type for a collapsed run", () => {
+    expect(
+      [
+        [9, "task"],
+        [1, "task"],
+        [2, "line_item"],
+        [3, "category"],
+        [2, "day"],
+        [4, "address"],
+        [2, "batch"],
+      ].map(([n, type]) => countOf(n as number, type as string)),
+    ).toEqual(["9 tasks", "1 task", "2 line items", "3 categories", "2 days", "4 addresses", "2 batches"]);
   });
 
   it("makes initials of one or more names", () => {

@@ -88,3 +88,15 @@ export function changedSummary(item: ActivityItem): string | null {
   }
   return fields.map((f) => f.label).join(", ");
 }
+
+/** A record type counted, for a collapsed run: (1, "task") → "1 task"; (9, "task") → "9 tasks"; "line_item" → "line items". */
+export function countOf(count: number, type: string): string {
+  const noun = type.replaceAll(/[_-]+/g, " ").trim() || "record";
+  if (count === 1) return `1 ${noun}`;
+  const plural = /[^aeiou]y$/i.test(noun)
+    ? `${noun.slice(0, -1)}ies`
+    : /(s|x|z|ch|sh)$/i.test(noun)
+      ? `${noun}es`
+      : `${noun}s`;
+  return `${count} ${plural}`;
+}

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ActivityItem } from "@/lib/activity";
 import {
   AUDIT_FILTER_KEYS,
+  datePresets,
   type FeedData,
   feedHref,
   feedQueryKey,
@@ -12,6 +13,7 @@ import {
   type FeedPage,
   insertLiveItem,
   refetchFirstPage,
+  withoutBlankFilters,
 } from "./feed-query";
 
 function item(id: string, occurredAt: string, seq: number | null = null): ActivityItem {
@@ -64,6 +66,39 @@ describe("the audit log's filters", () => {
     const filters = filtersFrom(search, AUDIT_FILTER_KEYS);
     expect(feedSearch(filters).toString()).toBe("type=task&actor=2&from=2026-11-01&to=2026-11-30");
     expect(feedQueryKey(filters, "/api/audit")).not.toEqual(feedQueryKey(filters));
+  });
+});
+
+describe("clean filter URLs", () => {
+  it("drop the blank filters a plain form sends and keep everything else in its order", () => {
+    expect(withoutBlankFilters({ actor: "", action: "update", record: "  " })).toBe("action=update");
+    expect(withoutBlankFilters({ actor: "", action: "" })).toBe("");
+    const audit = { type: "", at: "x", from: "2026-11-01", to: "", order: "newest" };
+    expect(withoutBlankFilters(audit, AUDIT_FILTER_KEYS)).toBe("at=x&from=2026-11-01&order=newest");
+    // Only the page's own filters count as blank: another page's parameter is left alone.
+    expect(withoutBlankFilters({ from: "", action: "update" })).toBeNull();
+  });
+
+  it("are left alone when no filter is blank", () => {
+    expect(withoutBlankFilters({})).toBeNull();
+    expect(withoutBlankFilters({ action: "update", record: ["task:1", "task:2"] })).toBeNull();
+  });
+});
+
+describe("date presets", () => {
+  it("end today in UTC and reach back 1, 7 and 30 whole days", () => {
+    // Late on the 2nd in UTC (already the 3rd east of it): the day the dates are read in.
+    expect(datePresets(new Date("2026-12-02T23:30:00Z"))).toEqual([
+      { label: "Today", from: "2026-12-02", to: "2026-12-02" },
+      { label: "Last 7 days", from: "2026-11-26", to: "2026-12-02" },
+      { label: "Last 30 days", from: "2026-11-03", to: "2026-12-02" },
+    ]);
+    // Across a month and a year.
+    expect(datePresets(new Date("2026-01-03T00:00:00Z"))[2]).toEqual({
+      label: "Last 30 days",
+      from: "2025-12-05",
+      to: "2026-01-03",
+    });
   });
 });
 

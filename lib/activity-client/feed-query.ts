@@ -193,3 +193,44 @@ export function flattenPages<P>(data: FeedData<P>): ActivityItem[] {
   }
   return items;
 }
+
+/**
+ * The page's query string without its blank filters (`?actor=&action=update` → `action=update`), other
+ * parameters kept in their order; null when no filter is blank. A plain GET form sends every field: the page
+ * redirects to the clean URL, so a shared link says only what is filtered.
+ */
+export function withoutBlankFilters(
+  search: Record<string, string | string[] | undefined>,
+  keys: readonly AuditFilterKey[] = FILTER_KEYS,
+): string | null {
+  const clean = new URLSearchParams();
+  let blank = false;
+  for (const [key, raw] of Object.entries(search)) {
+    for (const value of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
+      if ((keys as readonly string[]).includes(key) && value.trim() === "") blank = true;
+      else clean.append(key, value);
+    }
+  }
+  return blank ? clean.toString() : null;
+}
+
+/** A date range the audit log offers in one click, as its `from` and `to` (whole days, UTC, like the fields). */
+export interface DatePreset {
+  label: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Today, the last 7 days and the last 30 days, each ending today (the day of `now` in UTC, the zone the
+ * `from` and `to` dates are read in, so the range always holds the present moment).
+ */
+export function datePresets(now: Date): DatePreset[] {
+  const day = (daysBack: number) => new Date(now.getTime() - daysBack * 86_400_000).toISOString().slice(0, 10);
+  const today = day(0);
+  return [
+    { label: "Today", from: today, to: today },
+    { label: "Last 7 days", from: day(6), to: today },
+    { label: "Last 30 days", from: day(29), to: today },
+  ];
+}

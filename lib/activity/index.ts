@@ -24,7 +24,8 @@ import {
 } from "./checkpoint";
 import { lastVerification, verifyAndRecord } from "./integrity";
 import { createQueries } from "./queries";
-import { type AnyTrackedTable, formatRecordKey, type TrackedTable } from "./registry";
+import { type FoundRecord, parseRecordSearch, recordNames, searchRecords as findRecords } from "./record-search";
+import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
 import { type ActorsTable, checkFieldRefs, readableConflicts, readableStates } from "./readable";
@@ -56,6 +57,12 @@ export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
 export { ERASED, type ErasureResult } from "./erasure";
 export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
+export {
+  type FoundRecord,
+  RECORD_SEARCH_DEFAULT_LIMIT,
+  RECORD_SEARCH_MAX_LIMIT,
+  RECORD_SEARCH_MAX_QUERY,
+} from "./record-search";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
 export {
   createLiveHub,
@@ -206,6 +213,35 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
         yield await toItems(rows, { audit: true });
       }
     })();
+  }
+
+  /**
+   * The workspace's records whose name contains the text, from the query string of
+   * `GET /api/activity/records` (`q`, `type`, `limit`): found through their events, so a deleted record
+   * is found too. Bad input throws an ActivityError naming the parameter. See record-search.ts.
+   */
+  async function searchRecords(workspaceId: WorkspaceId, search: URLSearchParams): Promise<FoundRecord[]> {
+    const params = parseRecordSearch(search);
+    return findRecords(await config.db(), config.tables, config.actors, workspaceKey(workspaceId), params);
+  }
+
+  /**
+   * A record's name now, or as last recorded when it is gone, for a filter's field and chip: null when none
+   * is known, or when `record` is a key (`task:42`, the URL's) that is not well formed.
+   */
+  async function recordLabel(
+    record: RecordRef | string,
+    options: { workspaceId?: WorkspaceId } = {},
+  ): Promise<string | null> {
+    let ref: RecordRef;
+    try {
+      ref = typeof record === "string" ? parseRecordKey(record) : record;
+    } catch {
+      return null;
+    }
+    const db = await config.db();
+    const names = await recordNames(db, config.tables, config.actors, workspaceKey(options.workspaceId), [ref]);
+    return names.get(formatRecordKey(ref)) ?? null;
   }
 
   /** The record's state at an instant (see time-travel.ts). */
@@ -373,6 +409,8 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     recordKey,
     feed,
     exportItems,
+    searchRecords,
+    recordLabel,
     toItems,
     actions,
     /** The host's database, as the seam opens it (the CLI's `coverage` uses it without DATABASE_URL). */

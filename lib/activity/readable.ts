@@ -75,7 +75,7 @@ const nameKey = (ref: string, id: string) => `${ref}:${id}`;
  * The names of these records, one query per record type (and one for the actors): the current name when
  * the record exists in the workspace, else the name its newest event recorded (history outlives records).
  */
-async function lookUpNames(
+export async function lookUpNames(
   db: AnyDatabase,
   tables: readonly AnyTrackedTable[],
   actors: ActorsTable | undefined,

@@ -1,17 +1,24 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { ActivityFeed } from "@/components/activity/activity-feed";
 import { FeedNavigation, PendingFade } from "@/components/activity/feed-navigation";
 import { FilterError } from "@/components/activity/feed-states";
 import { FiltersBar } from "@/components/activity/filters-bar";
 import { Card } from "@/components/ui/card";
-import { FILTER_KEYS, type FilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
+import {
+  FILTER_KEYS,
+  type FilterKey,
+  feedSearch,
+  filtersFrom,
+  withoutBlankFilters,
+} from "@/lib/activity-client/feed-query";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listAssignees } from "@/lib/demo/tasks";
-import { loadFirstPage } from "@/lib/feed-page";
+import { loadFirstPage, loadRecordLabel } from "@/lib/feed-page";
 
 export const metadata: Metadata = { title: "Activity · activity-kit" };
 
@@ -23,13 +30,18 @@ export default async function ActivityPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const viewer = await requireViewer();
-  const filters = filtersFrom(await searchParams);
+  const params = await searchParams;
+  // A plain GET form (no script) sends its blank fields too: the URL keeps only the filters set.
+  const clean = withoutBlankFilters(params, FILTER_KEYS);
+  if (clean !== null) redirect(clean ? `/activity?${clean}` : "/activity");
+  const filters = filtersFrom(params);
   const search = feedSearch(filters);
   const db = await getDb();
-  const [assignees, loaded, cookieStore] = await Promise.all([
+  const [assignees, loaded, cookieStore, recordLabel] = await Promise.all([
     listAssignees(db, viewer.workspace.id),
     loadFirstPage(viewer.workspace.id, search),
     cookies(),
+    loadRecordLabel(viewer.workspace.id, filters.record),
   ]);
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
 
@@ -61,7 +73,7 @@ export default async function ActivityPage({
             members={members}
             actions={activity.actions}
             invalid={invalid}
-            recordPlaceholder="task:42"
+            recordLabel={recordLabel}
           />
         </Card>
         <PendingFade>

@@ -13,6 +13,7 @@ export { createAuditRoute } from "./audit-route";
 export { activityErrorResponse, activityJsonError } from "./error-response";
 export { createExportRoute } from "./export-route";
 export { createFeedRoute } from "./feed-route";
+export { createRecordsRoute } from "./records-route";
 export { type RegisterActivityOptions, registerActivity } from "./register";
 export { activityRequestContext, withActivityRequest } from "./request-context";
 export type { ActivityRouteKit } from "./route-kit";

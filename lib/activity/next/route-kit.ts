@@ -1,5 +1,6 @@
 import type { ActivityViewer } from "../index";
 import type { ActivityItem } from "../feed";
+import type { FoundRecord } from "../record-search";
 import type { LiveHub } from "../live";
 import { connection } from "next/server";
 import { activityErrorResponse, activityJsonError } from "./error-response";
@@ -9,6 +10,7 @@ export interface ActivityRouteKit {
   viewer(): Promise<ActivityViewer | null>;
   feed(workspaceId: string | number, search: URLSearchParams, options?: { audit?: boolean }): Promise<unknown>;
   exportItems(workspaceId: string | number, search: URLSearchParams): AsyncGenerator<ActivityItem[]>;
+  searchRecords(workspaceId: string | number, search: URLSearchParams): Promise<FoundRecord[]>;
   live(): LiveHub;
   readonly actions: readonly string[];
 }

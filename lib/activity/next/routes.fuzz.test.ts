@@ -5,7 +5,7 @@ import { setupTestDb } from "@/test/db";
 import { type ActivityViewer, createActivityKit } from "../index";
 import { members, notes } from "../testing/schema";
 import { fixtureCatalogue, fixtureTables } from "../testing/tables";
-import { createAuditRoute, createExportRoute, createFeedRoute, createStreamRoute } from "./index";
+import { createAuditRoute, createExportRoute, createFeedRoute, createRecordsRoute, createStreamRoute } from "./index";
 
 // The attack suite's fuzzing of the four route factories (issue 13): any query string and any
 // Last-Event-ID is a 200 or a 4xx with the error JSON, never a 500, and nothing is written. A real database
@@ -27,11 +27,12 @@ const routes = {
   stream: createStreamRoute(kit),
   audit: createAuditRoute(kit),
   export: createExportRoute(kit),
+  records: createRecordsRoute(kit),
 };
 
 // Enough runs to reach every parameter with every kind of value, few enough for CI (a few seconds a route).
 const RUNS = Number(process.env.ATTACK_FUZZ_RUNS ?? 60);
-const PARAMETERS = ["limit", "cursor", "record", "type", "actor", "action", "from", "to", "format", "after"];
+const PARAMETERS = ["limit", "cursor", "record", "type", "actor", "action", "from", "to", "format", "after", "q"];
 const tally = { requests: 0, statuses: new Map<number, number>() };
 
 /** Values an attacker tries: near-valid ones, type confusion, encodings, huge and hostile strings. */
@@ -159,7 +160,7 @@ afterAll(() => {
 });
 
 describe("fuzzing the route factories", () => {
-  for (const name of ["feed", "audit", "export", "stream"] as const) {
+  for (const name of ["feed", "audit", "export", "stream", "records"] as const) {
     it(`${name}: any query string is a 200 or a 4xx naming the problem, and writes nothing`, async () => {
       const before = await counts();
       await fc.assert(

@@ -9,7 +9,7 @@ import { writeEvents } from "../testing/events";
 import { members, notes } from "../testing/schema";
 import { sequenceAll } from "../testing/sequence";
 import { fixtureCatalogue, fixtureTables } from "../testing/tables";
-import { createAuditRoute, createExportRoute, createFeedRoute, createStreamRoute } from "./index";
+import { createAuditRoute, createExportRoute, createFeedRoute, createRecordsRoute, createStreamRoute } from "./index";
 
 // `connection()` needs the request scope of a running Next server; everything else here is real.
 vi.mock("next/server", async (original) => ({ ...(await original<object>()), connection: async () => undefined }));
@@ -28,6 +28,7 @@ const routes = {
   stream: createStreamRoute(kit),
   audit: createAuditRoute(kit),
   export: createExportRoute(kit),
+  records: createRecordsRoute(kit),
 };
 
 let member: ActivityViewer;
@@ -74,6 +75,22 @@ describe("route factories", () => {
     expect(await feed.json()).toMatchObject({ items: [], nextCursor: null });
   });
 
+  it("search the viewer's own workspace's records for every member, not only for auditors", async () => {
+    await kit.withTracking(admin.actor, "insert", "note Launch plan", (tx) =>
+      tx.insert(notes).values({ teamId: 7, title: "Launch plan" }).returning(),
+    );
+    await kit.withTracking({ ...admin.actor, workspaceId: 8 }, "insert", "note Other plan", (tx) =>
+      tx.insert(notes).values({ teamId: 8, title: "Other plan" }).returning(),
+    );
+    viewer = async () => member;
+    const response = await get(routes.records, "?q=plan");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+    expect(await response.json()).toEqual({
+      records: [{ type: "note", id: expect.any(String), label: "Launch plan" }],
+    });
+  });
+
   it("answer 400 naming the parameter to bad input", async () => {
     viewer = async () => admin;
     const cases: [keyof typeof routes, string, string][] = [
@@ -83,6 +100,9 @@ describe("route factories", () => {
       ["export", "?format=xml", "format"],
       ["export", "?cursor=x", "cursor"],
       ["stream", "?after=abc", "after"],
+      ["records", "", "q"],
+      ["records", "?q=plan&limit=50", "limit"],
+      ["records", "?q=plan&record=note:1", "record"],
     ];
     for (const [name, query, parameter] of cases) {
       const { status, body } = await errorOf(await get(routes[name], query));

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { ActivityQueryProvider } from "@/components/activity/activity-query-provider";
 import { SkeletonLines } from "@/components/activity/feed-skeleton";
@@ -7,7 +8,13 @@ import { AuditLog } from "@/components/audit/audit-log";
 import { ExportLinks } from "@/components/audit/export-links";
 import { Card } from "@/components/ui/card";
 import { ActivityError } from "@/lib/activity";
-import { AUDIT_FILTER_KEYS, type AuditFilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
+import {
+  AUDIT_FILTER_KEYS,
+  type AuditFilterKey,
+  feedSearch,
+  filtersFrom,
+  withoutBlankFilters,
+} from "@/lib/activity-client/feed-query";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 
@@ -35,10 +42,15 @@ export default function AuditPage({ searchParams }: { searchParams: SearchParams
 async function Audit({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await activity.viewer();
   if (!viewer?.canAudit) return <p className="text-sm text-muted-foreground">The audit log is not open to you.</p>;
-  const filters = filtersFrom(await searchParams, AUDIT_FILTER_KEYS);
+  const params = await searchParams;
+  // A plain GET form (no script) sends its blank fields too: the URL keeps only the filters set.
+  const clean = withoutBlankFilters(params, AUDIT_FILTER_KEYS);
+  if (clean !== null) redirect(clean ? `/audit?${clean}` : "/audit");
+  const filters = filtersFrom(params, AUDIT_FILTER_KEYS);
   const search = feedSearch(filters);
   const zone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
   const { page, refused, now } = await loadPage(viewer.workspaceId ?? "", search);
+  const recordLabel = filters.record ? await activity.recordLabel(filters.record, viewer) : null;
   const parameter = refused?.parameter;
   const invalid =
     parameter && (AUDIT_FILTER_KEYS as readonly string[]).includes(parameter)
@@ -60,6 +72,7 @@ async function Audit({ searchParams }: { searchParams: SearchParams }) {
             actions={activity.actions}
             types={activity.tables.map((t) => t.type)}
             invalid={invalid}
+            recordLabel={recordLabel}
           />
         </Card>
         {page ? (

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { ActivityFeed } from "@/components/activity/activity-feed";
 import { ActivityQueryProvider } from "@/components/activity/activity-query-provider";
@@ -8,7 +9,13 @@ import { FilterError } from "@/components/activity/feed-states";
 import { FiltersBar } from "@/components/activity/filters-bar";
 import { Card } from "@/components/ui/card";
 import { ActivityError } from "@/lib/activity";
-import { FILTER_KEYS, type FilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
+import {
+  FILTER_KEYS,
+  type FilterKey,
+  feedSearch,
+  filtersFrom,
+  withoutBlankFilters,
+} from "@/lib/activity-client/feed-query";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 
@@ -39,10 +46,15 @@ export default function ActivityPage({ searchParams }: { searchParams: SearchPar
 async function Feed({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await activity.viewer();
   if (!viewer) return <p className="text-sm text-muted-foreground">Sign in to see the activity.</p>;
-  const filters = filtersFrom(await searchParams);
+  const params = await searchParams;
+  // A plain GET form (no script) sends its blank fields too: the URL keeps only the filters set.
+  const clean = withoutBlankFilters(params, FILTER_KEYS);
+  if (clean !== null) redirect(clean ? `/activity?${clean}` : "/activity");
+  const filters = filtersFrom(params);
   const search = feedSearch(filters);
   const zone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
   const { page, refused, now } = await loadPage(viewer.workspaceId ?? "", search);
+  const recordLabel = filters.record ? await activity.recordLabel(filters.record, viewer) : null;
   const parameter = refused?.parameter;
   const invalid =
     parameter && (FILTER_KEYS as readonly string[]).includes(parameter)
@@ -63,6 +75,7 @@ async function Feed({ searchParams }: { searchParams: SearchParams }) {
             members={[...members].map(([id, name]) => ({ id, name }))}
             actions={activity.actions}
             invalid={invalid}
+            recordLabel={recordLabel}
           />
         </Card>
         <PendingFade>

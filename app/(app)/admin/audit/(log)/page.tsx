@@ -1,18 +1,25 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditLog } from "@/components/audit/audit-log";
 import { ExportLinks } from "@/components/audit/export-links";
 import { IntegrityPanel } from "@/components/audit/integrity-panel";
 import { NotAllowed } from "@/components/not-allowed";
 import { Card } from "@/components/ui/card";
-import { AUDIT_FILTER_KEYS, type AuditFilterKey, feedSearch, filtersFrom } from "@/lib/activity-client/feed-query";
+import {
+  AUDIT_FILTER_KEYS,
+  type AuditFilterKey,
+  feedSearch,
+  filtersFrom,
+  withoutBlankFilters,
+} from "@/lib/activity-client/feed-query";
 import { exactTime, isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
 import { isAdmin, requireViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { listAssignees } from "@/lib/demo/tasks";
-import { loadFirstPage } from "@/lib/feed-page";
+import { loadFirstPage, loadRecordLabel } from "@/lib/feed-page";
 import { verifyChainAction } from "../actions";
 
 export const metadata: Metadata = { title: "Audit log · activity-kit" };
@@ -26,14 +33,19 @@ export default async function AuditPage({
 }) {
   const viewer = await requireViewer();
   if (!isAdmin(viewer)) return <NotAllowed what="The audit log" />;
-  const filters = filtersFrom(await searchParams, AUDIT_FILTER_KEYS);
+  const params = await searchParams;
+  // A plain GET form (no script) sends its blank fields too: the URL keeps only the filters set.
+  const clean = withoutBlankFilters(params, AUDIT_FILTER_KEYS);
+  if (clean !== null) redirect(clean ? `/admin/audit?${clean}` : "/admin/audit");
+  const filters = filtersFrom(params, AUDIT_FILTER_KEYS);
   const search = feedSearch(filters);
   const db = await getDb();
-  const [assignees, loaded, cookieStore, verification] = await Promise.all([
+  const [assignees, loaded, cookieStore, verification, recordLabel] = await Promise.all([
     listAssignees(db, viewer.workspace.id),
     loadFirstPage(viewer.workspace.id, search, { audit: true }),
     cookies(),
     activity.lastVerification(viewer.workspace.id),
+    loadRecordLabel(viewer.workspace.id, filters.record),
   ]);
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
   const timeZone = isTimeZone(zone) ? zone : "UTC";
@@ -80,7 +92,7 @@ export default async function AuditPage({
           types={activity.tables.map((t) => t.type)}
           invalid={invalid}
           auditPath="/admin/audit"
-          recordPlaceholder="task:42"
+          recordLabel={recordLabel}
         />
       </Card>
       {loaded.page ? (
