@@ -4,6 +4,7 @@
  * from the first page to the last by cursor, the same depths by OFFSET, and filtered pages. The cases run
  * interleaved, one repetition of each in turn, so machine noise touches them alike.
  */
+import { loadavg } from "node:os";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { createActivityKit } from "@/lib/activity";
 import { type CursorPosition, createCursorCodec } from "@/lib/activity/cursor";
@@ -12,7 +13,8 @@ import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres } from "@/lib/db/client";
 import { activityEvents, activitySequence } from "@/lib/db/schema";
 import { explain, type PlanSummary, planSketch, recordingDatabase } from "./lib/explain";
-import { firstRow, SEED, seedFeed } from "./lib/seed";
+import { formatScaleTable, type ScaleRow, short, sizesOf } from "./lib/scale";
+import { type Fixture, firstRow, growFeed, SEED, seedFeed } from "./lib/seed";
 import { summarizeLatencies } from "./lib/stats";
 import { type Suite, type SuiteContext, writeResults } from "./lib/suite";
 import { count, fixed, formatTable } from "./lib/table";
@@ -28,13 +30,19 @@ const DEPTH_PAGES = 1_000;
 const REPS = { cheap: 200, offsetDeep: 50, offsetLast: 10 } as const;
 const WARMUP_REPS = 3;
 
-const eventsOf = () => {
-  const n = Number(process.env.BENCH_FEED_EVENTS ?? DEFAULT_EVENTS);
-  if (!Number.isSafeInteger(n) || n < LIMIT * (DEPTH_PAGES + 2)) {
-    throw new Error(`BENCH_FEED_EVENTS must be a whole number of at least ${LIMIT * (DEPTH_PAGES + 2)}`);
-  }
-  return n;
-};
+/**
+ * The sizes to measure: BENCH_FEED_EVENTS=10000000 measures at 1M, grows the same database to 10M and
+ * measures again; a comma-separated list gives the sizes themselves.
+ */
+const sizesOfFeed = () => sizesOf("BENCH_FEED_EVENTS", DEFAULT_EVENTS, LIMIT * (DEPTH_PAGES + 2));
+/**
+ * At the sizes after the first (the grown database) the OFFSET baseline of the last page is not run: it
+ * reads the whole workspace (6.5 s a page at 1M, about ten times that at 10M, for warm-ups, repetitions, a
+ * check and a plan). The OFFSET at 1,000 pages deep runs twice after one warm-up: it reads 30,000 rows
+ * through the join at any size (0.2–0.6 s a page on a shared machine), and the planner may instead choose
+ * to sort the whole workspace (it does on small ones), which grows with it.
+ */
+const OFFSET_DEEP_REPS_GROWN = 2;
 
 const makeKit = (db: Database) => createActivityKit({ db: () => db, catalogue, tables: trackedTables, secret: SECRET });
 type Kit = ReturnType<typeof makeKit>;
@@ -81,6 +89,8 @@ interface ReadCase {
   id: string;
   label: string;
   reps: number;
+  /** Unmeasured runs first (WARMUP_REPS unless given). */
+  warmups?: number;
   /** The case this one is compared with (the ratio of medians). */
   baseline?: string;
   /** Runs once; resolves to the ids of the page. */
@@ -105,9 +115,21 @@ const feedIds = async (kit: Kit, workspaceId: number, params: Record<string, str
     Number(i.id),
   );
 
-function cases(db: Database, kit: Kit, workspaceId: number, p: Positions): ReadCase[] {
+/** Which OFFSET baselines run, and how often (see OFFSET_DEEP_REPS_ABOVE_BASE). */
+interface OffsetPlan {
+  deepReps: number;
+  deepWarmups: number;
+  last: boolean;
+}
+
+const offsetPlanFor = (grown: boolean): OffsetPlan =>
+  grown
+    ? { deepReps: OFFSET_DEEP_REPS_GROWN, deepWarmups: 1, last: false }
+    : { deepReps: REPS.offsetDeep, deepWarmups: WARMUP_REPS, last: true };
+
+function cases(db: Database, kit: Kit, workspaceId: number, p: Positions, offset: OffsetPlan): ReadCase[] {
   const raw = async (at: Parameters<typeof rawPage>[2]) => (await rawPage(db, workspaceId, at)).map((r) => r.event.id);
-  return [
+  const all: ReadCase[] = [
     { id: "first", label: "kit.feed: first page", reps: REPS.cheap, run: () => feedIds(kit, workspaceId, {}) },
     {
       id: "deep",
@@ -167,7 +189,8 @@ function cases(db: Database, kit: Kit, workspaceId: number, p: Positions): ReadC
     {
       id: "sql.offset.deep",
       label: `SQL OFFSET ${count(p.deepOffset)}`,
-      reps: REPS.offsetDeep,
+      reps: offset.deepReps,
+      warmups: offset.deepWarmups,
       baseline: "sql.keyset.deep",
       run: () => raw({ offset: p.deepOffset }),
     },
@@ -180,12 +203,25 @@ function cases(db: Database, kit: Kit, workspaceId: number, p: Positions): ReadC
       run: () => raw({ offset: p.lastOffset }),
     },
   ];
+  return offset.last ? all : all.filter((c) => c.id !== "sql.offset.last");
+}
+
+/** The workspace's oldest page, read upwards from the bottom of its sequence and put newest first. */
+async function oldestPage(db: Database, workspaceId: number): Promise<number[]> {
+  const s = activitySequence;
+  const rows = await db
+    .select({ id: s.eventId })
+    .from(s)
+    .where(eq(s.workspaceId, String(workspaceId)))
+    .orderBy(s.seq)
+    .limit(LIMIT);
+  return rows.map((r) => Number(r.id)).reverse();
 }
 
 /** Every case once per repetition, the order rotated each time, until each has its repetitions. */
 async function measure(all: readonly ReadCase[]): Promise<Map<string, { ms: number[]; rows: number }>> {
   const results = new Map(all.map((c) => [c.id, { ms: [] as number[], rows: 0 }]));
-  for (const c of all) for (let i = 0; i < WARMUP_REPS; i++) await c.run();
+  for (const c of all) for (let i = 0; i < (c.warmups ?? WARMUP_REPS); i++) await c.run();
   const most = Math.max(...all.map((c) => c.reps));
   for (let rep = 0; rep < most; rep++) {
     const offset = rep % all.length;
@@ -256,9 +292,10 @@ async function explainCases(
   all: readonly ReadCase[],
   make: typeof cases,
   p: Positions,
+  offset: OffsetPlan,
 ) {
   const recording = recordingDatabase(url);
-  const own = new Map(make(recording.db, makeKit(recording.db), workspaceId, p).map((c) => [c.id, c]));
+  const own = new Map(make(recording.db, makeKit(recording.db), workspaceId, p, offset).map((c) => [c.id, c]));
   const plans: Plan[] = [];
   try {
     for (const c of all) {
@@ -330,97 +367,133 @@ function printTable(summaries: readonly CaseSummary[]) {
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
 
-export const feed: Suite = {
-  name: "feed",
-  description: "the read path at scale: feed pages among 1M events, by cursor vs OFFSET, filtered",
+interface SizeResult {
+  events: number;
+  /** Seconds to seed (the first size) or to grow to this size from the one before. */
+  writeSeconds: number;
+  grown: boolean;
+  sizes: Fixture["sizes"];
+  offset: OffsetPlan;
+  cases: CaseSummary[];
+  plans: Plan[];
+  walkMsPerPage: number;
+  ratios: Record<string, number>;
+  checks: Check[];
+  /** The 1-minute load average before and after this size's timings: other work on the machine shows here. */
+  load: { before: number; after: number };
+}
 
-  estimateSeconds() {
-    return 90 * (eventsOf() / DEFAULT_EVENTS) + 30;
-  },
+/** Every case at one size of the workspace: checks, timings, plans, printed as they come. */
+async function measureSize(
+  context: SuiteContext,
+  db: Database,
+  fixture: Fixture,
+  how: { writeSeconds: number; grownFrom: { events: number; records: number } | null },
+): Promise<SizeResult> {
+  const events = fixture.events;
+  const ws = fixture.workspaceId;
+  const kit = makeKit(db);
+  const codec = createCursorCodec(SECRET);
+  const scope = feedScope(String(ws), {});
+  const deepOffset = DEPTH_PAGES * LIMIT;
+  const lastOffset = events - LIMIT;
+  const offset = offsetPlanFor(how.grownFrom !== null);
+  const deep = await positionAt(db, ws, deepOffset - 1);
+  const last = await positionAt(db, ws, lastOffset - 1);
+  const newest = firstRow<{ record_id: string }>(
+    await db.execute(sql`SELECT record_id FROM activity_events WHERE workspace_id = ${String(ws)}
+      ORDER BY occurred_at DESC, id DESC LIMIT 1`),
+  );
+  const positions: Positions = {
+    deep,
+    last,
+    deepOffset,
+    lastOffset,
+    deepCursor: codec.encode(deep, scope),
+    lastCursor: codec.encode(last, scope),
+    actor: "7",
+    record: `task:${newest.record_id}`,
+    day: {
+      from: new Date(fixture.t0.getTime() - 182 * 86_400_000).toISOString().slice(0, 10),
+      to: new Date(fixture.t0.getTime() - 181 * 86_400_000).toISOString().slice(0, 10),
+    },
+  };
+  const records = fixture.records;
+  const written =
+    how.grownFrom === null
+      ? `seeded with INSERT ... SELECT generate_series (250,000 events a statement, made inside the server: no row
+crosses the wire) in ${fixed(how.writeSeconds, 0)} s, then every event sequenced, VACUUM ANALYZE`
+      : `grown in place from ${count(how.grownFrom.events)} events (the same database, measured just before) by INSERT ... SELECT
+generate_series in ${fixed(how.writeSeconds, 0)} s: the ${count(events - how.grownFrom.events)} added spread over the same year, on ${count(
+          records - how.grownFrom.records,
+        )} new tasks (about as many events per task as before),
+sequenced after the existing ones as the sequencer numbers later commits, then VACUUM ANALYZE`;
+  const offsetNote = offset.last
+    ? `Each case ${REPS.cheap} times (OFFSET ${offset.deepReps} at depth, ${REPS.offsetLast} at the last page) after ${WARMUP_REPS} warm-ups,`
+    : `Each case ${REPS.cheap} times after ${WARMUP_REPS} warm-ups; OFFSET at depth ${offset.deepReps} times after ${offset.deepWarmups} (seconds a page if
+the plan sorts the workspace); OFFSET at the last page NOT run once grown: it reads the whole workspace, ${fixed(events / how.grownFrom!.events, 0)}× the rows it read
+at ${short(how.grownFrom!.events)}, and its warm-ups, repetitions, check and plan would take most of the run;`;
 
-  async run(context: SuiteContext) {
-    const events = eventsOf();
-    const handle = await openPostgres(context.databaseUrl, { max: 2 });
-    try {
-      const { db } = handle;
-      process.stderr.write(`\nfeed: seeding ${count(events)} + ${count(OTHER_EVENTS)} events\n`);
-      const fixture = await seedFeed(db, { events, label: "feed" });
-      const ws = fixture.workspaceId;
-      const kit = makeKit(db);
-      const codec = createCursorCodec(SECRET);
-      const scope = feedScope(String(ws), {});
-      const deepOffset = DEPTH_PAGES * LIMIT;
-      const lastOffset = events - LIMIT;
-      const deep = await positionAt(db, ws, deepOffset - 1);
-      const last = await positionAt(db, ws, lastOffset - 1);
-      const newest = firstRow<{ record_id: string }>(
-        await db.execute(sql`SELECT record_id FROM activity_events WHERE workspace_id = ${String(ws)}
-          ORDER BY occurred_at DESC, id DESC LIMIT 1`),
-      );
-      const positions: Positions = {
-        deep,
-        last,
-        deepOffset,
-        lastOffset,
-        deepCursor: codec.encode(deep, scope),
-        lastCursor: codec.encode(last, scope),
-        actor: "7",
-        record: `task:${newest.record_id}`,
-        day: {
-          from: new Date(fixture.t0.getTime() - 182 * 86_400_000).toISOString().slice(0, 10),
-          to: new Date(fixture.t0.getTime() - 181 * 86_400_000).toISOString().slice(0, 10),
-        },
-      };
-
-      console.log(`
-Feed: one workspace of ${count(events)} events (a second one of ${count(OTHER_EVENTS)} shares the table and indexes),
-seeded with INSERT ... SELECT generate_series in ${fixed(fixture.seedSeconds, 0)} s, then every event sequenced,
-VACUUM ANALYZE. Times spread over a year, three events per millisecond timestamp (ties); ${ACTORS} actors; actions
-5% task.cancelled, 15% delete, 30% insert, 50% update; ${count(RECORDS)} tasks, about ${fixed(events / RECORDS, 0)} events each.
+  console.log(`
+Feed at ${count(events)} events: one workspace of ${count(events)} events (a second one of ${count(OTHER_EVENTS)} shares the table and indexes),
+${written}. Times spread over a year, three events per millisecond timestamp (ties) in each batch written; ${ACTORS} actors;
+actions 5% task.cancelled, 15% delete, 30% insert, 50% update; ${count(records)} tasks, about ${fixed(events / records, 0)} events each.
 activity_events ${fixture.sizes.table}; indexes ${Object.entries(fixture.sizes.indexes)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ")}.
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")}.
   kit.feed    createActivityKit(...).feed(workspace, ?limit=${LIMIT}&cursor=...): the head, the keyset page (joined
               to activity_sequence) and the items (one query for whether their records exist): 3 statements
   SQL keyset  the same page query by hand (drizzle), keyset after the same position: 1 statement
   SQL OFFSET  the same page query with OFFSET instead of a cursor: 1 statement
-Each case ${REPS.cheap} times (OFFSET ${REPS.offsetDeep} at depth, ${REPS.offsetLast} at the last page) after ${WARMUP_REPS} warm-ups,
+${offsetNote}
 interleaved one repetition of each in turn; wall time in this process, over loopback, one connection at a time.
 "× baseline" is this case's p50 over its baseline's p50.`);
 
-      const all = cases(db, kit, ws, positions);
-      process.stderr.write("  feed: walking pages\n");
-      const walked = await walk(kit, ws, DEPTH_PAGES, positions.deepCursor);
-      const deepIds = await all.find((c) => c.id === "deep")!.run();
-      const offsetIds = await all.find((c) => c.id === "sql.offset.deep")!.run();
-      const lastPage = await kit.feed(ws, new URLSearchParams({ limit: String(LIMIT), cursor: positions.lastCursor }));
-      const offsetLastIds = await all.find((c) => c.id === "sql.offset.last")!.run();
-      const checks: Check[] = [
-        ...walked.checks,
-        {
-          label: `the deep page by cursor and by OFFSET ${count(deepOffset)} hold the same ${LIMIT} events`,
-          ok: deepIds.length === LIMIT && deepIds.join() === offsetIds.join(),
-        },
-        {
+  const all = cases(db, kit, ws, positions, offset);
+  process.stderr.write(`  feed ${short(events)}: walking pages\n`);
+  const walked = await walk(kit, ws, DEPTH_PAGES, positions.deepCursor);
+  const deepIds = await all.find((c) => c.id === "deep")!.run();
+  const offsetIds = await all.find((c) => c.id === "sql.offset.deep")!.run();
+  const lastPage = await kit.feed(ws, new URLSearchParams({ limit: String(LIMIT), cursor: positions.lastCursor }));
+  const lastIds = lastPage.items.map((i) => Number(i.id)).join();
+  const offsetLast = all.find((c) => c.id === "sql.offset.last");
+  const checks: Check[] = [
+    ...walked.checks,
+    {
+      label: `the deep page by cursor and by OFFSET ${count(deepOffset)} hold the same ${LIMIT} events`,
+      ok: deepIds.length === LIMIT && deepIds.join() === offsetIds.join(),
+    },
+    offsetLast
+      ? {
           label: "the last page by cursor equals OFFSET's and has no next cursor",
           ok:
             lastPage.items.length === LIMIT &&
-            lastPage.items.map((i) => Number(i.id)).join() === offsetLastIds.join() &&
+            lastIds === (await offsetLast.run()).join() &&
+            lastPage.nextCursor === null,
+        }
+      : {
+          label:
+            "the last page by cursor holds the workspace's oldest events (read upwards by seq) and has no next cursor",
+          ok:
+            lastPage.items.length === LIMIT &&
+            lastIds === (await oldestPage(db, ws)).join() &&
             lastPage.nextCursor === null,
         },
-      ];
+  ];
 
-      process.stderr.write("  feed: measuring\n");
-      const results = await measure(all);
-      const summaries = summarize(all, results);
-      process.stderr.write("  feed: explaining\n");
-      const plans = await explainCases(context.databaseUrl, ws, all, cases, positions);
+  process.stderr.write(`  feed ${short(events)}: measuring\n`);
+  const loadBefore = loadavg()[0]!;
+  const results = await measure(all);
+  const loadAfter = loadavg()[0]!;
+  const summaries = summarize(all, results);
+  process.stderr.write(`  feed ${short(events)}: explaining\n`);
+  const plans = await explainCases(context.databaseUrl, ws, all, cases, positions, offset);
 
-      const s = new Map(summaries.map((x) => [x.id, x]));
-      const ratio = (a: string, b: string) => s.get(a)!.p50Ms / s.get(b)!.p50Ms;
-      console.log("");
-      printTable(summaries);
-      console.log(`
+  const s = new Map(summaries.map((x) => [x.id, x]));
+  const ratio = (a: string, b: string) => (s.get(a)?.p50Ms ?? Number.NaN) / (s.get(b)?.p50Ms ?? Number.NaN);
+  console.log(`\nLoad average (1 min) ${fixed(loadBefore, 2)} before the timings, ${fixed(loadAfter, 2)} after.\n`);
+  printTable(summaries);
+  console.log(`
   deep cursor page / first page        ${fixed(ratio("deep", "first"), 2)}×   (${count(DEPTH_PAGES)} pages in; the last page: ${fixed(ratio("last", "first"), 2)}×)
   OFFSET / keyset, same depth, SQL     ${fixed(ratio("sql.offset.deep", "sql.keyset.deep"), 1)}×   (last page: ${fixed(ratio("sql.offset.last", "sql.keyset.last"), 0)}×)
   OFFSET (SQL) / kit.feed by cursor    ${fixed(ratio("sql.offset.deep", "deep"), 1)}×   (last page: ${fixed(ratio("sql.offset.last", "last"), 0)}×)
@@ -430,41 +503,131 @@ Checks:
 ${checks.map((c) => `  ${mark(c.ok)} ${c.label}`).join("\n")}
 
 Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after the timings):`);
-      for (const plan of plans) {
-        const label = all.find((c) => c.id === plan.case)!.label;
-        const feedIndexNote =
-          plan.case === "first" || plan.case === "deep" || plan.case === "last"
-            ? `  ${mark(plan.feedIndex)} Index Scan on activity_sequence_pkey`
-            : "";
-        console.log(
-          `  ${label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}${feedIndexNote}`,
-        );
-        for (const line of planSketch(plan)) console.log(`      ${line}`);
+  for (const plan of plans) {
+    const label = all.find((c) => c.id === plan.case)!.label;
+    const feedIndexNote =
+      plan.case === "first" || plan.case === "deep" || plan.case === "last"
+        ? `  ${mark(plan.feedIndex)} Index Scan on activity_sequence_pkey`
+        : "";
+    console.log(
+      `  ${label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}${feedIndexNote}`,
+    );
+    for (const line of planSketch(plan)) console.log(`      ${line}`);
+  }
+  return {
+    events,
+    writeSeconds: how.writeSeconds,
+    grown: how.grownFrom !== null,
+    sizes: fixture.sizes,
+    offset,
+    cases: summaries,
+    plans,
+    walkMsPerPage: walked.msPerPage,
+    ratios: {
+      deepOverFirst: ratio("deep", "first"),
+      lastOverFirst: ratio("last", "first"),
+      offsetOverKeysetDeep: ratio("sql.offset.deep", "sql.keyset.deep"),
+      offsetOverKeysetLast: ratio("sql.offset.last", "sql.keyset.last"),
+      offsetOverFeedDeep: ratio("sql.offset.deep", "deep"),
+    },
+    checks,
+    load: { before: loadBefore, after: loadAfter },
+  };
+}
+
+/** A case's label without what differs between sizes (the record named is the newest event's at each size). */
+const stable = (label: string) => label.replace(/record=task:\d+/, "record=task:… (the newest event's task)");
+
+/** Each case's p50 and its page query's server time at every size, and the largest size over the smallest. */
+function printScale(results: readonly SizeResult[]) {
+  const sizes = results.map((r) => r.events);
+  const [first] = results;
+  if (!first) return;
+  const value = (r: SizeResult, id: string, of: "p50" | "server") =>
+    of === "p50"
+      ? (r.cases.find((c) => c.id === id)?.p50Ms ?? Number.NaN)
+      : (r.plans.find((p) => p.case === id)?.executionMs ?? Number.NaN);
+  const skipped = (id: string) => results.filter((r) => !r.cases.some((c) => c.id === id)).map((r) => short(r.events));
+  const rows: ScaleRow[] = [];
+  for (const of of ["p50", "server"] as const) {
+    for (const c of first.cases) {
+      const missing = skipped(c.id);
+      rows.push({
+        label: of === "p50" ? stable(c.label) : `  server, EXPLAIN ANALYZE once: ${stable(c.label)}`,
+        unit: of === "p50" ? "p50 ms" : "ms",
+        values: results.map((r) => value(r, c.id, of)),
+        decimals: 3,
+        better: "lower",
+        note:
+          of === "p50" && missing.length
+            ? `not run at ${missing.join(", ")} (reads the whole workspace; see above)`
+            : undefined,
+      });
+    }
+  }
+  rows.push({
+    label: "(the machine) load average, 1 min, before the timings",
+    unit: "",
+    values: results.map((r) => r.load.before),
+    decimals: 2,
+    better: "neither",
+  });
+  rows.push({
+    label: `walking ${count(DEPTH_PAGES)} pages with kit.feed`,
+    unit: "ms/page",
+    values: results.map((r) => r.walkMsPerPage),
+    decimals: 2,
+    better: "lower",
+  });
+  console.log(`
+Feed at ${sizes.map(count).join(" and ")} events, the same database grown between the measurements: each figure at each
+size and the ratio ("flat": the larger within 1.5× of the smaller). Wall times share the machine with whatever
+else runs (load average now ${loadavg()
+    .map((l) => fixed(l, 2))
+    .join(" ")}); the server times are one EXPLAIN ANALYZE each, the more stable figure.
+`);
+  console.log(formatScaleTable(sizes, rows));
+}
+
+export const feed: Suite = {
+  name: "feed",
+  description: "the read path at scale: feed pages among 1M events (and 10M), by cursor vs OFFSET, filtered",
+
+  estimateSeconds() {
+    const sizes = sizesOfFeed();
+    const largest = sizes[sizes.length - 1]!;
+    // Seeding or growing: about 45 s per million events; measuring: about 90 s at 1M (the OFFSET baselines).
+    return 45 * (largest / DEFAULT_EVENTS) + 90 * sizes.length + 30;
+  },
+
+  async run(context: SuiteContext) {
+    const sizes = sizesOfFeed();
+    const handle = await openPostgres(context.databaseUrl, { max: 2 });
+    try {
+      const { db } = handle;
+      process.stderr.write(`\nfeed: seeding ${count(sizes[0]!)} + ${count(OTHER_EVENTS)} events\n`);
+      let fixture = await seedFeed(db, { events: sizes[0]!, label: "feed" });
+      const results: SizeResult[] = [];
+      for (const [i, events] of sizes.entries()) {
+        let writeSeconds = fixture.seedSeconds;
+        const grownFrom = i === 0 ? null : { events: fixture.events, records: fixture.records };
+        if (i > 0) {
+          process.stderr.write(`\nfeed: growing to ${count(events)} events\n`);
+          const grown = await growFeed(db, fixture, events, "feed");
+          writeSeconds = grown.growSeconds;
+          fixture = grown;
+        }
+        results.push(await measureSize(context, db, fixture, { writeSeconds, grownFrom }));
       }
+      if (results.length > 1) printScale(results);
 
       writeResults(context, "feed", {
-        data: {
-          events,
-          otherEvents: OTHER_EVENTS,
-          actors: ACTORS,
-          records: RECORDS,
-          seedSeconds: fixture.seedSeconds,
-          sizes: fixture.sizes,
-        },
+        data: { sizes, otherEvents: OTHER_EVENTS, actors: ACTORS, recordsPerMillion: RECORDS },
         limit: LIMIT,
         depthPages: DEPTH_PAGES,
         reps: REPS,
-        cases: summaries,
-        ratios: {
-          deepOverFirst: ratio("deep", "first"),
-          lastOverFirst: ratio("last", "first"),
-          offsetOverKeysetDeep: ratio("sql.offset.deep", "sql.keyset.deep"),
-          offsetOverKeysetLast: ratio("sql.offset.last", "sql.keyset.last"),
-          offsetOverFeedDeep: ratio("sql.offset.deep", "deep"),
-        },
-        walkMsPerPage: walked.msPerPage,
-        checks,
-        plans,
+        ...(results.length === 1 ? results[0] : {}),
+        sizes: results,
       });
     } finally {
       await handle.close();

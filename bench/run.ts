@@ -41,8 +41,12 @@ Options:
   --help
 
 Server: BENCH_DATABASE_URL, else DATABASE_URL, else a throwaway cluster (fsync on).
-Feed size: BENCH_FEED_EVENTS (default 1000000) events in the measured workspace.
-Audit: BENCH_AUDIT_EVENTS (default 1000000) events; BENCH_AUDIT_FORMATS export formats (default csv,ndjson,json).
+Feed size: BENCH_FEED_EVENTS (default 1000000) events in the measured workspace. More than 1000000 (e.g.
+      10000000) measures at 1000000 first, grows the same database and measures again, then prints each figure
+      at both sizes and the ratio; a comma-separated list (1000000,5000000,10000000) gives the sizes.
+Audit: BENCH_AUDIT_EVENTS (default 1000000) events, sizes as for the feed; BENCH_AUDIT_FORMATS export formats
+      (default csv,ndjson); BENCH_AUDIT_EXPORT_EVENTS: events the streamed export writes once grown (default as
+      many as at the first size; "all").
 Live: runs in the first of --modes; --clients and --seconds size its write-path case.
 HTTP: needs \`npm run build\` first; BENCH_HTTP_WRITERS (50), BENCH_HTTP_MUTATIONS (200), BENCH_HTTP_SUBSCRIBERS (200),
       BENCH_HTTP_STREAMS (1000,5000), BENCH_HTTP_STEADY (20), BENCH_HTTP_BURST (50), BENCH_HTTP_HEALTH (200 probes),

@@ -2,6 +2,12 @@
  * A large feed, fast: one workspace of N events (and a smaller second one sharing the table and indexes),
  * written with INSERT ... SELECT generate_series, every event sequenced, then VACUUM ANALYZE. Used by the
  * feed and audit suites.
+ *
+ * How the rows are written: each statement makes 250,000 events inside the server from generate_series
+ * (no row crosses the wire, nothing is inserted row by row from the client), so it does what COPY would do
+ * without the client having to build and send the rows' text; COPY FROM STDIN of the same rows would add
+ * formatting them in Node and sending ~400 bytes each over loopback. `growFeed` adds events to a seeded
+ * workspace the same way, so one run can measure at 1M and again at 10M on the same database.
  */
 import { sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/lib/db/client";
@@ -25,6 +31,8 @@ export interface Fixture {
   /** The id of the workspace's first task: its tasks are firstTask .. firstTask + records - 1. */
   firstTask: number;
   events: number;
+  /** Tasks of the measured workspace that its events name (SEED.records when seeded; more once grown). */
+  records: number;
   /** When the newest event happened; the oldest is about a year before. */
   t0: Date;
   seedSeconds: number;
@@ -62,10 +70,13 @@ function insertEvents(
   range: [from: number, to: number],
   firstTask: number,
   records: number,
+  /** Added to `g` before hashing: events added later draw fresh actors and actions, not a repeat of the first. */
+  hashBase = 0,
 ) {
   const step = (SEED.spanSeconds * 3) / n;
   // A well-mixed non-negative number per event and salt, below `mod`.
-  const h = (salt: number, mod: number) => sql.raw(`((hashint4(g + ${salt})::bigint + 2147483648) % ${mod})`);
+  const h = (salt: number, mod: number) =>
+    sql.raw(`((hashint4(g + ${hashBase + salt})::bigint + 2147483648) % ${mod})`);
   return sql`INSERT INTO activity_events (workspace_id, occurred_at, actor_type, actor_id, actor_label, action, subject,
                                           record_type, record_id, changes, metadata)
     SELECT ${String(workspaceId)}::text,
@@ -101,7 +112,7 @@ export interface SeedOptions {
    * Runs after the events are written and before they are sequenced and vacuumed: extra rows the suite
    * needs land in the same sequence and statistics.
    */
-  extra?: (db: Database, fixture: Omit<Fixture, "seedSeconds" | "sizes">) => Promise<void>;
+  extra?: (db: Database, fixture: Omit<Fixture, "seedSeconds" | "sizes" | "records">) => Promise<void>;
 }
 
 export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixture> {
@@ -138,6 +149,19 @@ export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixt
   await db.execute(sql`VACUUM (ANALYZE) activity_events, activity_sequence, activity_heads, tasks`);
   progress("vacuumed and analyzed");
   const seedSeconds = (performance.now() - started) / 1000;
+  return {
+    workspaceId: main.id,
+    otherWorkspaceId: other.id,
+    firstTask,
+    events,
+    records: SEED.records,
+    t0,
+    seedSeconds,
+    sizes: await tableSizes(db),
+  };
+}
+
+async function tableSizes(db: Database): Promise<Fixture["sizes"]> {
   const sizes = rowsOf<{ name: string; size: string }>(
     await db.execute(sql`SELECT c.relname AS name, pg_size_pretty(pg_relation_size(c.oid)) AS size
       FROM pg_class c WHERE c.relname = 'activity_events'
@@ -145,15 +169,66 @@ export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixt
       ORDER BY c.relname`),
   );
   return {
-    workspaceId: main.id,
-    otherWorkspaceId: other.id,
-    firstTask,
+    table: sizes.find((s) => s.name === "activity_events")?.size ?? "?",
+    indexes: Object.fromEntries(sizes.filter((s) => s.name !== "activity_events").map((s) => [s.name, s.size])),
+  };
+}
+
+/**
+ * Grows a seeded workspace to `events` events in place, as if its log had gone on for longer: the events
+ * added spread over the same year (so the year holds `events / fixture.events` times as many), with new
+ * tasks in the same proportion (each record keeps about the same number of events, so a record's history
+ * is as long after as before: what grows is the table around it), the same actors and action mix. They
+ * take the next `seq` numbers of the workspace, in id order, as the sequencer numbers events committed
+ * later; then VACUUM ANALYZE again. The second workspace is left as it is.
+ */
+export async function growFeed(
+  db: Database,
+  fixture: Fixture,
+  events: number,
+  label: string,
+): Promise<Fixture & { growSeconds: number }> {
+  const added = events - fixture.events;
+  if (added <= 0) throw new Error(`cannot grow ${fixture.events} events to ${events}`);
+  const started = performance.now();
+  const progress = (what: string) =>
+    process.stderr.write(`  ${label} grow: ${what} (${fixed((performance.now() - started) / 1000, 1)} s)
+`);
+  const { id: lastEvent } = firstRow<{ id: string }>(
+    await db.execute(sql`SELECT max(id)::text AS id FROM activity_events`),
+  );
+  const { id: lastTask } = firstRow<{ id: number }>(await db.execute(sql`SELECT max(id)::int AS id FROM tasks`));
+  const records = Math.round((fixture.records * added) / fixture.events);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('activity.mode', 'skip', true)`);
+    await tx.execute(sql`INSERT INTO tasks (workspace_id, title)
+      SELECT ${fixture.workspaceId}::int, 'Task ' || g
+        FROM generate_series(${fixture.records + 1}::int, ${fixture.records + records}::int) AS g`);
+  });
+  const { id: firstTask } = firstRow<{ id: number }>(
+    await db.execute(sql`SELECT min(id)::int AS id FROM tasks WHERE id > ${lastTask}::int`),
+  );
+  for (let from = 1; from <= added; from += SEED.chunk) {
+    const to = Math.min(added, from + SEED.chunk - 1);
+    await db.execute(
+      insertEvents(fixture.workspaceId, fixture.t0, added, [from, to], firstTask, records, fixture.events),
+    );
+    progress(`${count(fixture.events + to)} of ${count(events)} events`);
+  }
+  await db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at)
+    SELECT e.workspace_id, h.seq + row_number() OVER (ORDER BY e.id), e.id, e.actor_id, e.occurred_at
+      FROM activity_events e JOIN activity_heads h ON h.workspace_id = e.workspace_id
+     WHERE e.id > ${lastEvent}::bigint AND e.workspace_id = ${String(fixture.workspaceId)}`);
+  await db.execute(sql`UPDATE activity_heads h SET seq = (SELECT max(seq) FROM activity_sequence s
+    WHERE s.workspace_id = h.workspace_id) WHERE h.workspace_id = ${String(fixture.workspaceId)}`);
+  progress("sequenced");
+  await db.execute(sql`VACUUM (ANALYZE) activity_events, activity_sequence, activity_heads, tasks`);
+  progress("vacuumed and analyzed");
+  return {
+    ...fixture,
     events,
-    t0,
-    seedSeconds,
-    sizes: {
-      table: sizes.find((s) => s.name === "activity_events")?.size ?? "?",
-      indexes: Object.fromEntries(sizes.filter((s) => s.name !== "activity_events").map((s) => [s.name, s.size])),
-    },
+    records: fixture.records + records,
+    growSeconds: (performance.now() - started) / 1000,
+    sizes: await tableSizes(db),
   };
 }
