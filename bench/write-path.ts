@@ -454,12 +454,19 @@ interface CaseSummary {
   p99Ms: number;
   /** CPU time of the Node process (drizzle, postgres.js, the kit) per operation, in microseconds. */
   clientCpuUsPerOp: number;
+  /** CPU time of the bench's PostgreSQL cluster per operation (all its processes), in microseconds. */
+  serverCpuUsPerOp: number;
   hostCpuPercent: number;
   /** Medians over rounds of this case's throughput divided by the baseline's in the same round. */
   vsBare: number;
   vsFloor: number;
   /** The same against the plain drizzle transaction (NaN when it was not run). */
   vsPlain: number;
+  /**
+   * The plain transaction's CPU per operation (client + server) divided by this case's: the throughput
+   * ratio a machine whose cores are the limit would show, less moved by other load than throughput is.
+   */
+  vsPlainCpu: number;
   rounds: RoundResult[];
 }
 
@@ -468,6 +475,12 @@ function summarize(cases: readonly WriteCase[], results: Map<string, RoundResult
     const own = results.get(id) ?? [];
     const base = results.get(baseline) ?? [];
     return median(own.map((r, i) => r.opsPerSec / (base[i]?.opsPerSec ?? Number.NaN)));
+  };
+  const cpuPerOp = (r: RoundResult) => (r.clientCpuPercent * 1e4) / r.opsPerSec + r.serverCpuUsPerOp;
+  const cpuRatio = (id: string, baseline: string) => {
+    const own = results.get(id) ?? [];
+    const base = results.get(baseline) ?? [];
+    return median(own.map((r, i) => (base[i] ? cpuPerOp(base[i]) : Number.NaN) / cpuPerOp(r)));
   };
   return cases.map((c): CaseSummary => {
     const rounds = results.get(c.id) ?? [];
@@ -485,10 +498,12 @@ function summarize(cases: readonly WriteCase[], results: Map<string, RoundResult
       p50Ms: median(rounds.map((r) => r.p50)),
       p99Ms: median(rounds.map((r) => r.p99)),
       clientCpuUsPerOp: median(rounds.map((r) => (r.clientCpuPercent * 1e4) / r.opsPerSec)),
+      serverCpuUsPerOp: median(rounds.map((r) => r.serverCpuUsPerOp)),
       hostCpuPercent: median(rounds.map((r) => r.hostCpuPercent)),
       vsBare: ratio(c.id, `${c.group}.bare`),
       vsFloor: ratio(c.id, `${c.group}.floor`),
       vsPlain: ratio(c.id, `${c.group}.plain-tx`),
+      vsPlainCpu: cpuRatio(c.id, `${c.group}.plain-tx`),
       rounds,
     };
   });
@@ -504,16 +519,18 @@ function printTable(summaries: readonly CaseSummary[]) {
     "stmts/op",
     "events/op",
     "client µs/op",
+    "server µs/op",
     "host CPU",
     "× bare",
     "× floor",
     "× plain tx",
+    "× plain tx by CPU",
   ];
   const rows: string[][] = [];
   for (const group of ["insert", "update"] as const) {
     const inGroup = summaries.filter((s) => s.group === group);
     if (inGroup.length === 0) continue;
-    rows.push([`${group}:`, "", "", "", "", "", "", "", "", "", "", ""]);
+    rows.push([`${group}:`, ...headers.slice(1).map(() => "")]);
     for (const s of inGroup) {
       rows.push([
         `  ${s.label}`,
@@ -524,10 +541,12 @@ function printTable(summaries: readonly CaseSummary[]) {
         fixed(s.statementsPerOp, 0),
         fixed(s.eventsPerOp, 0),
         fixed(s.clientCpuUsPerOp, 0),
+        fixed(s.serverCpuUsPerOp, 0),
         `${fixed(s.hostCpuPercent, 0)}%`,
         fixed(s.vsBare, 2),
         fixed(s.vsFloor, 2),
         fixed(s.vsPlain, 2),
+        fixed(s.vsPlainCpu, 2),
       ]);
     }
   }
@@ -545,9 +564,9 @@ interface ClientRun {
  * per-round ratios (insert / update).
  */
 function printRatios(runs: readonly ClientRun[]) {
-  const of = (run: ClientRun, id: string, key: "vsBare" | "vsPlain") =>
-    run.cases.find((c) => c.id === id)?.[key] ?? Number.NaN;
-  const pair = (run: ClientRun, role: string, key: "vsBare" | "vsPlain") =>
+  type Key = "vsBare" | "vsPlain" | "vsPlainCpu";
+  const of = (run: ClientRun, id: string, key: Key) => run.cases.find((c) => c.id === id)?.[key] ?? Number.NaN;
+  const pair = (run: ClientRun, role: string, key: Key) =>
     `${fixed(of(run, `insert.${role}`, key), 2)} / ${fixed(of(run, `update.${role}`, key), 2)}`;
   const headers = [
     "mode",
@@ -556,6 +575,7 @@ function printRatios(runs: readonly ClientRun[]) {
     "withTracking ÷ bare",
     "withTracking ÷ plain tx (aim ≥ 0.8)",
     "track: false ÷ plain tx (aim ≥ 1.0)",
+    "by CPU: withTracking / track: false ÷ plain tx",
   ];
   const rows = runs.map((run) => [
     run.mode,
@@ -564,8 +584,12 @@ function printRatios(runs: readonly ClientRun[]) {
     pair(run, "tracked", "vsBare"),
     pair(run, "tracked", "vsPlain"),
     pair(run, "untracked", "vsPlain"),
+    `${pair(run, "tracked", "vsPlainCpu")}  ${pair(run, "untracked", "vsPlainCpu")}`,
   ]);
-  console.log("\nRatios (insert / update), medians of per-round throughput ratios in the same run:");
+  console.log(
+    '\nRatios (insert / update), medians of per-round throughput ratios in the same run; "by CPU": the plain\n' +
+      "transaction's CPU per operation (this process and the cluster) over the case's, the same ratio where cores are the limit:",
+  );
   console.log(formatTable(headers, rows));
 }
 
@@ -573,9 +597,12 @@ function printRatios(runs: readonly ClientRun[]) {
 
 /** Rows one bulk statement changes. */
 const BULK_ROWS = 20_000;
+/** How often each bulk variant is timed (the median is reported). */
+const BULK_REPEATS = 3;
 
 interface BulkResult {
   rows: number;
+  repeats: number;
   bareMs: number;
   trackedMs: number;
   unattributedMs: number;
@@ -583,8 +610,8 @@ interface BulkResult {
 
 /**
  * One UPDATE of BULK_ROWS rows: on the twin (bare), on the tracked table inside withTracking (every row's
- * change folded into one event) and outside it (one unattributed event per row). Each timed once, after
- * the same statement warmed the rows up.
+ * change folded into one event) and outside it (one unattributed event per row), after the same statement
+ * warmed the rows up.
  */
 async function measureBulk(env: Env): Promise<BulkResult> {
   const { db, kit, fixture } = env;
@@ -607,15 +634,29 @@ async function measureBulk(env: Env): Promise<BulkResult> {
     await work();
     return performance.now() - t0;
   };
-  const bareMs = await time(() => db.execute(bulkTitle(TWIN, 1)));
-  const trackedMs = await time(() =>
-    kit.withTracking(actorOf(fixture), "update", `${BULK_ROWS} tasks renamed`, async (tx) => {
-      await tx.execute(bulkTitle(TRACKED, 1));
-      return { ok: true as const };
-    }),
-  );
-  const unattributedMs = await time(() => db.execute(bulkTitle(TRACKED, 2)));
-  return { rows: BULK_ROWS, bareMs, trackedMs, unattributedMs };
+  // Each variant BULK_REPEATS times, interleaved, every time renaming every row anew; medians.
+  const bare: number[] = [];
+  const tracked: number[] = [];
+  const unattributed: number[] = [];
+  for (let round = 1; round <= BULK_REPEATS; round++) {
+    bare.push(await time(() => db.execute(bulkTitle(TWIN, round))));
+    tracked.push(
+      await time(() =>
+        kit.withTracking(actorOf(fixture), "update", `${BULK_ROWS} tasks renamed`, async (tx) => {
+          await tx.execute(bulkTitle(TRACKED, 2 * round - 1));
+          return { ok: true as const };
+        }),
+      ),
+    );
+    unattributed.push(await time(() => db.execute(bulkTitle(TRACKED, 2 * round))));
+  }
+  return {
+    rows: BULK_ROWS,
+    repeats: BULK_REPEATS,
+    bareMs: median(bare),
+    trackedMs: median(tracked),
+    unattributedMs: median(unattributed),
+  };
 }
 
 /* ---------------------------------------------------------------- the suite */
@@ -735,7 +776,7 @@ ${options.diagnose ? DIAGNOSTICS_LEGEND : ""}  update rows   picked at random am
         `  ${label.padEnd(54)} ${fixed(ms / 1000, 2)} s${ratio ? `  (${fixed(ms / bareMs, 1)}× bare)` : ""}`;
       console.log(
         [
-          `\nBulk: one UPDATE of ${count(bulk.rows)} rows (durable commit, timed once)`,
+          `\nBulk: one UPDATE of ${count(bulk.rows)} rows (durable commit; medians of ${bulk.repeats}, interleaved)`,
           line(`bare, on ${TWIN}`, bareMs, false),
           line("inside withTracking (one event with every row's change)", bulk.trackedMs),
           line("outside withTracking (one unattributed event per row)", bulk.unattributedMs),

@@ -188,6 +188,46 @@ test.describe("the audit log, for admins", () => {
     await expect(page).toHaveURL(/at=/);
     await expect(history.state).toContainText(renamed);
   });
+
+  test("time travel marks what differs from now, compares two instants, and goes back to the present", async ({
+    page,
+  }) => {
+    const original = unique("Compare task");
+    const renamed = `${original} later`;
+    const id = await createTask(page, original);
+    // datetime-local holds whole seconds: an instant clearly between the create and the rename.
+    await page.waitForTimeout(1_500);
+    const between = await localTime(page, 0);
+    await page.waitForTimeout(1_500);
+    await rename(page, renamed);
+    await page.waitForTimeout(1_100);
+    const after = await localTime(page, 0);
+
+    const history = new RecordHistoryPage(page);
+    await history.goto("task", id);
+    await history.timeTravel(between);
+    const title = history.state.getByRole("row", { name: /^Title/ });
+    await expect(title).toContainText(original);
+    await expect(title).toContainText(renamed); // the present, beside it
+    await expect(title).toHaveAttribute("data-differs", "");
+    await expect(title.getByRole("rowheader")).toHaveText("Title (differs)");
+    await expect(history.state).toContainText(/1 field differs from now\./);
+    await expect(history.state.getByRole("columnheader", { name: "Now" })).toBeVisible();
+    await expect(history.state.getByRole("row", { name: /^Status/ })).not.toHaveAttribute("data-differs", "");
+
+    // Two instants: the state between create and rename against the state after it.
+    const form = page.getByRole("form", { name: "Time travel" });
+    await form.getByLabel("Compare with (optional)").fill(after);
+    await form.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/compare=/);
+    await expect(history.state).toContainText(/1 field differs from the other time\./);
+    await expect(history.state.getByRole("columnheader", { name: "Now" })).toHaveCount(0);
+    await expect(title).toContainText(renamed);
+
+    await page.getByRole("link", { name: "Back to present" }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/audit/task/${id}$`));
+    await expect(history.state).toHaveCount(0);
+  });
 });
 
 test.describe("the audit log, for members", () => {

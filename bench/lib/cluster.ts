@@ -1,3 +1,4 @@
+import { watchServerProcesses } from "./clients";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -87,6 +88,7 @@ export async function startCluster(): Promise<Cluster> {
       try {
         run("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", options, "start"]);
         started = true;
+        watchServerProcesses(dataDir);
         return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dataDir, stop };
       } catch {
         if (attempt === 5) throw new Error(`could not start PostgreSQL:\n${tail(logFile)}`);

@@ -21,6 +21,8 @@ export interface RoundResult {
   max: number;
   clientCpuPercent: number;
   hostCpuPercent: number;
+  /** CPU time of the bench's cluster per operation, in µs (NaN for a server it did not start). */
+  serverCpuUsPerOp: number;
 }
 
 export interface RoundsOptions {
@@ -60,6 +62,7 @@ export async function runRounds(cases: readonly RoundsCase[], options: RoundsOpt
           max: latency.max,
           clientCpuPercent: run.clientCpuPercent,
           hostCpuPercent: run.hostCpuPercent,
+          serverCpuUsPerOp: (run.serverCpuMs * 1000) / run.ops,
         };
       } finally {
         await c.after?.(result);

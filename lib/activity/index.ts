@@ -28,7 +28,7 @@ import { type FoundRecord, parseRecordSearch, recordNames, searchRecords as find
 import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
 import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
-import { type ActorsTable, checkFieldRefs, readableConflicts } from "./readable";
+import { type ActorsTable, checkFieldRefs, readableConflicts, readableStates } from "./readable";
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -93,6 +93,7 @@ export {
   type ReadableChange,
   type ReadableConflict,
   type ReadableField,
+  type ReadableStateField,
 } from "./readable";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
@@ -249,6 +250,24 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
   }
 
   /**
+   * The record's states at these instants, each with its fields as people read them (labels, formats,
+   * names) where it existed: what a time-travel view shows and compares.
+   */
+  async function statesAt(record: RecordRef, instants: readonly Date[], options: { workspaceId?: WorkspaceId } = {}) {
+    const db = await config.db();
+    const workspaceId = workspaceKey(options.workspaceId);
+    const states = await Promise.all(instants.map((at) => stateAsOf(db, config.tables, record, at, workspaceId)));
+    const rows = states.flatMap((s) => (s.status === "exists" ? [s.row] : []));
+    const readable = await readableStates(db, config.tables, config.actors, workspaceId, record.type, rows);
+    let next = 0;
+    return states.map((state, i) => ({
+      at: instants[i]!,
+      state,
+      fields: state.status === "exists" ? readable[next++]! : null,
+    }));
+  }
+
+  /**
    * Reverts an event: its fields back to their values before it, a deleted record recreated, an inserted
    * one deleted. Refused with the conflicting fields when they changed since, unless `force`. Tracked as a
    * `revert` event linked to the one it reverted (which can be reverted in turn).
@@ -380,6 +399,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     signingKey,
     viewer,
     asOf,
+    statesAt,
     revert,
     applyRetention,
     eraseActor,

@@ -65,6 +65,31 @@ describe("readable changes", () => {
     expect(changesText(updated!.readable)).toBe("note Plan: Status: Open → Closed");
   });
 
+  it("read a record's states at two instants, with labels and names, and where it did not exist", async () => {
+    const before = new Date(Date.now() - 60_000);
+    await folder(1, "Website");
+    await folder(2, "Launch");
+    const [file] = await kit.withTracking(alice, "insert", "file plan.txt", (tx) =>
+      tx.insert(files).values({ folderId: 1, teamId: team, name: "plan.txt" }).returning(),
+    );
+    const created = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    await kit.withTracking(alice, "update", "file plan.txt", (tx) =>
+      tx.update(files).set({ folderId: 2 }).where(eq(files.id, file!.id)),
+    );
+    const record = { type: "file", id: String(file!.id) };
+    const [then, now, never] = await kit.statesAt(record, [created, new Date(), before], { workspaceId: team });
+    const folderOf = (fields: { label: string; value: string }[] | null) => fields?.find((f) => f.label === "Folder");
+    expect(folderOf(then!.fields)).toEqual({ field: "folder_id", label: "Folder", value: "Website" });
+    expect(folderOf(now!.fields)).toEqual({ field: "folder_id", label: "Folder", value: "Launch" });
+    // The registration's fields first; the key and the tenant column are hidden, the label column named.
+    expect(then!.fields!.map((f) => f.label)).toEqual(["Folder", "Name"]);
+    expect(never).toMatchObject({ at: before, state: { status: "not_yet" }, fields: null });
+    // Another workspace sees no state of it.
+    const [elsewhere] = await kit.statesAt(record, [new Date()], { workspaceId: 8 });
+    expect(elsewhere!.fields).toBeNull();
+  });
+
   it("name referenced records as they are now, and as they last were when they are gone", async () => {
     await folder(1, "Website");
     await folder(2, "Launch");

@@ -337,3 +337,48 @@ export async function readableConflicts(
     };
   });
 }
+
+/** One field of a record's state as people read it ("Assignee", "Bob Brown"). */
+export interface ReadableStateField {
+  /** The column's database name. */
+  field: string;
+  label: string;
+  value: string;
+}
+
+/**
+ * Rows of one record type (its states at some instants) as people read them: each visible field, in the
+ * registration's order, with the labels, formats and names the diffs use (names looked up once for all the
+ * rows, in the workspace). Unlike a create's diff, empty fields are kept: a state shows every field.
+ */
+export async function readableStates(
+  db: AnyDatabase,
+  tables: readonly AnyTrackedTable[],
+  actors: ActorsTable | undefined,
+  workspaceId: string,
+  type: string,
+  rows: readonly Record<string, Json>[],
+): Promise<ReadableStateField[][]> {
+  const table = tables.find((t) => t.type === type);
+  const wanted = new Map<string, Set<string>>();
+  for (const row of rows) {
+    for (const [column, value] of Object.entries(row)) {
+      const ref = table?.fields[column]?.ref;
+      if (ref && value !== null && value !== REDACTED && typeof value !== "object")
+        wanted.set(ref, (wanted.get(ref) ?? new Set()).add(String(value)));
+    }
+  }
+  const names =
+    wanted.size > 0 ? await lookUpNames(db, tables, actors, workspaceId, wanted) : new Map<string, string>();
+  const order = Object.keys(table?.fields ?? {});
+  const rank = (column: string) => (order.includes(column) ? order.indexOf(column) : order.length);
+  return rows.map((row) =>
+    Object.entries(row)
+      .flatMap(([column, value]): ReadableStateField[] => {
+        const field = visible(table, column);
+        if (field === false) return [];
+        return [{ field: column, label: field?.label ?? column, value: showValue(field, value, names) }];
+      })
+      .sort((a, b) => rank(a.field) - rank(b.field)),
+  );
+}

@@ -4,6 +4,7 @@ import { setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
 import { activityEvents } from "./schema";
+import { rowsOf } from "./rows";
 import { allEvents } from "./testing/events";
 import { folders, members, notes } from "./testing/schema";
 import { fixtureKit } from "./testing/tables";
@@ -227,5 +228,34 @@ describe("actions and metadata", () => {
     );
     expect(failure).toEqual({ ok: false });
     expect(await t.db.select({ title: notes.title }).from(notes)).toEqual([{ title: "Quiet" }]);
+  });
+
+  it("with track: false, a changed row queues no call of the capture trigger at all", async () => {
+    // The function calls counted in the current transaction (track_functions: a superuser's setting).
+    const insertCountingCaptures = async (tx: { execute: typeof t.db.execute }, titles: string[]) => {
+      const calls = async () => {
+        const [row] = rowsOf<{ calls: string | number | null }>(
+          await tx.execute(sql`SELECT pg_stat_get_xact_function_calls('activity_capture'::regproc) AS calls`),
+        );
+        return Number(row?.calls ?? 0);
+      };
+      await tx.execute(sql`SET LOCAL track_functions = 'pl'`);
+      const before = await calls();
+      for (const title of titles)
+        await tx.execute(sql`INSERT INTO notes (team_id, title) VALUES (${workspaceId}, ${title})`);
+      return (await calls()) - before;
+    };
+    const untracked = await kit.withTracking(
+      alice,
+      "insert",
+      "untracked",
+      (tx) => insertCountingCaptures(tx, ["A", "B"]),
+      {
+        track: false,
+      },
+    );
+    const tracked = await kit.withTracking(alice, "insert", "tracked", (tx) => insertCountingCaptures(tx, ["C", "D"]));
+    expect({ untracked, tracked }).toEqual({ untracked: 0, tracked: 2 });
+    expect(await t.db.select({ title: notes.title }).from(notes).orderBy(notes.title)).toHaveLength(4);
   });
 });

@@ -141,11 +141,15 @@ export default async function RecordHistoryPage({
   const query = await searchParams;
   const newestFirst = first(query.order) === "newest";
   const at = parseInstant(first(query.at));
+  const compare = at instanceof Date ? parseInstant(first(query.compare)) : null;
 
   const workspaceId = viewer.workspace.id;
-  const [rows, state, cookieStore] = await Promise.all([
+  // The state asked for, and what it is compared with: a second instant, else the present.
+  const [rows, states, cookieStore] = await Promise.all([
     activity.history(record, { workspaceId }),
-    at instanceof Date ? activity.asOf(record, at, { workspaceId }) : null,
+    at instanceof Date
+      ? activity.statesAt(record, [at, compare instanceof Date ? compare : new Date()], { workspaceId })
+      : null,
     cookies(),
   ]);
   const items = await activity.toItems(
@@ -180,6 +184,8 @@ export default async function RecordHistoryPage({
     if (order === "newest") next.set("order", "newest");
     const atParam = first(query.at);
     if (atParam) next.set("at", atParam);
+    const compareParam = first(query.compare);
+    if (atParam && compareParam) next.set("compare", compareParam);
     return `?${next}`;
   };
 
@@ -213,13 +219,19 @@ export default async function RecordHistoryPage({
         </div>
 
         <Card aria-label="Time travel" className="space-y-4">
-          <TimeTravelForm at={at instanceof Date ? at.toISOString() : null} />
-          {at === "invalid" ? (
+          <TimeTravelForm
+            at={at instanceof Date ? at.toISOString() : null}
+            compare={compare instanceof Date ? compare.toISOString() : null}
+          />
+          {at === "invalid" || compare === "invalid" ? (
             <p role="alert" className="text-sm text-destructive">
               That is not a time: pick a date and time between the years 1 and 9999.
             </p>
-          ) : at && state ? (
-            <RecordStateView state={state} at={at} />
+          ) : states ? (
+            <RecordStateView
+              left={states[0]!}
+              right={{ ...states[1]!, at: compare instanceof Date ? compare : null }}
+            />
           ) : null}
         </Card>
 

@@ -18,7 +18,8 @@ import { revertEventAction } from "../../actions";
 
 /*
  * One record's whole history (installed as app/audit/[type]/[id]/page.tsx by the `activity-audit` item):
- * every event with its field diffs and request, the state at any instant (`?at=`), and "Revert this change".
+ * every event with its field diffs and request, the state at any instant (`?at=`) beside the present or a
+ * second instant (`?compare=`), and "Revert this change".
  */
 
 type Params = Promise<{ type: string; id: string }>;
@@ -52,9 +53,11 @@ async function History({ params, searchParams }: { params: Params; searchParams:
   const { type, id } = await params;
   if (!activity.tables.some((t) => t.type === type)) notFound();
   const record = { type, id: decodeURIComponent(id) };
-  const at = parseAt(first((await searchParams).at));
+  const query = await searchParams;
+  const at = parseAt(first(query.at));
+  const compare = at instanceof Date ? parseAt(first(query.compare)) : null;
   const zone = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
-  const { items, state, now } = await loadHistory(viewer, record, at);
+  const { items, states, now } = await loadHistory(viewer, record, at, compare);
   const own = [...items].reverse().find((i) => i.record?.type === record.type && i.record.id === record.id);
 
   return (
@@ -68,13 +71,19 @@ async function History({ params, searchParams }: { params: Params; searchParams:
           </p>
         </div>
         <Card aria-label="Time travel" className="space-y-4 p-5">
-          <TimeTravelForm at={at instanceof Date ? at.toISOString() : null} />
-          {at === "invalid" ? (
+          <TimeTravelForm
+            at={at instanceof Date ? at.toISOString() : null}
+            compare={compare instanceof Date ? compare.toISOString() : null}
+          />
+          {at === "invalid" || compare === "invalid" ? (
             <p role="alert" className="text-sm text-destructive">
               That is not a time. Pick a date and time.
             </p>
-          ) : at && state ? (
-            <RecordStateView state={state} at={at} />
+          ) : states ? (
+            <RecordStateView
+              left={states[0]!}
+              right={{ ...states[1]!, at: compare instanceof Date ? compare : null }}
+            />
           ) : null}
         </Card>
         {items.length === 0 ? (
@@ -95,19 +104,29 @@ async function History({ params, searchParams }: { params: Params; searchParams:
   );
 }
 
-/** The record's events (oldest first) as items with their request, its state at `at`, and the time read. */
-async function loadHistory(viewer: ActivityViewer, record: RecordRef, at: Date | null | "invalid") {
+/**
+ * The record's events (oldest first) as items with their request, its state at `at` beside its state at
+ * `compare` (else now), and the time read.
+ */
+async function loadHistory(
+  viewer: ActivityViewer,
+  record: RecordRef,
+  at: Date | null | "invalid",
+  compare: Date | null | "invalid",
+) {
   const now = Date.now();
   const scope = { workspaceId: viewer.workspaceId ?? "" };
-  const [rows, state] = await Promise.all([
+  const [rows, states] = await Promise.all([
     activity.history(record, scope),
-    at instanceof Date ? activity.asOf(record, at, scope) : null,
+    at instanceof Date
+      ? activity.statesAt(record, [at, compare instanceof Date ? compare : new Date(now)], scope)
+      : null,
   ]);
   const items = await activity.toItems(
     rows.map((row) => ({ ...row, seq: null })),
     { audit: true },
   );
-  return { items, state, now };
+  return { items, states, now };
 }
 
 function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) {
@@ -127,7 +146,15 @@ function EventCard({ item, record }: { item: ActivityItem; record: RecordRef }) 
             </span>
           )}
         </p>
-        <AuditTime iso={item.occurredAt} className="text-xs whitespace-nowrap text-muted-foreground" />
+        {/* The event's own page (its permalink), named for a screen reader by the time and the event. */}
+        <Link
+          href={`/audit/events/${item.id}`}
+          prefetch={false}
+          className="text-xs text-muted-foreground underline-offset-2 hover:underline"
+        >
+          <AuditTime iso={item.occurredAt} className="whitespace-nowrap" />
+          <span className="sr-only"> · event {item.id}: details</span>
+        </Link>
       </div>
       {reason ? (
         <p className="text-sm">
