@@ -21,12 +21,17 @@ async function violations(page: Page) {
     .map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
 }
 
-/** The first link on the page whose path matches, resolved to its path: a real task, project or record. */
+/**
+ * The first link on the page whose path matches, resolved to its path: a real task, project or record. Polled:
+ * parts of a page (the audit log's table) stream in after its heading.
+ */
 async function firstPath(page: Page, pattern: RegExp): Promise<string> {
-  const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
-  const found = hrefs.find((href): href is string => href !== null && pattern.test(href));
-  expect(found, `a link matching ${pattern}`).toBeTruthy();
-  return found!;
+  const find = async () => {
+    const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    return hrefs.find((href): href is string => href !== null && pattern.test(href));
+  };
+  await expect.poll(find, { message: `a link matching ${pattern}` }).toBeTruthy();
+  return (await find())!;
 }
 
 for (const [widthName, viewport] of Object.entries(WIDTHS)) {

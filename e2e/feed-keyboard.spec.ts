@@ -1,5 +1,7 @@
+import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ActivityPage } from "./pages/activity-page";
+import { AuditLogPage } from "./pages/audit-page";
 import { DEMO, LoginPage } from "./pages/login-page";
 
 test.beforeEach(async ({ page }) => {
@@ -42,4 +44,39 @@ test("keyboard only: the skip link, then Tab reaches Load more without loading p
   expect(await feed.loadedEvents()).toBe(before);
   await page.keyboard.press("Enter");
   await expect.poll(() => feed.loadedEvents()).toBeGreaterThan(before);
+});
+
+/** Presses Tab until `target` has the focus (at most `limit` times); the elements focused on the way. */
+async function tabTo(page: Page, target: Locator, limit = 80): Promise<string[]> {
+  const passed: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return passed;
+    await page.keyboard.press("Tab");
+    passed.push(
+      await page.evaluate(() => {
+        const el = document.activeElement;
+        return `${el?.tagName.toLowerCase()} ${el?.getAttribute("aria-label") ?? el?.textContent?.trim().slice(0, 40) ?? ""}`;
+      }),
+    );
+  }
+  throw new Error(`Tab did not reach the target in ${limit} presses: ${passed.join(" | ")}`);
+}
+
+test("keyboard only: the audit log is filtered and an event opened without a pointer", async ({ page }) => {
+  const audit = new AuditLogPage(page);
+  await audit.goto();
+  const filters = page.getByRole("form", { name: "Filters" });
+  const action = filters.getByLabel("Action");
+  await tabTo(page, action);
+  await page.keyboard.type("Updated");
+  await expect(action).toHaveValue("update");
+  await tabTo(page, filters.getByRole("button", { name: "Apply" }));
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/admin\/audit\?action=update$/);
+
+  const firstEvent = audit.table.getByRole("link", { name: /event \d+: details/ }).first();
+  await tabTo(page, firstEvent, 120);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/admin\/audit\/events\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("updated");
 });
