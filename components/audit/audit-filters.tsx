@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useRef, useState, useTransition } from "react";
+import { type FormEvent, useMemo, useRef, useSyncExternalStore, useTransition } from "react";
 import { type FilterChip, FilterChips } from "@/components/activity/filter-chips";
 import { FiltersDisclosure } from "@/components/activity/filters-disclosure";
 import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
@@ -19,6 +19,11 @@ import {
   feedHref,
   filtersFrom,
 } from "@/lib/activity-client/feed-query";
+
+/** Today's date in UTC (the zone `from` and `to` are read in), in the browser; null on the server. */
+const utcToday = () => new Date().toISOString().slice(0, 10);
+const notInBrowser = () => null;
+const noSubscription = () => () => {};
 
 /**
  * The audit log's filters. They live in the URL (Back, reload and shared links keep them): with script the
@@ -59,8 +64,8 @@ export function AuditFilters({
   const fromRef = useRef<HTMLInputElement>(null);
   const toRef = useRef<HTMLInputElement>(null);
   // Today's presets are known in the browser only (the server's render must not guess the day).
-  const [presets, setPresets] = useState<DatePreset[] | null>(null);
-  useEffect(() => setPresets(datePresets(new Date())), []);
+  const today = useSyncExternalStore(noSubscription, utcToday, notInBrowser);
+  const presets = useMemo(() => (today ? datePresets(new Date(`${today}T12:00:00Z`)) : null), [today]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -45,9 +45,10 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
   const eventId = eventIdFrom((await params).eventId);
   const row = eventId === null ? null : await activity.event(eventId, { workspaceId: viewer.workspace.id });
   if (!row) notFound();
-  const [[item], cookieStore] = await Promise.all([
+  const [[item], cookieStore, now] = await Promise.all([
     activity.toItems([{ ...row, seq: null }], { audit: true }),
     cookies(),
+    readTime(),
   ]);
   if (!item) notFound();
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
@@ -57,7 +58,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
   const undone = item.action === "revert" ? Number(item.metadata.revertedEventId) : null;
 
   return (
-    <ClockProvider now={Date.now()} timeZone={isTimeZone(zone) ? zone : "UTC"}>
+    <ClockProvider now={now} timeZone={isTimeZone(zone) ? zone : "UTC"}>
       <div className="space-y-6">
         <div>
           <Link href="/admin/audit" className="text-sm text-muted-foreground hover:underline">
@@ -183,4 +184,9 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
       </div>
     </ClockProvider>
   );
+}
+
+/** When the page was read, for the relative times (outside the component: a render stays pure). */
+async function readTime() {
+  return Date.now();
 }

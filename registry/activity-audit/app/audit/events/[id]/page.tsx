@@ -1,8 +1,9 @@
 import { cookies } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
 import { ClockProvider } from "@/components/activity/clock";
+import { SkeletonLines } from "@/components/activity/feed-skeleton";
 import { AuditTime } from "@/components/audit/audit-time";
 import { ChangeDiff } from "@/components/audit/change-diff";
 import { Card } from "@/components/ui/card";
@@ -13,7 +14,7 @@ import { activity } from "@/lib/activity-kit";
 /*
  * One event of the audit log at its own address (installed as app/audit/events/[id]/page.tsx by the
  * `activity-audit` item; the log's rows link here): who did what and when, its field diffs, and the request
- * behind it. An unknown id, a malformed one and another workspace's event are all "not found" (a 404).
+ * behind it. An unknown id, a malformed one and another workspace's event are all "not found".
  */
 
 /** Decimal digits only: `0012`, `1e3`, `-1` and `1.5` name no event. */
@@ -32,8 +33,25 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-export default async function AuditEventPage({ params }: { params: Promise<{ id: string }> }) {
-  // Decided before anything streams, so "not found" is sent as a 404.
+/**
+ * In a Suspense boundary, so the page builds with and without `cacheComponents` (its reads are per request).
+ * "Not found" is then decided after the shell has streamed: Next's not-found page, marked noindex.
+ */
+export default function AuditEventPage({ params }: { params: Promise<{ id: string }> }) {
+  return (
+    <Suspense
+      fallback={
+        <main className="mx-auto w-full max-w-4xl px-4 py-8">
+          <SkeletonLines count={4} />
+        </main>
+      }
+    >
+      <AuditEvent params={params} />
+    </Suspense>
+  );
+}
+
+async function AuditEvent({ params }: { params: Promise<{ id: string }> }) {
   const viewer = await activity.viewer();
   if (!viewer?.canAudit) {
     return (
@@ -45,9 +63,10 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
   const eventId = eventIdFrom((await params).id);
   const row = eventId === null ? null : await activity.event(eventId, { workspaceId: viewer.workspaceId ?? "" });
   if (!row) notFound();
-  const [[item], cookieStore] = await Promise.all([
+  const [[item], cookieStore, now] = await Promise.all([
     activity.toItems([{ ...row, seq: null }], { audit: true }),
     cookies(),
+    readTime(),
   ]);
   if (!item) notFound();
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
@@ -57,7 +76,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
     value === null || value === undefined ? null : <span className="font-mono text-xs">{value}</span>;
 
   return (
-    <ClockProvider now={Date.now()} timeZone={isTimeZone(zone) ? zone : "UTC"}>
+    <ClockProvider now={now} timeZone={isTimeZone(zone) ? zone : "UTC"}>
       <main className="mx-auto w-full max-w-4xl space-y-6 px-4 py-8">
         <div>
           <Link href="/audit" className="text-sm text-muted-foreground hover:underline">
@@ -105,4 +124,9 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
       </main>
     </ClockProvider>
   );
+}
+
+/** When the page was read, for the relative times (outside the component: a render stays pure). */
+async function readTime() {
+  return Date.now();
 }
