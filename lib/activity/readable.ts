@@ -71,6 +71,17 @@ export type Names = Map<string, string>;
 
 const nameKey = (ref: string, id: string) => `${ref}:${id}`;
 
+/** Whether a stored value of a `ref` field names something to look up (not empty, redacted or a JSON value). */
+const isReference = (value: Json | undefined): value is string | number | boolean =>
+  value !== null && value !== undefined && value !== REDACTED && typeof value !== "object";
+
+/** Orders a record's fields as its registration lists them, the others after. */
+function inRegistrationOrder<F extends { field: string }>(table: AnyTrackedTable | undefined, fields: F[]): F[] {
+  const order = Object.keys(table?.fields ?? {});
+  const rank = (column: string) => (order.includes(column) ? order.indexOf(column) : order.length);
+  return fields.sort((a, b) => rank(a.field) - rank(b.field));
+}
+
 /**
  * The names of these records, one query per record type (and one for the actors): the current name when
  * the record exists in the workspace, else the name its newest event recorded (history outlives records).
@@ -203,9 +214,7 @@ function readableOf(
       }
     }
     // In the registration's order of fields (jsonb sorts its keys by length: no order to a reader).
-    const order = Object.keys(table?.fields ?? {});
-    const rank = (column: string) => (order.includes(column) ? order.indexOf(column) : order.length);
-    fields.sort((a, b) => rank(a.field) - rank(b.field));
+    inRegistrationOrder(table, fields);
     return { type: change.type, id: change.id, op: change.op, label: workspaceLabel(change), fields };
   });
 }
@@ -242,8 +251,7 @@ export async function readablePage(
           : Object.entries(change.row);
       for (const [column, value] of values) {
         const ref = table.fields[column]?.ref;
-        if (ref && value !== null && value !== REDACTED && typeof value !== "object")
-          want(event.workspaceId, ref, String(value));
+        if (ref && isReference(value)) want(event.workspaceId, ref, String(value));
       }
     }
   }
@@ -317,8 +325,7 @@ export async function readableConflicts(
     want(conflict.record.type, conflict.record.id);
     const ref = tables.find((t) => t.type === conflict.record.type)?.fields[conflict.field]?.ref;
     for (const value of [conflict.current, conflict.intended]) {
-      if (ref && value !== null && value !== undefined && value !== REDACTED && typeof value !== "object")
-        want(ref, String(value));
+      if (ref && isReference(value)) want(ref, String(value));
     }
   }
   const names = await lookUpNames(db, tables, actors, workspaceId, wanted);
@@ -364,21 +371,18 @@ export async function readableStates(
   for (const row of rows) {
     for (const [column, value] of Object.entries(row)) {
       const ref = table?.fields[column]?.ref;
-      if (ref && value !== null && value !== REDACTED && typeof value !== "object")
-        wanted.set(ref, (wanted.get(ref) ?? new Set()).add(String(value)));
+      if (ref && isReference(value)) wanted.set(ref, (wanted.get(ref) ?? new Set()).add(String(value)));
     }
   }
-  const names =
-    wanted.size > 0 ? await lookUpNames(db, tables, actors, workspaceId, wanted) : new Map<string, string>();
-  const order = Object.keys(table?.fields ?? {});
-  const rank = (column: string) => (order.includes(column) ? order.indexOf(column) : order.length);
+  const names = await lookUpNames(db, tables, actors, workspaceId, wanted);
   return rows.map((row) =>
-    Object.entries(row)
-      .flatMap(([column, value]): ReadableStateField[] => {
+    inRegistrationOrder(
+      table,
+      Object.entries(row).flatMap(([column, value]): ReadableStateField[] => {
         const field = visible(table, column);
         if (field === false) return [];
         return [{ field: column, label: field?.label ?? column, value: showValue(field, value, names) }];
-      })
-      .sort((a, b) => rank(a.field) - rank(b.field)),
+      }),
+    ),
   );
 }
