@@ -14,6 +14,7 @@
  * the client's own parsing is inside every figure. It prints numbers; it asserts nothing about them.
  */
 import { randomBytes } from "node:crypto";
+import type { Agent } from "node:http";
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
@@ -21,7 +22,7 @@ import { openPostgres, rowsOf } from "@/lib/db/client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/db/demo-accounts";
 import { seedDemo } from "@/lib/demo/seed";
 import { actionIds, callAction, createAgent, openStream, request, type Stream, signIn } from "./lib/http-client";
-import { startNextServer } from "./lib/next-server";
+import { startBareSseServer, startNextServer } from "./lib/next-server";
 import { percentile, summarizeLatencies } from "./lib/stats";
 import { type Suite, type SuiteContext, writeResults } from "./lib/suite";
 import { count, fixed, formatTable } from "./lib/table";
@@ -43,6 +44,8 @@ const STEADY_GAP_MS = 250;
 const BURST = env("BENCH_HTTP_BURST", 50);
 const HEALTH_PROBES = env("BENCH_HTTP_HEALTH", 200);
 const CYCLES = env("BENCH_HTTP_CYCLES", 2);
+/** BENCH_HTTP_BASELINE=0 skips the plain node:http baseline of the streams. */
+const BARE = env("BENCH_HTTP_BASELINE", 1) > 0;
 const OPEN_CONCURRENCY = 100;
 const DRAIN_TIMEOUT_MS = 120_000;
 
@@ -109,6 +112,64 @@ async function inBatches<T>(n: number, size: number, fn: (i: number) => Promise<
     out.push(...(await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, j) => fn(i + j)))));
   }
   return out;
+}
+
+/** How a phase's events are made: posted one by one, then matched to the ids the streams carry. */
+interface Poster {
+  healthUrl: string;
+  /** Makes one event; a key for it and when the answer came, or null when the post failed. */
+  post(label: string): Promise<{ key: string; at: number } | null>;
+  /** Key → answer time, to event id → answer time. */
+  eventIds(answered: Map<string, number>): Promise<Map<string, number>>;
+}
+
+/**
+ * One phase on open streams: `events` posts one after another `STEADY_GAP_MS` apart, or all at once; health
+ * probes run beside them (what another user's request waits while the fan-out runs) until every stream got
+ * every event. Clears the streams' receipts afterwards: the next phase counts its own.
+ */
+async function runPhase(
+  agent: Agent,
+  streams: readonly Stream[],
+  poster: Poster,
+  name: string,
+  events: number,
+  burst: boolean,
+) {
+  const answered = new Map<string, number>();
+  let failed = 0;
+  const post = async (e: number) => {
+    const outcome = await poster.post(`${name} ${e}`);
+    if (outcome) answered.set(outcome.key, outcome.at);
+    else failed++;
+  };
+  let writing = true;
+  const during: number[] = [];
+  const probing = (async () => {
+    while (writing) {
+      const start = performance.now();
+      await request(agent, poster.healthUrl);
+      during.push(performance.now() - start);
+    }
+  })();
+  if (burst) await Promise.all(Array.from({ length: events }, (_, e) => post(e)));
+  else {
+    for (let e = 0; e < events; e++) {
+      await post(e);
+      await sleep(STEADY_GAP_MS);
+    }
+  }
+  const expected = await poster.eventIds(answered);
+  await drain(streams, () => expected);
+  writing = false;
+  await probing;
+  const delivery = tally(streams, () => expected);
+  for (const s of streams) {
+    s.received.clear();
+    s.doubled = 0;
+    s.resets = 0;
+  }
+  return { delivery, failed, health: Float64Array.from(during).sort() };
 }
 
 const ms = (v: number) => fixed(v, 1);
@@ -192,6 +253,39 @@ after signing in ${sessions.map((s) => s.account.email).join(", ")} through the 
         const byTask = new Map<string, string[]>();
         for (const r of rows) byTask.set(r.record_id, [...(byTask.get(r.record_id) ?? []), r.id]);
         return byTask;
+      };
+
+      /**
+       * The baseline for n streams: bench/lib/bare-sse.mjs, the same streams, phases and frame size on plain
+       * node:http; each post is written at once to every stream (no batching).
+       */
+      const bareBaseline = async (n: number, sample: Record<string, unknown>) => {
+        const bare = await startBareSseServer();
+        let made = 0;
+        const viaBare: Poster = {
+          healthUrl: `${bare.baseUrl}/api/health`,
+          async post() {
+            const id = `baseline-${n}-${made++}`;
+            const body = Buffer.from(JSON.stringify({ ...sample, id }));
+            const answer = await request(agent, `${bare.baseUrl}/event`, { method: "POST", body });
+            return answer.status === 200 ? { key: id, at: performance.now() } : null;
+          },
+          eventIds: async (answered) => answered,
+        };
+        const streams = await inBatches(n, OPEN_CONCURRENCY, async () => {
+          const stream = openStream(streamAgent, bare.baseUrl, "");
+          await stream.ready;
+          return stream;
+        });
+        try {
+          await sleep(2000);
+          const steady = await runPhase(agent, streams, viaBare, "steady", STEADY_EVENTS, false);
+          const burst = await runPhase(agent, streams, viaBare, "burst", BURST, true);
+          return { steady, burst };
+        } finally {
+          for (const stream of streams) stream.close();
+          await bare.stop();
+        }
       };
 
       // (a) Issue 13's load through the server.
@@ -387,51 +481,32 @@ ${formatTable(
         await heapSnapshot(`${n} open`);
         const healthOpen = await health(HEALTH_PROBES);
 
-        const phase = async (name: string, events: number, burst: boolean) => {
-          const answered = new Map<string, number>();
-          let failed = 0;
-          const post = async (e: number) => {
-            const outcome = await create(writer, `streams ${n} ${name} ${e}`);
-            if (outcome.ok) answered.set(outcome.taskId, outcome.at);
-            else failed++;
-          };
-          // Health probes run beside the writes: what another user's request waits while the fan-out runs.
-          let writing = true;
-          const during: number[] = [];
-          const probing = (async () => {
-            while (writing) {
-              const start = performance.now();
-              await request(agent, `${server.baseUrl}/api/health`);
-              during.push(performance.now() - start);
+        /** Posts a task through the app; its creation event's id is read from the database afterwards. */
+        const viaApp: Poster = {
+          healthUrl: `${server.baseUrl}/api/health`,
+          async post(label) {
+            const outcome = await create(writer, `streams ${n} ${label}`);
+            return outcome.ok ? { key: outcome.taskId, at: outcome.at } : null;
+          },
+          async eventIds(answered) {
+            const byTask = await eventsOfTasks([...answered.keys()]);
+            const expected = new Map<string, number>();
+            for (const [taskId, at] of answered) {
+              const eventId = byTask.get(taskId)?.[0];
+              if (eventId !== undefined) expected.set(eventId, at);
             }
-          })();
-          if (burst) await Promise.all(Array.from({ length: events }, (_, e) => post(e)));
-          else {
-            for (let e = 0; e < events; e++) {
-              await post(e);
-              await sleep(STEADY_GAP_MS);
-            }
-          }
-          const byTask = await eventsOfTasks([...answered.keys()]);
-          const expected = new Map<string, number>();
-          for (const [taskId, at] of answered) {
-            const eventId = byTask.get(taskId)?.[0];
-            if (eventId !== undefined) expected.set(eventId, at);
-          }
-          await drain(streams, () => expected);
-          writing = false;
-          await probing;
-          const delivery = tally(streams, () => expected);
-          // The next phase counts its own events only.
-          for (const s of streams) {
-            s.received.clear();
-            s.doubled = 0;
-            s.resets = 0;
-          }
-          return { delivery, failed, health: Float64Array.from(during).sort() };
+            return expected;
+          },
         };
+        const phase = (name: string, events: number, burst: boolean) =>
+          runPhase(agent, streams, viaApp, name, events, burst);
         const steadyRun = await phase("steady", STEADY_EVENTS, false);
         const burstRun = await phase("burst", BURST, true);
+        // One of the items the streams carried, as the bare server's frame: the same bytes per event.
+        const feed = await request(agent, `${server.baseUrl}/api/activity?limit=1`, {
+          headers: { Cookie: writer.cookie },
+        });
+        const sample = (JSON.parse(feed.body) as { items: Record<string, unknown>[] }).items[0] ?? {};
 
         const rssAfterEvents = server.rss();
         for (const s of streams) s.close();
@@ -501,6 +576,30 @@ ${formatTable(
             `${count(steadyRun.delivery.expected + burstRun.delivery.expected)}; ${steadyRun.failed + burstRun.failed}`,
           ],
         );
+        const bare = BARE ? await bareBaseline(n, sample) : null;
+        if (bare) {
+          const bareSteady = summarizeLatencies(bare.steady.delivery.latencies);
+          const bareBurst = summarizeLatencies(bare.burst.delivery.latencies);
+          const ratio = (kit: number, base: number) => (base > 0 ? `${fixed(kit / base, 1)}×` : "-");
+          rows.push(
+            [
+              "  baseline, the same streams on plain node:http (no Next, no kit, no database): steady / burst p50/p99 (ms)",
+              `${ms(bareSteady.p50)}/${ms(bareSteady.p99)} · ${ms(bareBurst.p50)}/${ms(bareBurst.p99)}; ${bare.steady.delivery.lost + bare.burst.delivery.lost} lost, ${bare.steady.delivery.doubled + bare.burst.delivery.doubled} doubled`,
+            ],
+            [
+              "  baseline: /api/health p50/p99 during steady / burst (ms)",
+              `${ms(percentile(bare.steady.health, 50))}/${ms(percentile(bare.steady.health, 99))} · ${ms(percentile(bare.burst.health, 50))}/${ms(percentile(bare.burst.health, 99))}`,
+            ],
+            [
+              "  the kit ÷ baseline: steady p99, burst p99, health p99 during the burst",
+              [
+                ratio(steadyLatency.p99, bareSteady.p99),
+                ratio(burstLatency.p99, bareBurst.p99),
+                ratio(percentile(burstRun.health, 99), percentile(bare.burst.health, 99)),
+              ].join(", "),
+            ],
+          );
+        }
         scale.push({
           streams: n,
           opened: streams.length,
@@ -524,6 +623,22 @@ ${formatTable(
           },
           steady: { ...steadyRun.delivery, latencies: undefined, latency: steadyLatency, failed: steadyRun.failed },
           burst: { ...burstRun.delivery, latencies: undefined, latency: burstLatency, failed: burstRun.failed },
+          baseline: bare && {
+            steady: {
+              ...bare.steady.delivery,
+              latencies: undefined,
+              latency: summarizeLatencies(bare.steady.delivery.latencies),
+            },
+            burst: {
+              ...bare.burst.delivery,
+              latencies: undefined,
+              latency: summarizeLatencies(bare.burst.delivery.latencies),
+            },
+            health: {
+              steady: { p50: percentile(bare.steady.health, 50), p99: percentile(bare.steady.health, 99) },
+              burst: { p50: percentile(bare.burst.health, 50), p99: percentile(bare.burst.health, 99) },
+            },
+          },
         });
         await sleep(2000);
       }

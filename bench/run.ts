@@ -50,7 +50,8 @@ Audit: BENCH_AUDIT_EVENTS (default 1000000) events, sizes as for the feed; BENCH
 Live: runs in the first of --modes; --clients and --seconds size its write-path case.
 HTTP: needs \`npm run build\` first; BENCH_HTTP_WRITERS (50), BENCH_HTTP_MUTATIONS (200), BENCH_HTTP_SUBSCRIBERS (200),
       BENCH_HTTP_STREAMS (1000,5000), BENCH_HTTP_STEADY (20), BENCH_HTTP_BURST (50), BENCH_HTTP_HEALTH (200 probes),
-      BENCH_HTTP_CYCLES (2 more open-and-close cycles per stream count); BENCH_HTTP_WRITERS=0 skips the load.
+      BENCH_HTTP_CYCLES (2 more open-and-close cycles per stream count); BENCH_HTTP_WRITERS=0 skips the load;
+      BENCH_HTTP_BASELINE=0 skips the baseline (the same streams on plain node:http, bench/lib/bare-sse.mjs).
       BENCH_NEXT_NODE_ARGS: node flags for next start (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
       BENCH_HTTP_HEAP_SNAPSHOTS=1 with "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<dir>" there: heap
       snapshots before the streams open, while open, and 20 s after they close.`;

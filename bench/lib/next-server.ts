@@ -61,9 +61,9 @@ export async function startNextServer(env: Record<string, string>): Promise<Next
     throw new Error("the http bench serves the production build: run `npm run build` first");
   }
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    process.execPath,
+  return spawnServer(
+    "next start",
+    port,
     [
       // e.g. BENCH_NEXT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes
       ...(process.env.BENCH_NEXT_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
@@ -74,12 +74,34 @@ export async function startNextServer(env: Record<string, string>): Promise<Next
       "-H",
       "127.0.0.1",
     ],
-    {
-      cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    { NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true", ...env },
   );
+}
+
+/**
+ * The HTTP bench's baseline (bench/lib/bare-sse.mjs): the same streams, health check and fan-out on plain
+ * node:http, without Next, the kit or the database.
+ */
+export async function startBareSseServer(): Promise<NextServer> {
+  const port = await freePort();
+  return spawnServer("the bare SSE server", port, [path.join(process.cwd(), "bench", "lib", "bare-sse.mjs")], {
+    PORT: String(port),
+  });
+}
+
+/** Runs node with these arguments and waits until `/api/health` on the port answers. */
+async function spawnServer(
+  name: string,
+  port: number,
+  args: string[],
+  env: Record<string, string>,
+): Promise<NextServer> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let tail = "";
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-8000);
@@ -92,7 +114,7 @@ export async function startNextServer(env: Record<string, string>): Promise<Next
 
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${tail}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${tail}`);
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) break;
@@ -101,7 +123,7 @@ export async function startNextServer(env: Record<string, string>): Promise<Next
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`next start did not become healthy in 120 s:\n${tail}`);
+      throw new Error(`${name} did not become healthy in 120 s:\n${tail}`);
     }
     await sleep(200);
   }
