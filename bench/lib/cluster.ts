@@ -1,8 +1,8 @@
-import { watchServerProcesses } from "./clients";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { watchServerProcesses } from "./clients";
 
 /**
  * A throwaway PostgreSQL cluster on a free loopback port, with the server's default durability
