@@ -90,17 +90,18 @@ test("keyboard only: Shift+Tab back up the feed reaches the new-events pill, and
   page,
   browser,
 }) => {
+  test.slow(); // a few dozen key presses each way, and a second sign-in
   const feed = new ActivityPage(page);
   await feed.goto();
   await expect.poll(() => feed.loadedEvents()).toBeGreaterThanOrEqual(30);
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   await page.keyboard.press("Enter");
-  // Down the lines until the list's top is well above the window: a reader further down.
+  // Down the lines until the list's top is above the window: a reader further down.
   const listTop = () =>
     page.evaluate(() => document.querySelector('ol[aria-label="Activity"]')?.getBoundingClientRect().top ?? 0);
   let presses = 0;
-  while ((await listTop()) > -400) {
+  while ((await listTop()) > -100) {
     expect(presses++, "Tab presses to get down the feed").toBeLessThan(200);
     await page.keyboard.press("Tab");
   }

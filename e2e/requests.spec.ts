@@ -84,13 +84,15 @@ test.describe("a record's history", () => {
 });
 
 test("five pages of the feed cost no prefetch of the lines' links", async ({ page }) => {
-  // Every request the app's router would send for a link before it is followed: an RSC request, marked
-  // as a prefetch by its header or its `_rsc` parameter.
+  test.slow(); // five pages of lines rendered, then scrolled through
+  // Every request the app's router sends from the feed for a link before it is followed: an RSC request,
+  // marked as a prefetch by its header or its `_rsc` parameter (the sign-in's page, /tasks, prefetches its own).
   const prefetched: string[] = [];
   page.on("request", (request) => {
     const url = new URL(request.url());
     const headers = request.headers();
     if (!("next-router-prefetch" in headers) && !("rsc" in headers) && !url.searchParams.has("_rsc")) return;
+    if (new URL(headers.referer ?? url).pathname !== "/activity") return;
     url.searchParams.delete("_rsc");
     prefetched.push(url.pathname + url.search);
   });
@@ -111,7 +113,13 @@ test("five pages of the feed cost no prefetch of the lines' links", async ({ pag
   }
   // Each line through the window, where a link would be prefetched.
   await feed.expandAll();
-  for (const line of await feed.eventLines.all()) await line.scrollIntoViewIfNeeded();
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    for (let y = document.body.scrollHeight; y >= 0; y -= window.innerHeight / 2) {
+      window.scrollTo(0, y);
+      await frame();
+    }
+  });
   const hrefs = new Set(
     await feed.list.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? "")),
   );
