@@ -22,13 +22,21 @@ function printedControls(page: Page): Promise<string[]> {
   });
 }
 
-/** The boxes that print with nothing in them (a card whose form is hidden), each as its aria-label. */
+/**
+ * The cards printed with nothing in them but their title (a card whose form is hidden), each as its name.
+ */
 function emptyCards(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll("main [aria-label]")]
-      .filter((el) => el.checkVisibility() && el.getBoundingClientRect().height > 0)
-      .filter((el) => ![...el.querySelectorAll("*")].some((child) => child.checkVisibility() && child.textContent))
-      .map((el) => el.getAttribute("aria-label") ?? ""),
+    [...document.querySelectorAll<HTMLElement>("main section[aria-label]")]
+      .filter((card) => card.checkVisibility())
+      .filter((card) => {
+        // innerText, not textContent: the text as laid out, without what print hides.
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+        const title = card.querySelector<HTMLElement>("h2")?.innerText.trim() ?? "";
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+        return card.innerText.trim() === title;
+      })
+      .map((card) => card.getAttribute("aria-label") ?? ""),
   );
 }
 

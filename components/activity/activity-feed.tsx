@@ -228,7 +228,7 @@ export function ActivityFeed({
         />
         <div ref={sentinel} aria-hidden="true" />
         {isFetchingNextPage ? <SkeletonLines count={3} className="mt-3" /> : null}
-        <div className="mt-6 flex min-h-9 items-center justify-center text-sm text-muted-foreground">
+        <div data-print="hide" className="mt-6 flex min-h-9 items-center justify-center text-sm text-muted-foreground">
           {isFetchNextPageError ? (
             <div className="flex items-center gap-3">
               <span className="text-destructive">Could not load older events: {errorMessage}</span>
