@@ -64,7 +64,6 @@ test("a record's history prints its events, without the forms, buttons and navig
   await history.goto("task", id);
   await expect(history.events).toHaveCount(2);
   await page.emulateMedia({ media: "print" });
-  await page.screenshot({ path: "test-results/print-history.png", fullPage: true });
 
   await expect(history.heading).toBeVisible();
   await expect(history.event(renamed).first()).toBeVisible();
@@ -84,11 +83,16 @@ test("a task page's Activity section prints its events, without the forms, butto
   const activity = page.getByRole("region", { name: "Activity" });
   await expect(activity.getByRole("listitem").filter({ hasText: title }).first()).toBeVisible();
   await page.emulateMedia({ media: "print" });
-  await page.screenshot({ path: "test-results/print-task.png", fullPage: true });
 
   const lines = activity.getByRole("listitem").filter({ hasText: title });
   expect(await lines.count()).toBeGreaterThan(0);
   for (const line of await lines.all()) await expect(line).toBeVisible();
+  // "just now" is followed on paper by the exact time.
+  for (const time of await lines.locator("time").all()) {
+    const title = await time.getAttribute("title");
+    expect(title).toMatch(/\d{4}/);
+    expect(await time.evaluate((el) => getComputedStyle(el, "::after").content)).toMatch(/attr\(title\)|\d{4}/);
+  }
   expect(await printedControls(page)).toEqual([]);
   expect(await emptyCards(page)).toEqual([]);
   await expect(page.getByRole("link", { name: "← Tasks" })).toBeHidden();
