@@ -71,6 +71,7 @@ test("a record's history at 390 px: no time or number broken over lines", async 
   const href = await page.locator('main a[href^="/admin/audit/task/"]').first().getAttribute("href");
   const record = new RecordHistoryPage(page);
   await record.goto("task", href!.split("/").pop()!);
-  expect(await record.events.count()).toBeGreaterThan(1);
+  expect(await record.events.count()).toBeGreaterThan(0);
+  expect(await page.locator("main time").count()).toBeGreaterThan(0);
   expect(await brokenNumbers(page)).toEqual([]);
 });
