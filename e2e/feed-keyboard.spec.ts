@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ActivityPage } from "./pages/activity-page";
 import { AuditLogPage } from "./pages/audit-page";
 import { DEMO, LoginPage } from "./pages/login-page";
+import { TasksPage } from "./pages/tasks-page";
 
 test.beforeEach(async ({ page }) => {
   await new LoginPage(page).signInAs(DEMO.alice);
@@ -79,4 +81,51 @@ test("keyboard only: the audit log is filtered and an event opened without a poi
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/admin\/audit\/events\/\d+$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("updated");
+});
+
+test("keyboard only: Shift+Tab back up the feed reaches the new-events pill, and Enter shows the events", async ({
+  page,
+  browser,
+}) => {
+  test.slow(); // a few dozen key presses each way, and a second sign-in
+  const feed = new ActivityPage(page);
+  await feed.goto();
+  await expect.poll(() => feed.loadedEvents()).toBeGreaterThanOrEqual(30);
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  // Down the lines until the list's top is above the window: a reader further down.
+  const listTop = () =>
+    page.evaluate(() => document.querySelector('ol[aria-label="Activity"]')?.getBoundingClientRect().top ?? 0);
+  let presses = 0;
+  while ((await listTop()) > -100) {
+    expect(presses++, "Tab presses to get down the feed").toBeLessThan(200);
+    await page.keyboard.press("Tab");
+  }
+  const topLine = await feed.lines.first().textContent();
+
+  // A teammate's task, from a browser context of its own.
+  const bob = await (await browser.newContext()).newPage();
+  await new LoginPage(bob).signInAs(DEMO.bob);
+  const title = `Keyboard pill ${randomUUID().slice(0, 8)}`;
+  await new TasksPage(bob).addTask(title);
+  const pill = feed.newEventsPill(1);
+  await expect(pill).toBeVisible({ timeout: 5_000 });
+
+  // Back up the lines: each Shift+Tab brings the list's top nearer, and at last into view; the pill stays,
+  // and is where the focus goes from the first line.
+  const inList = () => feed.list.evaluate((list) => list.contains(document.activeElement));
+  for (let i = 0; await inList(); i++) {
+    expect(i, "Shift+Tab presses to get up the feed").toBeLessThan(200);
+    await page.keyboard.press("Shift+Tab");
+  }
+  await expect(pill).toBeFocused();
+  await expect(feed.lines.first()).toHaveText(topLine!);
+  await expect(feed.line(title)).toHaveCount(0);
+
+  await page.keyboard.press("Enter");
+  await expect(feed.newEventsPill()).toHaveCount(0);
+  await expect(feed.lines.first()).toContainText(`created task ${title}`);
+  await expect(feed.lines.first()).toBeFocused();
+  await bob.context().close();
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { ActivityPage } from "./pages/activity-page";
 import { DEMO, LoginPage } from "./pages/login-page";
 
 /** A server action's id, from the build's manifest of server references. */
@@ -80,4 +81,50 @@ test.describe("a record's history", () => {
       await expect(page.getByText(/could not be loaded/)).toHaveCount(0);
     });
   }
+});
+
+test("five pages of the feed cost no prefetch of the lines' links", async ({ page }) => {
+  test.slow(); // five pages of lines rendered, then scrolled through
+  // Every request the app's router sends from the feed for a link before it is followed: an RSC request,
+  // marked as a prefetch by its header or its `_rsc` parameter (the sign-in's page, /tasks, prefetches its own).
+  const prefetched: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    const headers = request.headers();
+    if (!("next-router-prefetch" in headers) && !("rsc" in headers) && !url.searchParams.has("_rsc")) return;
+    if (new URL(headers.referer ?? url).pathname !== "/activity") return;
+    url.searchParams.delete("_rsc");
+    prefetched.push(url.pathname + url.search);
+  });
+  const pages: string[] = [];
+  page.on("response", (response) => {
+    const url = new URL(response.url());
+    if (url.pathname === "/api/activity" && response.ok()) pages.push(url.search);
+  });
+  const feed = new ActivityPage(page);
+  await feed.goto();
+  await expect.poll(() => feed.loadedEvents()).toBeGreaterThanOrEqual(30);
+  // The server rendered the first page; four more by scrolling down, through the API.
+  while (pages.length < 4) {
+    const count = pages.length;
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect.poll(() => pages.length).toBeGreaterThan(count);
+    await expect(feed.list).toHaveAttribute("aria-busy", "false");
+  }
+  // Each line through the window, where a link would be prefetched.
+  await feed.expandAll();
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    for (let y = document.body.scrollHeight; y >= 0; y -= window.innerHeight / 2) {
+      window.scrollTo(0, y);
+      await frame();
+    }
+  });
+  const hrefs = new Set(
+    await feed.list.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? "")),
+  );
+  // The lines link records, their histories and the feed filtered to an actor or a record.
+  expect([...hrefs].some((href) => href.startsWith("/admin/audit/"))).toBe(true);
+  expect([...hrefs].some((href) => href.startsWith("/activity?"))).toBe(true);
+  expect(prefetched.filter((href) => hrefs.has(href))).toEqual([]);
 });

@@ -79,6 +79,21 @@ export function ActivityFeed({
 
   const scrolledDown = useCallback(() => (list.current?.getBoundingClientRect().top ?? 0) < 0, []);
 
+  // Only pointer scrolling loads by itself: a keyboard reader tabbing down would otherwise never reach
+  // the end (each Tab to the last line loads another page). They get "Load more".
+  const keyboard = useRef(false);
+  /** The pill, the lines and Load more: while a keyboard reader's focus is in here, nothing moves. */
+  const feed = useRef<HTMLDivElement>(null);
+  const keyboardInside = useCallback(
+    () => keyboard.current && (feed.current?.contains(document.activeElement) ?? false),
+    [],
+  );
+  // A keyboard reader's lines stay put, and the pill stays reachable by Shift+Tab (moving the focus up the
+  // list scrolls its top into view): new events wait until they press the pill or leave the feed.
+  const holding = useCallback(() => scrolledDown() || keyboardInside(), [scrolledDown, keyboardInside]);
+  /** After the pill: the first line of what it showed takes the focus once rendered. */
+  const focusFresh = useRef(false);
+
   const status = useLiveFeed({
     filters,
     streamPath: `${apiPath}/stream`,
@@ -88,33 +103,55 @@ export function ActivityFeed({
       const isNew = !containsItem(queryClient.getQueryData(options.queryKey), item.id);
       queryClient.setQueryData(options.queryKey, (current) => insertLiveItem(current, item));
       if (!isNew) return;
-      if (scrolledDown()) setWaiting((ids) => union(ids, [item.id]));
+      if (holding()) setWaiting((ids) => union(ids, [item.id]));
       else setFresh((ids) => union(ids, [item.id]));
     },
   });
 
   const reveal = useCallback(
     (scroll: boolean) => {
+      if (waiting.size === 0) return;
       setFresh((ids) => union(ids, waiting));
       setWaiting(new Set());
       if (scroll) {
         const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
         window.scrollTo({ top: 0, behavior: smooth ? "smooth" : "auto" });
+        // The pill goes away with this render: the list holds the focus until the new lines are there.
         list.current?.focus({ preventScroll: true });
+        focusFresh.current = true;
       }
     },
     [waiting],
   );
 
+  // The focus left the feed (not for another of its lines): at the top, what waited comes in.
+  useEffect(() => {
+    const target = feed.current;
+    if (!target || waiting.size === 0) return;
+    const onFocusOut = (event: FocusEvent) => {
+      if (event.relatedTarget instanceof Node && target.contains(event.relatedTarget)) return;
+      if (!scrolledDown()) reveal(false);
+    };
+    target.addEventListener("focusout", onFocusOut);
+    return () => target.removeEventListener("focusout", onFocusOut);
+  }, [waiting, reveal, scrolledDown]);
+
+  useEffect(() => {
+    if (!focusFresh.current || fresh.size === 0) return;
+    focusFresh.current = false;
+    const line = list.current?.querySelector<HTMLElement>(":scope > li[data-fresh]");
+    line?.focus({ preventScroll: true });
+  }, [fresh]);
+
   // Back at the top by themselves: show what was waiting, no click needed.
   useEffect(() => {
     if (waiting.size === 0) return;
     const onScroll = () => {
-      if (!scrolledDown()) reveal(false);
+      if (!holding()) reveal(false);
     };
     window.addEventListener("scroll", onScroll, { passive: true });
     return () => window.removeEventListener("scroll", onScroll);
-  }, [waiting, reveal, scrolledDown]);
+  }, [waiting, reveal, holding]);
 
   useEffect(() => {
     if (fresh.size === 0) return;
@@ -126,9 +163,6 @@ export function ActivityFeed({
   // renewed after every page (isFetchingNextPage flips), and its first report says whether the sentinel
   // is still in reach.
   const sentinel = useRef<HTMLDivElement>(null);
-  // Only pointer scrolling loads by itself: a keyboard reader tabbing down would otherwise never reach
-  // the end (each Tab to the last line loads another page). They get "Load more".
-  const keyboard = useRef(false);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Tab") keyboard.current = true;
@@ -194,7 +228,7 @@ export function ActivityFeed({
         />
         <div ref={sentinel} aria-hidden="true" />
         {isFetchingNextPage ? <SkeletonLines count={3} className="mt-3" /> : null}
-        <div className="mt-6 flex min-h-9 items-center justify-center text-sm text-muted-foreground">
+        <div data-print="hide" className="mt-6 flex min-h-9 items-center justify-center text-sm text-muted-foreground">
           {isFetchNextPageError ? (
             <div className="flex items-center gap-3">
               <span className="text-destructive">Could not load older events: {errorMessage}</span>
@@ -227,9 +261,11 @@ export function ActivityFeed({
 
   return (
     <ClockProvider now={now} timeZone={timeZone}>
-      {/* Before the list in the document, so Tab reaches it before the lines. */}
-      <NewEventsPill count={waiting.size} onReveal={() => reveal(true)} />
-      {body}
+      <div ref={feed}>
+        {/* Before the list in the document, so Tab reaches it before the lines. */}
+        <NewEventsPill count={waiting.size} onReveal={() => reveal(true)} />
+        {body}
+      </div>
       <LiveStatusNote status={status} />
     </ClockProvider>
   );

@@ -150,6 +150,7 @@ export function FeedLine({
                 prefetch={false}
                 href={feedHref({ ...filters, record: recordKey }, feedPath)}
                 aria-label={`Only ${item.subject}`}
+                data-print="hide"
                 title={`Show only the activity of ${item.subject}`}
                 className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover/line:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
               >
@@ -164,6 +165,7 @@ export function FeedLine({
                 prefetch={false}
                 href={`${historyPath}/${record.type}/${record.id}`}
                 aria-label={`History of ${item.subject}`}
+                data-print="hide"
                 title={`The whole history of ${item.subject}`}
                 className="ml-1 rounded-sm text-xs text-muted-foreground underline-offset-2 hover:text-neutral-900 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600"
               >

@@ -187,7 +187,17 @@ export function FeedList({
         const last = days[i] !== days[i + 1];
         const events = entryItems(entry);
         return (
-          <li key={entry.key} data-events={events.length} className={cn(first && i > 0 && "mt-6")}>
+          <li
+            key={entry.key}
+            data-events={events.length}
+            data-fresh={events.some((item) => fresh.has(item.id)) || undefined}
+            // Focused when the new-events pill shows it, so a keyboard reader goes on from there.
+            tabIndex={-1}
+            className={cn(
+              "rounded-lg outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 focus-visible:ring-offset-2",
+              first && i > 0 && "mt-6",
+            )}
+          >
             {first ? (
               <h2 className="mb-2 px-1 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
                 {dayLabel(days[i]!, now, timeZone)}

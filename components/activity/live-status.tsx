@@ -4,7 +4,7 @@ import type { LiveStatus } from "./use-live-feed";
 /** Says nothing while the stream is live; a quiet note while the browser reconnects. */
 export function LiveStatusNote({ status, signInPath = "/login" }: { status: LiveStatus; signInPath?: string }) {
   return (
-    <div role="status" className="pointer-events-none fixed bottom-4 left-4 z-30">
+    <div role="status" data-print="hide" className="pointer-events-none fixed bottom-4 left-4 z-30">
       {status === "ended" ? (
         <span className="pointer-events-auto inline-flex items-center gap-2 rounded-full border border-border bg-card px-3 py-1.5 text-xs shadow-sm">
           Your session ended: live updates stopped.{" "}

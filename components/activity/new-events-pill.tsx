@@ -1,7 +1,11 @@
 /** Floats over the feed while events that arrived during reading wait above it; a click shows them. */
 export function NewEventsPill({ count, onReveal }: { count: number; onReveal: () => void }) {
   return (
-    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-4 z-30 flex justify-center">
+    <div
+      aria-live="polite"
+      data-print="hide"
+      className="pointer-events-none fixed inset-x-0 top-4 z-30 flex justify-center"
+    >
       {count > 0 ? (
         <button
           type="button"

@@ -38,7 +38,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/tasks" className="text-sm text-muted-foreground hover:underline">
+        <Link href="/tasks" data-print="hide" className="text-sm text-muted-foreground hover:underline">
           ← Tasks
         </Link>
         <div className="mt-1 flex items-center gap-3">
@@ -47,6 +47,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           {isAdmin(viewer) ? (
             <Link
               href={`/admin/audit/task/${task.id}`}
+              data-print="hide"
               className="ml-auto text-sm text-muted-foreground hover:underline"
             >
               History
@@ -55,11 +56,12 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         </div>
         <LastEdited data={activityData} />
       </div>
-      <Card aria-label="Edit task">
+      {/* Forms are not printed: neither are the cards that hold nothing else. */}
+      <Card aria-label="Edit task" data-print="hide">
         <EditTaskForm task={task} projects={projectRows} assignees={assignees} />
       </Card>
       {task.status !== "cancelled" ? (
-        <Card aria-label="Cancel task">
+        <Card aria-label="Cancel task" data-print="hide">
           <h2 className="mb-3 font-medium">Cancel task</h2>
           <CancelTaskForm taskId={task.id} />
         </Card>
@@ -81,7 +83,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         </ClockProvider>
       </Card>
       <RecordActivity data={activityData} viewer={viewer} />
-      <Card aria-label="Danger zone" className="flex items-center justify-between">
+      <Card aria-label="Danger zone" data-print="hide" className="flex items-center justify-between">
         <p className="text-sm text-muted-foreground">Deleting a task also deletes its comments.</p>
         <ConfirmDeleteButton action={deleteTaskAction} id={task.id} label="Delete task" />
       </Card>

@@ -193,7 +193,7 @@ export default async function RecordHistoryPage({
     <ClockProvider now={Date.now()} timeZone={isTimeZone(zone) ? zone : "UTC"}>
       <div className="space-y-6">
         <div>
-          <Link href="/admin/audit" className="text-sm text-muted-foreground hover:underline">
+          <Link href="/admin/audit" data-print="hide" className="text-sm text-muted-foreground hover:underline">
             ← Audit log
           </Link>
           <h1 className="mt-1 text-2xl font-semibold">History of {name}</h1>
@@ -204,12 +204,12 @@ export default async function RecordHistoryPage({
             {current ? (
               current.exists ? (
                 current.href ? (
-                  <>
+                  <span data-print="hide">
                     {" · "}
                     <Link href={current.href} className="underline underline-offset-2">
                       Open the {recordType}
                     </Link>
-                  </>
+                  </span>
                 ) : null
               ) : (
                 " · deleted: its history remains"
@@ -218,7 +218,8 @@ export default async function RecordHistoryPage({
           </p>
         </div>
 
-        <Card aria-label="Time travel" className="space-y-4">
+        {/* On paper only the states it shows, if any: its form is not printed. */}
+        <Card aria-label="Time travel" data-print={states ? undefined : "hide"} className="space-y-4">
           <TimeTravelForm
             at={at instanceof Date ? at.toISOString() : null}
             compare={compare instanceof Date ? compare.toISOString() : null}
@@ -239,7 +240,11 @@ export default async function RecordHistoryPage({
           <h2 className="text-lg font-semibold">
             {items.length} event{items.length === 1 ? "" : "s"}, {newestFirst ? "newest" : "oldest"} first
           </h2>
-          <Link href={orderHref(newestFirst ? "oldest" : "newest")} className="text-sm underline underline-offset-2">
+          <Link
+            href={orderHref(newestFirst ? "oldest" : "newest")}
+            data-print="hide"
+            className="text-sm underline underline-offset-2"
+          >
             {newestFirst ? "Oldest first" : "Newest first"}
           </Link>
         </div>
