@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ActivityPage } from "./pages/activity-page";
 import { DEMO, LoginPage } from "./pages/login-page";
@@ -6,15 +7,28 @@ import { TasksPage } from "./pages/tasks-page";
 
 const unique = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
 
+const projectLink = (page: Page, name: string) =>
+  page.getByRole("list", { name: "Projects" }).getByRole("link", { name, exact: true });
+
+async function addProject(page: Page, name: string) {
+  await page.goto("/projects");
+  const form = page.getByRole("region", { name: "New project" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByRole("button", { name: "Add project" }).click();
+  await expect(projectLink(page, name)).toBeVisible();
+}
+
+async function openProject(page: Page, name: string) {
+  await page.goto("/projects");
+  await projectLink(page, name).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+}
+
 test("archiving a project cancels its open tasks, and the feed shows them inside the archive", async ({ page }) => {
   test.slow(); // a project, two tasks, the archive and three pages read back
   await new LoginPage(page).signInAs(DEMO.alice);
   const name = unique("Launch");
-  await page.goto("/projects");
-  const newProject = page.getByRole("region", { name: "New project" });
-  await newProject.getByLabel("Name").fill(name);
-  await newProject.getByRole("button", { name: "Add project" }).click();
-  await expect(page.getByRole("list", { name: "Projects" }).getByRole("link", { name })).toBeVisible();
+  await addProject(page, name);
 
   const tasks = new TasksPage(page);
   await tasks.goto();
@@ -26,9 +40,7 @@ test("archiving a project cancels its open tasks, and the feed shows them inside
     await expect(tasks.taskLink(title)).toBeVisible();
   }
 
-  await page.goto("/projects");
-  await page.getByRole("list", { name: "Projects" }).getByRole("link", { name }).click();
-  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await openProject(page, name);
   const archive = page.getByRole("region", { name: "Archive" });
   await expect(archive).toContainText("(2 tasks now)");
   await archive.getByRole("button", { name: "Archive project" }).click();
@@ -86,12 +98,8 @@ test("archiving a project a second time, from a page opened before, is refused w
   const page = await context.newPage();
   await new LoginPage(page).signInAs(DEMO.alice);
   const name = unique("Twice");
-  await page.goto("/projects");
-  const newProject = page.getByRole("region", { name: "New project" });
-  await newProject.getByLabel("Name").fill(name);
-  await newProject.getByRole("button", { name: "Add project" }).click();
-  await page.getByRole("list", { name: "Projects" }).getByRole("link", { name }).click();
-  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await addProject(page, name);
+  await openProject(page, name);
   const other = await context.newPage();
   await other.goto(page.url());
 

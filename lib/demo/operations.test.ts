@@ -3,6 +3,7 @@ import type { ActivityEventRow } from "@/lib/activity";
 import { allEvents, sequenceAll, testKit, unattributedEvents } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
+import { adminViewer, data } from "@/test/operations";
 import { createOperations, type Operations, type OperationViewer } from "./operations";
 import { getTask } from "./tasks";
 
@@ -11,10 +12,7 @@ const t = setupTestDb();
 describe("the demo's operations (what every server action calls)", () => {
   it("each leaves one attributed event and no unattributed change", async () => {
     const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin", "member"]);
-    const viewer: OperationViewer = {
-      user: { id: members[0]!.id, name: "Alice Adams" },
-      workspace: { id: workspace.id, role: "admin" },
-    };
+    const viewer = adminViewer(workspace, { id: members[0]!.id, name: "Alice Adams" });
     const exercised = new Set<keyof Operations>();
     const inner = createOperations(testKit(() => t.db));
     // Every call goes through a proxy that notes which operation ran, so a new operation that this test
@@ -25,10 +23,6 @@ describe("the demo's operations (what every server action calls)", () => {
         return target[key];
       },
     });
-    const data = <T>(result: { ok: true; data: T } | { ok: false }): T => {
-      if (!result.ok) throw new Error(JSON.stringify(result));
-      return result.data;
-    };
 
     const project = data(await ops.createProject(viewer, { name: "Launch", description: "" }));
     data(await ops.updateProject(viewer, { id: project.id, name: "Launch v2", description: "soon" }));
@@ -76,16 +70,9 @@ describe("the demo's operations (what every server action calls)", () => {
 
   it("archiving a project cancels its open tasks, each an action nested in the archive", async () => {
     const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin"]);
-    const viewer: OperationViewer = {
-      user: { id: members[0]!.id, name: "Alice Adams" },
-      workspace: { id: workspace.id, role: "admin" },
-    };
+    const viewer = adminViewer(workspace, { id: members[0]!.id, name: "Alice Adams" });
     const kit = testKit(() => t.db);
     const ops = createOperations(kit);
-    const data = <T>(result: { ok: true; data: T } | { ok: false }): T => {
-      if (!result.ok) throw new Error(JSON.stringify(result));
-      return result.data;
-    };
     const launch = data(await ops.createProject(viewer, { name: "Launch", description: "" }));
     const other = data(await ops.createProject(viewer, { name: "Billing", description: "" }));
     const add = async (title: string, projectId: number) =>
