@@ -4,17 +4,22 @@ import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionState } from "@/lib/actions";
 
-/** Two steps, so a stray click deletes nothing: "Delete …" asks, "Confirm delete" does it. */
+/**
+ * Two steps, so a stray click changes nothing: "Delete …" asks, "Confirm delete" does it (another destructive
+ * action names its own confirm button: "Confirm archive").
+ */
 export function ConfirmDeleteButton<T>({
   action,
   id,
   label,
   consequence,
+  confirmLabel = "Confirm delete",
 }: {
   action: (state: ActionState<T>, formData: FormData) => Promise<ActionState<T>>;
   id: number;
   label: string;
   consequence?: string;
+  confirmLabel?: string;
 }) {
   const [confirming, setConfirming] = useState(false);
   const [state, formAction, pending] = useActionState<ActionState<T>, FormData>(action, null);
@@ -30,7 +35,7 @@ export function ConfirmDeleteButton<T>({
       <input type="hidden" name="id" value={id} />
       {consequence ? <span className="text-sm text-muted-foreground">{consequence}</span> : null}
       <Button type="submit" variant="destructive" size="sm" disabled={pending} autoFocus>
-        Confirm delete
+        {confirmLabel}
       </Button>
       <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(false)}>
         Keep

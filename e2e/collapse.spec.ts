@@ -37,8 +37,10 @@ test("tasks created in a row by one person read as one line that the keyboard ex
   const toggle = top.getByRole("button", { name: "3 events" });
   await expect(toggle).toHaveAttribute("aria-expanded", "false");
 
-  // Keyboard only: Tab from the line's own links to the button, then Enter.
-  await top.getByRole("link", { name: "Alice Adams" }).focus();
+  // Keyboard only: Tab from the line's own links (the name, the funnel) to the button, then Enter.
+  await top.getByRole("link", { name: "Alice Adams", exact: true }).focus();
+  await alice.keyboard.press("Tab");
+  await expect(top.getByRole("link", { name: "Only what Alice Adams created" })).toBeFocused();
   await alice.keyboard.press("Tab");
   await expect(toggle).toBeFocused();
   await alice.keyboard.press("Enter");
@@ -56,7 +58,30 @@ test("tasks created in a row by one person read as one line that the keyboard ex
   await bob.context().close();
 });
 
+test("a collapsed run's funnel narrows the feed to its person and its action", async ({ page }) => {
+  test.slow(); // two tasks and two feeds read back
+  await new LoginPage(page).signInAs(DEMO.alice);
+  const tasks = new TasksPage(page);
+  await tasks.goto();
+  for (const title of [unique("Narrow one"), unique("Narrow two")]) await tasks.addTask(title);
+  const feed = new ActivityPage(page);
+  await feed.goto();
+  const top = feed.lines.first();
+  await expect(top.getByRole("paragraph").first()).toHaveText(/^Alice Adams created \d+ tasks\s*$/);
+  // A run stands for several records, so its funnel narrows by who and what, not by a record.
+  await top.getByRole("link", { name: "Only what Alice Adams created" }).click();
+  await expect(page).toHaveURL(/\/activity\?actor=\d+&action=insert$/);
+  await expect(feed.removeChip("User: Alice Adams")).toBeVisible();
+  await expect(feed.removeChip("Action: Created")).toBeVisible();
+  await expect(feed.lines.first()).toBeVisible();
+  await expect(feed.lines.filter({ hasNotText: "Alice Adams created " })).toHaveCount(0);
+  // Narrowed to it already, the run offers no funnel.
+  await expect(feed.lines.first().getByRole("paragraph").first()).toHaveText(/^Alice Adams created \d+ tasks\s*$/);
+  await expect(feed.list.getByRole("link", { name: /^Only what / })).toHaveCount(0);
+});
+
 test("one person's quick edits of a task read as one line with every change", async ({ page }) => {
+  test.slow(); // a task, two edits and two pages read back: past the default timeout on a loaded machine
   await new LoginPage(page).signInAs(DEMO.alice);
   const tasks = new TasksPage(page);
   await tasks.goto();

@@ -17,6 +17,8 @@ export const catalogue = defineCatalogue({
   "task.cancelled": z.object({
     reason: z.string().trim().min(1, "Give a reason for cancelling.").max(500, "Keep the reason under 500 characters."),
   }),
+  // Archiving cancels the project's open tasks, each a task.cancelled action nested in this one.
+  "project.archived": z.object({}),
 });
 
 export const trackedTables = [
@@ -26,7 +28,12 @@ export const trackedTables = [
     label: projects.name,
     ignore: [projects.updatedAt],
     href: (id) => `/projects/${id}`,
-    fields: { name: { label: "Name" }, description: { label: "Description" }, createdAt: { hidden: true } },
+    fields: {
+      name: { label: "Name" },
+      description: { label: "Description" },
+      archivedAt: { label: "Archived" },
+      createdAt: { hidden: true },
+    },
   }),
   trackTable(tasks, {
     type: "task",

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { changesText } from "@/lib/activity";
-import { createOperations, type OperationViewer } from "@/lib/demo/operations";
+import { createOperations } from "@/lib/demo/operations";
 import { allEvents, testKit } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
+import { adminViewer, data } from "@/test/operations";
 
 const t = setupTestDb();
 
@@ -12,16 +13,9 @@ describe("the demo's changes as people read them", () => {
   it("say Status, Assignee and Project by name, and a create shows its meaningful fields only", async () => {
     const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin", "member"]);
     const [alice, bob] = members;
-    const viewer: OperationViewer = {
-      user: { id: alice!.id, name: alice!.name },
-      workspace: { id: workspace.id, role: "admin" },
-    };
+    const viewer = adminViewer(workspace, alice!);
     const kit = testKit(() => t.db);
     const ops = createOperations(kit);
-    const data = <T>(result: { ok: true; data: T } | { ok: false }): T => {
-      if (!result.ok) throw new Error(JSON.stringify(result));
-      return result.data;
-    };
     const website = data(await ops.createProject(viewer, { name: "Website", description: "" }));
     const launch = data(await ops.createProject(viewer, { name: "Launch", description: "" }));
     const task = data(

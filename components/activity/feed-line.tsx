@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ActivityItem, ReadableField } from "@/lib/activity";
 import {
+  actionLabel,
   actionVerb,
   countOf,
   excerptOf,
@@ -24,6 +25,22 @@ function FunnelIcon() {
     <svg viewBox="0 0 24 24" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
       <path d="M4 5h16l-6 7.5V19l-4-2v-4.5L4 5Z" strokeLinejoin="round" />
     </svg>
+  );
+}
+
+/** The funnel after a line's sentence: a link narrowing the feed to what the line is about (shown on hover or focus). */
+function FunnelLink({ href, label, title }: { href: string; label: string; title: string }) {
+  return (
+    <FilterLink
+      prefetch={false}
+      href={href}
+      aria-label={label}
+      title={title}
+      data-print="hide"
+      className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover/line:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
+    >
+      <FunnelIcon />
+    </FilterLink>
   );
 }
 
@@ -146,16 +163,11 @@ export function FeedLine({
           {recordKey && filters.record !== recordKey ? (
             <>
               {" "}
-              <FilterLink
-                prefetch={false}
+              <FunnelLink
                 href={feedHref({ ...filters, record: recordKey }, feedPath)}
-                aria-label={`Only ${item.subject}`}
-                data-print="hide"
+                label={`Only ${item.subject}`}
                 title={`Show only the activity of ${item.subject}`}
-                className="inline-flex size-6 translate-y-[3px] items-center justify-center rounded-md align-baseline text-neutral-400 opacity-0 transition-opacity group-hover/line:opacity-100 hover:bg-muted hover:text-neutral-700 focus-visible:opacity-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-neutral-600 pointer-coarse:opacity-100"
-              >
-                <FunnelIcon />
-              </FilterLink>
+              />
             </>
           ) : null}
           {historyPath && record ? (
@@ -234,13 +246,30 @@ export function RunLine({
   children?: ReactNode;
 }) {
   const [newest] = items;
+  const { actor, action } = newest;
+  // A run is one person's one action on several records: it narrows the feed to both (the feed has no
+  // filter by record type, and no one record to name).
+  const narrowHref =
+    actor.id !== null && (filters.actor !== actor.id || filters.action !== action)
+      ? feedHref({ ...filters, actor: actor.id, action }, feedPath)
+      : null;
   return (
-    <div className="flex gap-3 px-4 py-3">
-      <ActorAvatar actor={newest.actor} className="mt-0.5" />
+    <div className="group/line flex gap-3 px-4 py-3">
+      <ActorAvatar actor={actor} className="mt-0.5" />
       <div className="min-w-0 flex-1">
         <p className="text-sm leading-6 text-neutral-600">
-          <ActorName item={newest} filters={filters} feedPath={feedPath} /> {actionVerb(newest.action)}{" "}
+          <ActorName item={newest} filters={filters} feedPath={feedPath} /> {actionVerb(action)}{" "}
           <span className="font-medium text-neutral-900">{countOf(items.length, newest.record?.type ?? "")}</span>
+          {narrowHref ? (
+            <>
+              {" "}
+              <FunnelLink
+                href={narrowHref}
+                label={`Only what ${actor.name} ${actionVerb(action)}`}
+                title={`Show only ${actor.name}’s “${actionLabel(action)}” activity`}
+              />
+            </>
+          ) : null}
         </p>
         <p className="mt-0.5 truncate text-xs text-muted-foreground">{runPreview(items)}</p>
         {children}

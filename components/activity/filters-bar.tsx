@@ -1,18 +1,11 @@
 "use client";
 
-import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { actionLabel } from "@/lib/activity-client/describe";
-import {
-  type FeedSearchFilters,
-  type FilterKey,
-  feedHref,
-  filtersFrom,
-  hasFilters,
-} from "@/lib/activity-client/feed-query";
+import { type FeedSearchFilters, type FilterKey, feedHref, hasFilters } from "@/lib/activity-client/feed-query";
 import { useFeedNavigation } from "./feed-navigation";
-import { type FilterChip, FilterChips } from "./filter-chips";
-import { FiltersDisclosure } from "./filters-disclosure";
+import type { FilterChip } from "./filter-chips";
+import { FilterForm, type InvalidFilter, invalidFieldProps } from "./filter-form";
 import { FieldLabel as Label, NativeSelect as Select } from "./form-controls";
 import { RecordPicker } from "./record-picker";
 
@@ -41,7 +34,7 @@ export function FiltersBar({
   members?: { id: string; name: string }[];
   actions: readonly string[];
   /** The filter the server refused, and the id of the element that says why. */
-  invalid?: { parameter: FilterKey; describedBy: string };
+  invalid?: InvalidFilter<FilterKey>;
   /** The feed page (the form's GET target without script). */
   feedPath?: string;
   /** The Record field's hint (it searches records by name; a key such as `note:42` is taken as it is). */
@@ -54,14 +47,7 @@ export function FiltersBar({
   const { pending, navigate } = useFeedNavigation();
   const go = (next: FeedSearchFilters) => navigate(feedHref(next, feedPath));
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    go(filtersFrom(new URLSearchParams([...data.entries()].map(([k, v]) => [k, String(v)]))));
-  };
-
-  const fieldProps = (key: FilterKey) =>
-    invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {};
+  const fieldProps = (key: FilterKey) => invalidFieldProps(invalid, key);
 
   const chips: FilterChip[] = [];
   if (filters.actor) {
@@ -72,78 +58,68 @@ export function FiltersBar({
   if (filters.record) chips.push({ key: "record", name: "Record", value: recordLabel || filters.record });
 
   return (
-    <FiltersDisclosure
-      after={
-        <FilterChips
-          chips={chips}
-          pending={pending}
-          onRemove={(key) => go({ ...filters, [key]: undefined })}
-          onClear={() => go({})}
-        />
-      }
+    <FilterForm
+      filters={filters}
+      chips={chips}
+      pending={pending}
+      go={go}
+      action={feedPath}
+      className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
     >
-      <form
-        method="get"
-        action={feedPath}
-        aria-label="Filters"
-        onSubmit={onSubmit}
-        className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
-      >
-        {members ? (
-          <div className="space-y-1.5">
-            <Label htmlFor="filter-actor">User</Label>
-            <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
-              <option value="">All users</option>
-              {members.map((member) => (
-                <option key={member.id} value={member.id}>
-                  {member.name}
-                </option>
-              ))}
-            </Select>
-          </div>
-        ) : filters.actor ? (
-          <input type="hidden" name="actor" value={filters.actor} />
-        ) : null}
+      {members ? (
         <div className="space-y-1.5">
-          <Label htmlFor="filter-action">Action</Label>
-          <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
-            <option value="">All actions</option>
-            {actions.map((action) => (
-              <option key={action} value={action}>
-                {actionLabel(action)}
+          <Label htmlFor="filter-actor">User</Label>
+          <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
+            <option value="">All users</option>
+            {members.map((member) => (
+              <option key={member.id} value={member.id}>
+                {member.name}
               </option>
             ))}
           </Select>
         </div>
-        <div className="space-y-1.5">
-          <Label htmlFor="filter-record">Record</Label>
-          <RecordPicker
-            id="filter-record"
-            name="record"
-            placeholder={recordPlaceholder}
-            defaultValue={filters.record}
-            defaultLabel={recordLabel}
-            endpoint={recordsEndpoint}
-            {...fieldProps("record")}
-          />
-        </div>
-        <div className="flex gap-2">
-          <Button type="submit" disabled={pending}>
-            Apply
-          </Button>
-          <Button
-            type="button"
-            variant="ghost"
-            disabled={pending}
-            onClick={(event) => {
-              event.currentTarget.form?.reset();
-              if (hasFilters(filters)) go({});
-            }}
-          >
-            Clear filters
-          </Button>
-        </div>
-      </form>
-    </FiltersDisclosure>
+      ) : filters.actor ? (
+        <input type="hidden" name="actor" value={filters.actor} />
+      ) : null}
+      <div className="space-y-1.5">
+        <Label htmlFor="filter-action">Action</Label>
+        <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
+          <option value="">All actions</option>
+          {actions.map((action) => (
+            <option key={action} value={action}>
+              {actionLabel(action)}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="filter-record">Record</Label>
+        <RecordPicker
+          id="filter-record"
+          name="record"
+          placeholder={recordPlaceholder}
+          defaultValue={filters.record}
+          defaultLabel={recordLabel}
+          endpoint={recordsEndpoint}
+          {...fieldProps("record")}
+        />
+      </div>
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending}>
+          Apply
+        </Button>
+        <Button
+          type="button"
+          variant="ghost"
+          disabled={pending}
+          onClick={(event) => {
+            event.currentTarget.form?.reset();
+            if (hasFilters(filters)) go({});
+          }}
+        >
+          Clear filters
+        </Button>
+      </div>
+    </FilterForm>
   );
 }

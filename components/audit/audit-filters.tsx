@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useMemo, useRef, useSyncExternalStore, useTransition } from "react";
-import { type FilterChip, FilterChips } from "@/components/activity/filter-chips";
-import { FiltersDisclosure } from "@/components/activity/filters-disclosure";
+import { useMemo, useRef, useSyncExternalStore, useTransition } from "react";
+import type { FilterChip } from "@/components/activity/filter-chips";
+import { FilterForm, type InvalidFilter, invalidFieldProps } from "@/components/activity/filter-form";
 import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
 import { RecordPicker } from "@/components/activity/record-picker";
 import { Button, buttonVariants } from "@/components/ui/button";
@@ -17,7 +17,6 @@ import {
   datePresets,
   type FeedSearchFilters,
   feedHref,
-  filtersFrom,
 } from "@/lib/activity-client/feed-query";
 
 /** Today's date in UTC (the zone `from` and `to` are read in), in the browser; null on the server. */
@@ -48,7 +47,7 @@ export function AuditFilters({
   actions: readonly string[];
   types: readonly string[];
   /** The filter the server refused, and the id of the element that says why. */
-  invalid?: { parameter: AuditFilterKey; describedBy: string };
+  invalid?: InvalidFilter;
   /** The audit log page (the form's GET target). */
   auditPath?: string;
   /** The Record field's hint (it searches records by name; a key such as `note:42` is taken as it is). */
@@ -67,13 +66,6 @@ export function AuditFilters({
   const today = useSyncExternalStore(noSubscription, utcToday, notInBrowser);
   const presets = useMemo(() => (today ? datePresets(new Date(`${today}T12:00:00Z`)) : null), [today]);
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const search = new URLSearchParams([...data.entries()].map(([k, v]) => [k, String(v)]));
-    go(filtersFrom(search, AUDIT_FILTER_KEYS));
-  };
-
   const applyPreset = (preset: DatePreset) => {
     if (!fromRef.current || !toRef.current) return;
     fromRef.current.value = preset.from;
@@ -85,10 +77,8 @@ export function AuditFilters({
     id: `audit-${key}`,
     name: key,
     defaultValue: filters[key] ?? "",
-    ...(invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {}),
+    ...invalidFieldProps(invalid, key),
   });
-  const invalidProps = (key: AuditFilterKey) =>
-    invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {};
 
   const chips: FilterChip[] = [];
   for (const key of AUDIT_FILTER_KEYS) {
@@ -103,105 +93,96 @@ export function AuditFilters({
   }
 
   return (
-    <FiltersDisclosure
-      after={
-        <FilterChips
-          chips={chips}
-          pending={pending}
-          onRemove={(key) => go({ ...filters, [key]: undefined })}
-          onClear={() => go({})}
-        />
-      }
+    <FilterForm
+      filters={filters}
+      chips={chips}
+      keys={AUDIT_FILTER_KEYS}
+      pending={pending}
+      go={go}
+      action={auditPath}
+      className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6"
     >
-      <form
-        method="get"
-        action={auditPath}
-        aria-label="Filters"
-        onSubmit={onSubmit}
-        className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6"
-      >
-        <div className="space-y-1.5">
-          <Label htmlFor="audit-actor">Actor</Label>
-          <Select {...fieldProps("actor")}>
-            <option value="">All actors</option>
-            {members.map((member) => (
-              <option key={member.id} value={member.id}>
-                {member.name}
-              </option>
+      <div className="space-y-1.5">
+        <Label htmlFor="audit-actor">Actor</Label>
+        <Select {...fieldProps("actor")}>
+          <option value="">All actors</option>
+          {members.map((member) => (
+            <option key={member.id} value={member.id}>
+              {member.name}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="audit-action">Action</Label>
+        <Select {...fieldProps("action")}>
+          <option value="">All actions</option>
+          {actions.map((action) => (
+            <option key={action} value={action}>
+              {actionLabel(action)}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="audit-type">Record type</Label>
+        <Select {...fieldProps("type")}>
+          <option value="">All types</option>
+          {types.map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="audit-record">Record</Label>
+        <RecordPicker
+          id="audit-record"
+          name="record"
+          placeholder={recordPlaceholder}
+          defaultValue={filters.record}
+          defaultLabel={recordLabel}
+          type={filters.type}
+          endpoint={recordsEndpoint}
+          {...invalidFieldProps(invalid, "record")}
+        />
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="audit-from">From</Label>
+        <Input ref={fromRef} type="date" {...fieldProps("from")} />
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="audit-to">To</Label>
+        <Input ref={toRef} type="date" {...fieldProps("to")} />
+      </div>
+      <div className="flex flex-wrap items-center gap-2 sm:col-span-3 lg:col-span-6">
+        <Button type="submit" disabled={pending}>
+          Apply
+        </Button>
+        <Link href={auditPath} className={buttonVariants({ variant: "ghost" })}>
+          Clear filters
+        </Link>
+        {presets ? (
+          // biome-ignore lint/a11y/useSemanticElements: a group of buttons, not a fieldset of fields
+          <div role="group" aria-label="Date range" className="flex flex-wrap items-center gap-1 sm:ml-auto">
+            {presets.map((preset) => (
+              <Button
+                key={preset.label}
+                type="button"
+                variant="outline"
+                size="sm"
+                disabled={pending}
+                aria-pressed={filters.from === preset.from && filters.to === preset.to}
+                onClick={() => applyPreset(preset)}
+                className="aria-pressed:bg-muted aria-pressed:font-semibold"
+              >
+                {preset.label}
+              </Button>
             ))}
-          </Select>
-        </div>
-        <div className="space-y-1.5">
-          <Label htmlFor="audit-action">Action</Label>
-          <Select {...fieldProps("action")}>
-            <option value="">All actions</option>
-            {actions.map((action) => (
-              <option key={action} value={action}>
-                {actionLabel(action)}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="space-y-1.5">
-          <Label htmlFor="audit-type">Record type</Label>
-          <Select {...fieldProps("type")}>
-            <option value="">All types</option>
-            {types.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className="space-y-1.5">
-          <Label htmlFor="audit-record">Record</Label>
-          <RecordPicker
-            id="audit-record"
-            name="record"
-            placeholder={recordPlaceholder}
-            defaultValue={filters.record}
-            defaultLabel={recordLabel}
-            type={filters.type}
-            endpoint={recordsEndpoint}
-            {...invalidProps("record")}
-          />
-        </div>
-        <div className="space-y-1.5">
-          <Label htmlFor="audit-from">From</Label>
-          <Input ref={fromRef} type="date" {...fieldProps("from")} />
-        </div>
-        <div className="space-y-1.5">
-          <Label htmlFor="audit-to">To</Label>
-          <Input ref={toRef} type="date" {...fieldProps("to")} />
-        </div>
-        <div className="flex flex-wrap items-center gap-2 sm:col-span-3 lg:col-span-6">
-          <Button type="submit" disabled={pending}>
-            Apply
-          </Button>
-          <Link href={auditPath} className={buttonVariants({ variant: "ghost" })}>
-            Clear filters
-          </Link>
-          {presets ? (
-            // biome-ignore lint/a11y/useSemanticElements: a group of buttons, not a fieldset of fields
-            <div role="group" aria-label="Date range" className="flex flex-wrap items-center gap-1 sm:ml-auto">
-              {presets.map((preset) => (
-                <Button
-                  key={preset.label}
-                  type="button"
-                  variant="outline"
-                  size="sm"
-                  disabled={pending}
-                  aria-pressed={filters.from === preset.from && filters.to === preset.to}
-                  onClick={() => applyPreset(preset)}
-                  className="aria-pressed:bg-muted aria-pressed:font-semibold"
-                >
-                  {preset.label}
-                </Button>
-              ))}
-            </div>
-          ) : null}
-        </div>
-      </form>
-    </FiltersDisclosure>
+          </div>
+        ) : null}
+      </div>
+    </FilterForm>
   );
 }

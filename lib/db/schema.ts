@@ -2,10 +2,9 @@ import { sql } from "drizzle-orm";
 import { date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { TASK_STATUSES } from "./task-statuses";
 
-export { TASK_STATUSES, type TaskStatus } from "./task-statuses";
-
 // The kit's tables live in the same schema and migrations as the app's.
 export * from "../activity/schema";
+export { TASK_STATUSES, type TaskStatus } from "./task-statuses";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
@@ -58,6 +57,8 @@ export const projects = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    // Set when the project is archived (its open tasks are cancelled with it); null while it is active.
+    archivedAt: timestamp("archived_at", { withTimezone: true, precision: 3 }),
     ...timestamps,
   },
   (t) => [index("projects_workspace_idx").on(t.workspaceId, t.name)],

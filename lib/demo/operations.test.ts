@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityEventRow } from "@/lib/activity";
-import { allEvents, testKit, unattributedEvents } from "@/test/activity";
+import { allEvents, sequenceAll, testKit, unattributedEvents } from "@/test/activity";
 import { setupTestDb } from "@/test/db";
 import { createWorkspace } from "@/test/fixtures";
+import { adminViewer, data } from "@/test/operations";
 import { createOperations, type Operations, type OperationViewer } from "./operations";
+import { getTask } from "./tasks";
 
 const t = setupTestDb();
 
 describe("the demo's operations (what every server action calls)", () => {
   it("each leaves one attributed event and no unattributed change", async () => {
     const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin", "member"]);
-    const viewer: OperationViewer = {
-      user: { id: members[0]!.id, name: "Alice Adams" },
-      workspace: { id: workspace.id, role: "admin" },
-    };
+    const viewer = adminViewer(workspace, { id: members[0]!.id, name: "Alice Adams" });
     const exercised = new Set<keyof Operations>();
     const inner = createOperations(testKit(() => t.db));
     // Every call goes through a proxy that notes which operation ran, so a new operation that this test
@@ -24,10 +23,6 @@ describe("the demo's operations (what every server action calls)", () => {
         return target[key];
       },
     });
-    const data = <T>(result: { ok: true; data: T } | { ok: false }): T => {
-      if (!result.ok) throw new Error(JSON.stringify(result));
-      return result.data;
-    };
 
     const project = data(await ops.createProject(viewer, { name: "Launch", description: "" }));
     data(await ops.updateProject(viewer, { id: project.id, name: "Launch v2", description: "soon" }));
@@ -53,6 +48,7 @@ describe("the demo's operations (what every server action calls)", () => {
     data(await ops.deleteComment(viewer, { id: comment.id }));
     data(await ops.cancelTask(viewer, { id: task.id, reason: "Duplicate" }));
     data(await ops.deleteTask(viewer, { id: task.id }));
+    data(await ops.archiveProject(viewer, { id: project.id }));
     data(await ops.deleteProject(viewer, { id: project.id }));
 
     expect([...exercised].sort()).toEqual(Object.keys(inner).sort());
@@ -67,8 +63,67 @@ describe("the demo's operations (what every server action calls)", () => {
       `delete comment:${comment.id} by Alice Adams`,
       `task.cancelled task:${task.id} by Alice Adams`,
       `delete task:${task.id} by Alice Adams`,
+      `project.archived project:${project.id} by Alice Adams`,
       `delete project:${project.id} by Alice Adams`,
     ]);
+  });
+
+  it("archiving a project cancels its open tasks, each an action nested in the archive", async () => {
+    const { workspace, members } = await createWorkspace(t.db, "Acme", ["admin"]);
+    const viewer = adminViewer(workspace, { id: members[0]!.id, name: "Alice Adams" });
+    const kit = testKit(() => t.db);
+    const ops = createOperations(kit);
+    const launch = data(await ops.createProject(viewer, { name: "Launch", description: "" }));
+    const other = data(await ops.createProject(viewer, { name: "Billing", description: "" }));
+    const add = async (title: string, projectId: number) =>
+      data(await ops.createTask(viewer, { title, projectId, assigneeId: null, dueDate: null }));
+    const todo = await add("Write docs", launch.id);
+    const doing = await add("Fix login", launch.id);
+    const done = await add("Ship it", launch.id);
+    const elsewhere = await add("Send invoices", other.id);
+    data(await ops.updateTask(viewer, { ...doing, status: "doing" }));
+    data(await ops.updateTask(viewer, { ...done, status: "done" }));
+    const before = (await allEvents(t.db)).length;
+
+    const archived = data(await ops.archiveProject(viewer, { id: launch.id }));
+    expect(archived).toMatchObject({ id: launch.id, cancelledTasks: 2 });
+    expect(archived.archivedAt).toBeInstanceOf(Date);
+
+    const events = (await allEvents(t.db)).slice(before);
+    const [archive, ...cancelled] = events;
+    expect(events.map((e) => `${e.action} ${e.recordType}:${e.recordId}`)).toEqual([
+      `project.archived project:${launch.id}`,
+      `task.cancelled task:${todo.id}`,
+      `task.cancelled task:${doing.id}`,
+    ]);
+    expect(archive!.metadata.parentEventId).toBeUndefined();
+    for (const event of cancelled) {
+      expect(event.metadata).toMatchObject({
+        parentEventId: String(archive!.id),
+        reason: "The project Launch was archived.",
+      });
+      expect(event.txId).toBe(archive!.txId);
+    }
+    // The feed names the enclosing action on each nested line, as the browser reads it.
+    await sequenceAll(t.db);
+    const page = await kit.feed(String(workspace.id), new URLSearchParams({ record: `task:${todo.id}` }));
+    expect(page.items[0]).toMatchObject({
+      action: "task.cancelled",
+      parent: {
+        id: String(archive!.id),
+        action: "project.archived",
+        subject: "project Launch",
+        actorName: "Alice Adams",
+      },
+    });
+    const statuses = await Promise.all(
+      [todo, doing, done, elsewhere].map(async (task) => (await getTask(t.db, workspace.id, task.id))!.status),
+    );
+    expect(statuses).toEqual(["cancelled", "cancelled", "done", "todo"]);
+
+    // Archiving it again is refused, and stores nothing.
+    await expect(ops.archiveProject(viewer, { id: launch.id })).rejects.toMatchObject({ code: "conflict" });
+    expect(await allEvents(t.db)).toHaveLength(before + 3);
   });
 
   it("a refused operation stores nothing", async () => {

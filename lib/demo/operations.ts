@@ -5,7 +5,15 @@ import type { Comment, Project, Task } from "@/lib/db/schema";
 import { ok, type Result } from "@/lib/result";
 import { createComment, type createCommentSchema, deleteComment } from "./comments";
 import type { idSchema } from "./fields";
-import { createProject, deleteProject, type ProjectInput, updateProject, type updateProjectSchema } from "./projects";
+import {
+  archiveProject,
+  createProject,
+  deleteProject,
+  openTaskIds,
+  type ProjectInput,
+  updateProject,
+  type updateProjectSchema,
+} from "./projects";
 import {
   type CancelTaskInput,
   type CreateTaskInput,
@@ -35,7 +43,7 @@ const taskRelated = (task: Task) => (task.projectId ? [{ type: "project", id: St
  */
 export function createOperations(kit: Kit) {
   const { withTracking } = kit;
-  return {
+  const operations = {
     createTask: async (viewer: OperationViewer, input: CreateTaskInput): Promise<Result<Task>> =>
       ok(
         await withTracking(
@@ -143,7 +151,32 @@ export function createOperations(kit: Kit) {
           (tx) => deleteProject(tx, viewer.workspace.id, id),
         ),
       ),
+
+    /**
+     * Archives the project and cancels its open tasks, each cancellation an action of its own nested in
+     * this one (its event names the archive as its parent), all in one transaction.
+     */
+    archiveProject: async (
+      viewer: OperationViewer,
+      { id }: z.output<typeof idSchema>,
+    ): Promise<Result<Project & { cancelledTasks: number }>> =>
+      ok(
+        await withTracking(
+          viewerActor(viewer),
+          "project.archived",
+          (project: Project) => `project ${project.name}`,
+          async (tx) => {
+            const project = await archiveProject(tx, viewer.workspace.id, id);
+            const open = await openTaskIds(tx, viewer.workspace.id, id);
+            for (const taskId of open) {
+              await operations.cancelTask(viewer, { id: taskId, reason: `The project ${project.name} was archived.` });
+            }
+            return { ...project, cancelledTasks: open.length };
+          },
+        ),
+      ),
   };
+  return operations;
 }
 
 export type Operations = ReturnType<typeof createOperations>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { projects, tasks } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db/types";
@@ -19,6 +19,7 @@ export function listProjects(db: Executor, workspaceId: number) {
       id: projects.id,
       name: projects.name,
       description: projects.description,
+      archivedAt: projects.archivedAt,
       updatedAt: projects.updatedAt,
       // A join, not a correlated subquery: drizzle leaves the columns of a one-table query unqualified, so
       // inside a subquery on tasks `projects.id` would have read as the task's own id.
@@ -79,4 +80,28 @@ export async function deleteProject(db: Executor, workspaceId: number, id: numbe
   const project = await lockProject(db, workspaceId, id);
   await db.delete(projects).where(eq(projects.id, id));
   return project;
+}
+
+/** Marks the project archived, or fails with conflict when it already is; its open tasks are not touched here. */
+export async function archiveProject(db: Executor, workspaceId: number, id: number) {
+  const project = await lockProject(db, workspaceId, id);
+  if (project.archivedAt) throw new AppError("conflict", "This project is already archived.");
+  const [archived] = await db
+    .update(projects)
+    .set({ archivedAt: writtenAt(), updatedAt: writtenAt() })
+    .where(eq(projects.id, id))
+    .returning();
+  return archived!;
+}
+
+/** The project's tasks that are to do or doing, oldest first. */
+export async function openTaskIds(db: Executor, workspaceId: number, projectId: number) {
+  const rows = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(
+      and(eq(tasks.workspaceId, workspaceId), eq(tasks.projectId, projectId), inArray(tasks.status, ["todo", "doing"])),
+    )
+    .orderBy(asc(tasks.id));
+  return rows.map((r) => r.id);
 }

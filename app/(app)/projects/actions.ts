@@ -26,3 +26,10 @@ export const deleteProjectAction = formAction(idSchema, async (input, viewer) =>
   revalidatePath("/projects");
   redirect("/projects");
 });
+
+export const archiveProjectAction = formAction(idSchema, async (input, viewer) => {
+  const result = await operations.archiveProject(viewer, input);
+  revalidatePath("/projects");
+  revalidatePath(`/projects/${input.id}`);
+  return result.ok ? ok({ cancelledTasks: result.data.cancelledTasks }) : result;
+});

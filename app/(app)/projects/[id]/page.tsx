@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db";
 import { parseRouteId } from "@/lib/demo/fields";
 import { getProject } from "@/lib/demo/projects";
 import { listTasks } from "@/lib/demo/tasks";
-import { deleteProjectAction } from "../actions";
+import { archiveProjectAction, deleteProjectAction } from "../actions";
 import { ProjectForm } from "../project-form";
 
 export const metadata: Metadata = { title: "Project · activity-kit" };
@@ -25,6 +25,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
     listTasks(db, viewer.workspace.id, { projectId: project.id }),
     loadRecordActivity(viewer, { type: "project", id: String(project.id) }),
   ]);
+  const openTasks = taskRows.filter((t) => t.status === "todo" || t.status === "doing").length;
   return (
     <div className="space-y-6">
       <div>
@@ -33,6 +34,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
         </Link>
         <div className="mt-1 flex items-center gap-3">
           <h1 className="text-2xl font-semibold">{project.name}</h1>
+          {project.archivedAt ? (
+            <span className="rounded-full bg-muted px-2 py-0.5 text-xs font-medium text-muted-foreground">
+              Archived
+            </span>
+          ) : null}
           {isAdmin(viewer) ? (
             <Link
               href={`/admin/audit/project/${project.id}`}
@@ -65,6 +71,26 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
         )}
       </Card>
       <RecordActivity data={activityData} viewer={viewer} />
+      <Card aria-label="Archive" className="flex items-center justify-between gap-4">
+        {project.archivedAt ? (
+          <p role="status" className="text-sm text-muted-foreground">
+            This project is archived: its open tasks were cancelled when it was.
+          </p>
+        ) : (
+          <>
+            <p className="text-sm text-muted-foreground">
+              Archiving a project cancels its open tasks ({openTasks === 1 ? "1 task" : `${openTasks} tasks`} now), each
+              with the reason that the project was archived.
+            </p>
+            <ConfirmDeleteButton
+              action={archiveProjectAction}
+              id={project.id}
+              label="Archive project"
+              confirmLabel="Confirm archive"
+            />
+          </>
+        )}
+      </Card>
       <Card aria-label="Danger zone" className="flex items-center justify-between">
         <p className="text-sm text-muted-foreground">Deleting a project also deletes its tasks and their comments.</p>
         <ConfirmDeleteButton action={deleteProjectAction} id={project.id} label="Delete project" />
