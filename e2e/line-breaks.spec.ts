@@ -39,7 +39,9 @@ function brokenNumbers(page: Page): Promise<string[]> {
         const rects = range.getClientRects();
         // A run wider than its box (a long number in a title, in a narrow diff cell) has to wrap.
         const width = [...rects].reduce((sum, r) => sum + r.width, 0);
-        if (width > parent.clientWidth) continue;
+        let box: Element = parent;
+        while (box.parentElement && getComputedStyle(box).display.startsWith("inline")) box = box.parentElement;
+        if (width > box.clientWidth) continue;
         if (lines(rects).size > 1) broken.push(`${match[0]} in "${node.textContent?.trim()}"`);
       }
     }
