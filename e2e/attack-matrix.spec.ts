@@ -155,6 +155,7 @@ const ACTIONS: Record<string, ActionCase> = {
     codes: ["not_found"],
   },
   deleteProjectAction: { forms: (a) => [{ id: String(a.foreign.project) }], codes: ["not_found"] },
+  archiveProjectAction: { forms: (a) => [{ id: String(a.foreign.project) }], codes: ["not_found"] },
   revertEventAction: {
     admin: true,
     forms: (a): Record<string, string>[] => [
