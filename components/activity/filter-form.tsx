@@ -1,9 +1,10 @@
 "use client";
 
-import type { FormEvent, ReactNode } from "react";
+import type { ComponentProps, FormEvent, ReactNode } from "react";
 import { type AuditFilterKey, type FeedSearchFilters, filtersFrom } from "@/lib/activity-client/feed-query";
 import { type FilterChip, FilterChips } from "./filter-chips";
 import { FiltersDisclosure } from "./filters-disclosure";
+import { FieldLabel, NativeSelect } from "./form-controls";
 
 /** The filter the server refused, and the id of the element that says why. */
 export interface InvalidFilter<K extends string = AuditFilterKey> {
@@ -14,6 +15,34 @@ export interface InvalidFilter<K extends string = AuditFilterKey> {
 /** A field's attributes when it holds the filter the server refused: invalid, and pointing at why. */
 export function invalidFieldProps<K extends string>(invalid: InvalidFilter<K> | undefined, key: K) {
   return invalid?.parameter === key ? { "aria-invalid": true, "aria-describedby": invalid.describedBy } : {};
+}
+
+/** A labelled select of a filter form: `all` (no filter) first, then the options. */
+export function FilterSelect({
+  id,
+  label,
+  all,
+  options,
+  ...select
+}: ComponentProps<"select"> & {
+  id: string;
+  label: string;
+  all: string;
+  options: readonly { value: string; label: string }[];
+}) {
+  return (
+    <div className="space-y-1.5">
+      <FieldLabel htmlFor={id}>{label}</FieldLabel>
+      <NativeSelect id={id} {...select}>
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </NativeSelect>
+    </div>
+  );
 }
 
 /**

@@ -5,8 +5,8 @@ import { actionLabel } from "@/lib/activity-client/describe";
 import { type FeedSearchFilters, type FilterKey, feedHref, hasFilters } from "@/lib/activity-client/feed-query";
 import { useFeedNavigation } from "./feed-navigation";
 import type { FilterChip } from "./filter-chips";
-import { FilterForm, type InvalidFilter, invalidFieldProps } from "./filter-form";
-import { FieldLabel as Label, NativeSelect as Select } from "./form-controls";
+import { FilterForm, FilterSelect, type InvalidFilter, invalidFieldProps } from "./filter-form";
+import { FieldLabel as Label } from "./form-controls";
 import { RecordPicker } from "./record-picker";
 
 /**
@@ -67,31 +67,27 @@ export function FiltersBar({
       className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
     >
       {members ? (
-        <div className="space-y-1.5">
-          <Label htmlFor="filter-actor">User</Label>
-          <Select id="filter-actor" name="actor" defaultValue={filters.actor ?? ""} {...fieldProps("actor")}>
-            <option value="">All users</option>
-            {members.map((member) => (
-              <option key={member.id} value={member.id}>
-                {member.name}
-              </option>
-            ))}
-          </Select>
-        </div>
+        <FilterSelect
+          id="filter-actor"
+          name="actor"
+          label="User"
+          all="All users"
+          options={members.map((member) => ({ value: member.id, label: member.name }))}
+          defaultValue={filters.actor ?? ""}
+          {...fieldProps("actor")}
+        />
       ) : filters.actor ? (
         <input type="hidden" name="actor" value={filters.actor} />
       ) : null}
-      <div className="space-y-1.5">
-        <Label htmlFor="filter-action">Action</Label>
-        <Select id="filter-action" name="action" defaultValue={filters.action ?? ""} {...fieldProps("action")}>
-          <option value="">All actions</option>
-          {actions.map((action) => (
-            <option key={action} value={action}>
-              {actionLabel(action)}
-            </option>
-          ))}
-        </Select>
-      </div>
+      <FilterSelect
+        id="filter-action"
+        name="action"
+        label="Action"
+        all="All actions"
+        options={actions.map((action) => ({ value: action, label: actionLabel(action) }))}
+        defaultValue={filters.action ?? ""}
+        {...fieldProps("action")}
+      />
       <div className="space-y-1.5">
         <Label htmlFor="filter-record">Record</Label>
         <RecordPicker

@@ -4,8 +4,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useRef, useSyncExternalStore, useTransition } from "react";
 import type { FilterChip } from "@/components/activity/filter-chips";
-import { FilterForm, type InvalidFilter, invalidFieldProps } from "@/components/activity/filter-form";
-import { FieldLabel as Label, NativeSelect as Select } from "@/components/activity/form-controls";
+import { FilterForm, FilterSelect, type InvalidFilter, invalidFieldProps } from "@/components/activity/filter-form";
+import { FieldLabel as Label } from "@/components/activity/form-controls";
 import { RecordPicker } from "@/components/activity/record-picker";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -102,39 +102,24 @@ export function AuditFilters({
       action={auditPath}
       className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6"
     >
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-actor">Actor</Label>
-        <Select {...fieldProps("actor")}>
-          <option value="">All actors</option>
-          {members.map((member) => (
-            <option key={member.id} value={member.id}>
-              {member.name}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-action">Action</Label>
-        <Select {...fieldProps("action")}>
-          <option value="">All actions</option>
-          {actions.map((action) => (
-            <option key={action} value={action}>
-              {actionLabel(action)}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="audit-type">Record type</Label>
-        <Select {...fieldProps("type")}>
-          <option value="">All types</option>
-          {types.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
-          ))}
-        </Select>
-      </div>
+      <FilterSelect
+        label="Actor"
+        all="All actors"
+        options={members.map((member) => ({ value: member.id, label: member.name }))}
+        {...fieldProps("actor")}
+      />
+      <FilterSelect
+        label="Action"
+        all="All actions"
+        options={actions.map((action) => ({ value: action, label: actionLabel(action) }))}
+        {...fieldProps("action")}
+      />
+      <FilterSelect
+        label="Record type"
+        all="All types"
+        options={types.map((type) => ({ value: type, label: type }))}
+        {...fieldProps("type")}
+      />
       <div className="space-y-1.5">
         <Label htmlFor="audit-record">Record</Label>
         <RecordPicker
