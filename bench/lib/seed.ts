@@ -101,6 +101,35 @@ function insertEvents(
                            ELSE 'update' END AS action) AS x`;
 }
 
+/**
+ * A partition for every UTC month of the seeded span, as a log that grew over that year has (the kit's
+ * migration makes this month and the next ones; activity_partitions_ensure would otherwise find the year in
+ * the default partition and move it row by row). Made as activity_partitions_ensure makes them: named
+ * activity_events_pYYYYMM, with the TRUNCATE guard. Does nothing on an unpartitioned events table.
+ */
+async function ensureMonthPartitions(db: Database, t0: Date) {
+  const from = new Date(t0.getTime() - SEED.spanSeconds * 1000 - 24 * 3600_000);
+  await db.execute(sql`DO $months$
+DECLARE
+  m timestamptz;
+  part text;
+BEGIN
+  IF (SELECT c.relkind FROM pg_class AS c WHERE c.oid = to_regclass('activity_events')) IS DISTINCT FROM 'p' THEN
+    RETURN;
+  END IF;
+  FOR m IN SELECT gs FROM generate_series(date_trunc('month', ${sql.raw(`'${from.toISOString()}'`)}::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+                                          ${sql.raw(`'${t0.toISOString()}'`)}::timestamptz, interval '1 month') AS gs LOOP
+    part := 'activity_events_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
+    CONTINUE WHEN to_regclass(part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE %I PARTITION OF activity_events FOR VALUES FROM (%L) TO (%L)', part,
+                   to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' 00:00:00+00',
+                   to_char((m AT TIME ZONE 'UTC') + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00');
+    EXECUTE format('CREATE TRIGGER activity_events_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION activity_events_guard()', part);
+  END LOOP;
+END
+$months$`);
+}
+
 export interface SeedOptions {
   /** Events of the measured workspace. */
   events: number;
@@ -129,6 +158,7 @@ export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixt
   const firstTask = await insertTasks(db, main.id, SEED.records);
   const otherFirstTask = await insertTasks(db, other.id, SEED.otherRecords);
   const t0 = new Date();
+  await ensureMonthPartitions(db, t0);
   for (let from = 1; from <= events; from += SEED.chunk) {
     const to = Math.min(events, from + SEED.chunk - 1);
     await db.execute(insertEvents(main.id, t0, events, [from, to], firstTask, SEED.records));

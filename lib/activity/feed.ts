@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ActorType } from "./actor";
 import type { CursorCodec } from "./cursor";
@@ -240,6 +240,13 @@ async function sequencedEvents(
   return rows;
 }
 
+const EVENT_COLUMNS = Object.keys(getTableColumns(activityEvents)) as (keyof ActivityEventRow)[];
+
+/** The columns of a subquery of `activity_events`, to select as an object. */
+function pick<T extends Record<keyof ActivityEventRow, unknown>>(subquery: T, columns: (keyof ActivityEventRow)[]) {
+  return Object.fromEntries(columns.map((c) => [c, subquery[c]])) as Pick<T, keyof ActivityEventRow>;
+}
+
 async function sequencedQuery(
   db: AnyDatabase,
   workspaceId: string,
@@ -256,15 +263,27 @@ async function sequencedQuery(
     actor: recheckActor ? filters.actor : undefined,
   });
   const touching = filters.record
-    ? sql`${e.id} = any(array(select ${e.id} from ${e} where ${and(eq(e.workspaceId, workspaceId), touchingRecord(filters.record))}))`
+    ? sql`${s.eventId} = any(array(select ${e.id} from ${e} where ${and(eq(e.workspaceId, workspaceId), touchingRecord(filters.record))}))`
     : undefined;
   // A date range: its entries of the index on (workspace, occurred_at, seq), sorted. Ordered by the bare
   // column, the planner would walk the sequence from the top instead, through every newer event.
   const dated = !filters.record && (filters.from || filters.to);
-  const joined = await db
-    .select({ event: e, seq: s.seq })
+  // Each sequence entry finds its event by the events table's key, time included: the table is partitioned
+  // by month, and with the time known only the month's partition is searched (by id alone, every month's
+  // would be). Inside a LATERAL subquery that the planner cannot flatten (`offset 0`), the event's filters
+  // apply to that one row: joined plainly, the planner estimates a filter's share of the join and, for
+  // `action=`, reads every partition for the action's events and sorts them rather than walking the
+  // sequence to the page's 31.
+  const event = db
+    .select()
+    .from(e)
+    .where(and(eq(e.workspaceId, s.workspaceId), eq(e.occurredAt, s.occurredAt), eq(e.id, s.eventId), conditions))
+    .offset(0)
+    .as("e");
+  return db
+    .select({ ...pick(event, EVENT_COLUMNS), seq: s.seq })
     .from(s)
-    .innerJoin(e, eq(e.id, s.eventId))
+    .crossJoinLateral(event)
     .where(
       and(
         eq(s.workspaceId, workspaceId),
@@ -272,13 +291,11 @@ async function sequencedQuery(
         filters.from ? gte(s.occurredAt, filters.from) : undefined,
         filters.to ? lt(s.occurredAt, filters.to) : undefined,
         bound,
-        conditions,
         touching,
       ),
     )
     .orderBy(dated ? sql`${s.seq} + 0 desc` : desc(s.seq))
     .limit(limit);
-  return joined.map((r) => ({ ...r.event, seq: r.seq }));
 }
 
 /**
