@@ -242,9 +242,32 @@ async function sequencedEvents(
 
 const EVENT_COLUMNS = Object.keys(getTableColumns(activityEvents)) as (keyof ActivityEventRow)[];
 
-/** The columns of a subquery of `activity_events`, to select as an object. */
-function pick<T extends Record<keyof ActivityEventRow, unknown>>(subquery: T, columns: (keyof ActivityEventRow)[]) {
-  return Object.fromEntries(columns.map((c) => [c, subquery[c]])) as Pick<T, keyof ActivityEventRow>;
+/**
+ * The event of each `activity_sequence` entry, for `.from(activitySequence).crossJoinLateral(event)`
+ * selecting `fields` (the event's columns and `seq`); `conditions` (on `activity_events`) drop the entries
+ * whose event does not pass.
+ *
+ * The event is found by the events table's key, time included: the table is partitioned by month, and with
+ * the time known only the month's partition is searched (by id alone, every month's would be). In a LATERAL
+ * subquery the planner cannot flatten (`limit 1`: the key finds one row; drizzle leaves out `offset 0`) the
+ * conditions apply to that one row: joined plainly, the
+ * planner estimates a filter's share of the join and, for `action=`, reads every partition's events of the
+ * action and sorts them all, rather than walking the sequence down to the page's 31.
+ */
+export function sequencedEventQuery(db: AnyDatabase, conditions?: SQL) {
+  const e = activityEvents;
+  const s = activitySequence;
+  const event = db
+    .select()
+    .from(e)
+    .where(and(eq(e.workspaceId, s.workspaceId), eq(e.occurredAt, s.occurredAt), eq(e.id, s.eventId), conditions))
+    .limit(1)
+    .as("e");
+  const columns = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, event[c]])) as Pick<
+    typeof event,
+    keyof ActivityEventRow
+  >;
+  return { event, fields: { ...columns, seq: s.seq } };
 }
 
 async function sequencedQuery(
@@ -268,20 +291,9 @@ async function sequencedQuery(
   // A date range: its entries of the index on (workspace, occurred_at, seq), sorted. Ordered by the bare
   // column, the planner would walk the sequence from the top instead, through every newer event.
   const dated = !filters.record && (filters.from || filters.to);
-  // Each sequence entry finds its event by the events table's key, time included: the table is partitioned
-  // by month, and with the time known only the month's partition is searched (by id alone, every month's
-  // would be). Inside a LATERAL subquery that the planner cannot flatten (`offset 0`), the event's filters
-  // apply to that one row: joined plainly, the planner estimates a filter's share of the join and, for
-  // `action=`, reads every partition for the action's events and sorts them rather than walking the
-  // sequence to the page's 31.
-  const event = db
-    .select()
-    .from(e)
-    .where(and(eq(e.workspaceId, s.workspaceId), eq(e.occurredAt, s.occurredAt), eq(e.id, s.eventId), conditions))
-    .offset(0)
-    .as("e");
+  const { event, fields } = sequencedEventQuery(db, conditions);
   return db
-    .select({ ...pick(event, EVENT_COLUMNS), seq: s.seq })
+    .select(fields)
     .from(s)
     .crossJoinLateral(event)
     .where(

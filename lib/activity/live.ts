@@ -1,8 +1,15 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
-import { type ActivityItem, type FeedFilters, matchesFilters, parseFeedParams, type SequencedEvent } from "./feed";
-import { activityEvents, activitySequence } from "./schema";
+import {
+  type ActivityItem,
+  type FeedFilters,
+  matchesFilters,
+  parseFeedParams,
+  type SequencedEvent,
+  sequencedEventQuery,
+} from "./feed";
+import { activitySequence } from "./schema";
 import type { ToItems } from "./items";
 import { activityFrame } from "./sse";
 import { readHead, SEQUENCED_CHANNEL, type Sequencer, startSequencer } from "./sequencer";
@@ -122,14 +129,14 @@ export function createLiveHub(options: LiveOptions) {
 
   async function readAfter(workspaceId: string, after: number): Promise<SequencedEvent[]> {
     const db = await options.db();
-    const rows = await db
-      .select({ event: activityEvents, seq: activitySequence.seq })
+    const { event, fields } = sequencedEventQuery(db);
+    return db
+      .select(fields)
       .from(activitySequence)
-      .innerJoin(activityEvents, eq(activityEvents.id, activitySequence.eventId))
+      .crossJoinLateral(event)
       .where(and(eq(activitySequence.workspaceId, workspaceId), gt(activitySequence.seq, after)))
       .orderBy(asc(activitySequence.seq))
       .limit(PAGE);
-    return rows.map((r) => ({ ...r.event, seq: r.seq }));
   }
 
   /** The rows as items, paired, in sequence order. */
