@@ -1,11 +1,12 @@
-import { sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { rowsOf } from "./rows";
 import { setupTestDb } from "@/test/db";
-import type { AnyDatabase } from "./database";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
+import type { AnyDatabase } from "./database";
+import { sequencedEventQuery } from "./feed";
 import { activityGrantStatements } from "./grants";
 import { applyRetention } from "./retention";
+import { rowsOf } from "./rows";
 import { activityRemovals, activitySeals, activitySequence } from "./schema";
 import { ensurePartitions, sequenceOnce, startSequencer } from "./sequencer";
 import { kitFunctionStatements } from "./sql";
@@ -74,6 +75,12 @@ const insertAt = (
   db.execute(sql`
     insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
     values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
+
+type PlanNode = { "Relation Name"?: string; "Actual Loops": number; Plans?: PlanNode[] };
+
+/** A query parameter as an SQL literal, to EXPLAIN a statement drizzle built. */
+const literal = (value: unknown) =>
+  typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
 
 const whereIs = async () =>
   query<{ subject: string; part: string }>(
@@ -145,6 +152,46 @@ describe("monthly partitions of the events table", () => {
     expect(Number(again!.made)).toBe(0);
     await insertAt("2031-05-04T00:00:00Z", "later");
     expect((await whereIs()).at(-1)).toEqual({ subject: "later", part: "activity_events_p203105" });
+  });
+
+  it("a feed page finds each event in its month's partition alone, not by probing every month's", async () => {
+    await insertAt("2031-05-03T10:00:00Z", "in May");
+    await insertAt("2031-06-01T00:00:00Z", "in June");
+    await insertAt(new Date().toISOString(), "now");
+    await query(sql`select activity_partitions_ensure(${PARTITION_MONTHS_AHEAD})`);
+    await sequenceOnce(t.db);
+
+    /** The partitions the page query of the newest `limit` entries read, with what it returned. */
+    const readBy = async (limit: number) => {
+      const { event, fields } = sequencedEventQuery(t.db);
+      const page = t.db
+        .select(fields)
+        .from(activitySequence)
+        .crossJoinLateral(event)
+        .where(eq(activitySequence.workspaceId, "7"))
+        .orderBy(desc(activitySequence.seq))
+        .limit(limit);
+      const { sql: text, params } = page.toSQL();
+      const [row] = await query<{ "QUERY PLAN": unknown }>(
+        sql.raw(`explain (analyze, format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
+      );
+      const plan = (typeof row!["QUERY PLAN"] === "string" ? JSON.parse(row!["QUERY PLAN"]) : row!["QUERY PLAN"]) as {
+        Plan: PlanNode;
+      }[];
+      const read = new Set<string>();
+      const walk = (node: PlanNode) => {
+        if (node["Relation Name"]?.startsWith("activity_events") && node["Actual Loops"] > 0)
+          read.add(node["Relation Name"]);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk(plan[0]!.Plan);
+      return { read: [...read].sort(), subjects: (await page).map((e) => e.subject) };
+    };
+    expect(await readBy(1)).toEqual({ read: [monthName(0)], subjects: ["now"] });
+    expect(await readBy(2)).toEqual({
+      read: ["activity_events_p203106", monthName(0)].sort(),
+      subjects: ["now", "in June"],
+    });
   });
 
   it("the sequencer keeps them: its elected process makes the missing months on its first tick", async () => {
