@@ -151,6 +151,17 @@ BEGIN
 END
 $partition$`;
 
+/** The record index as (workspace_id, record_type, record_id, occurred_at, id); before, it had no workspace. */
+const RECORD_INDEX_BY_WORKSPACE_SQL = `DO $record_index$
+BEGIN
+  IF coalesce(pg_get_indexdef(to_regclass('activity_events_record_idx')), '')
+     NOT LIKE '%(workspace_id, record_type, record_id, occurred_at, id)%' THEN
+    DROP INDEX IF EXISTS "activity_events_record_idx";
+    CREATE INDEX "activity_events_record_idx" ON "activity_events" USING btree ("workspace_id","record_type","record_id","occurred_at","id");
+  END IF;
+END
+$record_index$`;
+
 /**
  * Changes to the kit's tables since base version 2, each idempotent and in order. A new host runs them right
  * after KIT_TABLES_SQL; a host whose migrations already created the tables gets, in its next kit migration,
@@ -200,6 +211,10 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   // position. A fresh install runs it on the empty table; a host's existing log is copied in one transaction
   // (ACCESS EXCLUSIVE for the copy). Does nothing when the table is already partitioned.
   PARTITION_EVENTS_SQL,
+  // The record index leads with the workspace, like every other key and index of the kit's tables (Citus
+  // prunes shards from it, docs/scaling.md): rebuilt once, unless it already has (workspace_id, record_type,
+  // ...), e.g. from a host's drizzle-kit migration of the same change.
+  RECORD_INDEX_BY_WORKSPACE_SQL,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

@@ -134,6 +134,11 @@ describe("activity migration planning", () => {
         "select column_name from information_schema.columns where table_name = 'activity_events' and column_name = 'erased'",
       );
       expect(columns.rows).toHaveLength(1);
+      // The record index, made without the workspace by the older base, now leads with it.
+      const record = await db.query<{ def: string }>(
+        "select pg_get_indexdef('activity_events_record_idx'::regclass) as def",
+      );
+      expect(record.rows[0]!.def).toContain("(workspace_id, record_type, record_id, occurred_at, id)");
     } finally {
       await db.close();
     }

@@ -62,7 +62,7 @@ export const activityEvents = pgTable(
       t.occurredAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
-    index("activity_events_record_idx").on(t.recordType, t.recordId, t.occurredAt, t.id),
+    index("activity_events_record_idx").on(t.workspaceId, t.recordType, t.recordId, t.occurredAt, t.id),
     index("activity_events_refs_idx").using("gin", t.refs),
     // The sequencer reads the events of recent transactions. (A BRIN index would cost the writers less,
     // but it summarizes new pages only on VACUUM, and until then every tick re-reads them all.)

@@ -1,0 +1,2 @@
+DROP INDEX "activity_events_record_idx";--> statement-breakpoint
+CREATE INDEX "activity_events_record_idx" ON "activity_events" USING btree ("workspace_id","record_type","record_id","occurred_at","id");
