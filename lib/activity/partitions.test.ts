@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { setupTestDb } from "@/test/db";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
@@ -7,7 +7,7 @@ import { sequencedEventQuery } from "./feed";
 import { activityGrantStatements } from "./grants";
 import { applyRetention } from "./retention";
 import { rowsOf } from "./rows";
-import { activityRemovals, activitySeals, activitySequence } from "./schema";
+import { activityEvents, activityRemovals, activitySeals, activitySequence } from "./schema";
 import { ensurePartitions, sequenceOnce, startSequencer } from "./sequencer";
 import { kitFunctionStatements } from "./sql";
 import { allEvents } from "./testing/events";
@@ -77,6 +77,7 @@ const insertAt = (
     values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
 
 type PlanNode = { "Relation Name"?: string; "Actual Loops": number; Plans?: PlanNode[] };
+type IndexPlanNode = { "Index Cond"?: string; Plans?: IndexPlanNode[] };
 
 /** A query parameter as an SQL literal, to EXPLAIN a statement drizzle built. */
 const literal = (value: unknown) =>
@@ -192,6 +193,51 @@ describe("monthly partitions of the events table", () => {
       read: ["activity_events_p203106", monthName(0)].sort(),
       subjects: ["now", "in June"],
     });
+  });
+
+  it("a record's own events are found by the record index, which leads with the workspace", async () => {
+    for (const [workspace, id] of [
+      ["7", "1"],
+      ["7", "2"],
+      ["8", "1"],
+    ]) {
+      await t.db.execute(sql`
+        insert into activity_events (workspace_id, actor_type, actor_label, action, subject, record_type, record_id)
+        values (${workspace}, 'system', 'System', 'note.closed', ${`${workspace}/${id}`}, 'note', ${id})`);
+    }
+    const history = t.db
+      .select({ subject: activityEvents.subject })
+      .from(activityEvents)
+      .where(
+        and(
+          eq(activityEvents.workspaceId, "7"),
+          eq(activityEvents.recordType, "note"),
+          eq(activityEvents.recordId, "1"),
+        ),
+      );
+    const { sql: text, params } = history.toSQL();
+    const conditions = await t.db.transaction(async (tx) => {
+      // A few rows would be read whole; the question is which index the record's own events (touchingRecord's
+      // first branch; refs is the GIN's) can be found by, and whether it narrows to the workspace.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const [row] = await query<{ "QUERY PLAN": unknown }>(
+        sql.raw(`explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
+        tx,
+      );
+      const plan = (typeof row!["QUERY PLAN"] === "string" ? JSON.parse(row!["QUERY PLAN"]) : row!["QUERY PLAN"]) as {
+        Plan: IndexPlanNode;
+      }[];
+      const found: string[] = [];
+      const walk = (node: IndexPlanNode) => {
+        if (node["Index Cond"]?.includes("record_type")) found.push(node["Index Cond"]);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk(plan[0]!.Plan);
+      return found;
+    });
+    expect(conditions.length).toBeGreaterThan(0);
+    for (const condition of conditions) expect(condition).toContain("workspace_id");
+    expect((await history).map((e) => e.subject)).toEqual(["7/1"]);
   });
 
   it("the sequencer keeps them: its elected process makes the missing months on its first tick", async () => {
