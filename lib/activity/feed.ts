@@ -291,23 +291,28 @@ async function sequencedQuery(
   // A date range: its entries of the index on (workspace, occurred_at, seq), sorted. Ordered by the bare
   // column, the planner would walk the sequence from the top instead, through every newer event.
   const dated = !filters.record && (filters.from || filters.to);
+  const entries = and(
+    eq(s.workspaceId, workspaceId),
+    filters.actor ? eq(s.actorId, filters.actor) : undefined,
+    filters.from ? gte(s.occurredAt, filters.from) : undefined,
+    filters.to ? lt(s.occurredAt, filters.to) : undefined,
+    bound,
+    touching,
+  );
+  if (dated) {
+    // Joined plainly: the range's events (their months' partitions alone, pruned by the range) are hashed
+    // and the range's entries joined to them, then sorted; in the LATERAL form the planner sorted the
+    // entries in a parallel worker, whose start cost more than the page (about 8 ms of 10).
+    return db
+      .select({ ...getTableColumns(e), seq: s.seq })
+      .from(s)
+      .innerJoin(e, and(eq(e.workspaceId, s.workspaceId), eq(e.occurredAt, s.occurredAt), eq(e.id, s.eventId)))
+      .where(and(entries, conditions))
+      .orderBy(sql`${s.seq} + 0 desc`)
+      .limit(limit);
+  }
   const { event, fields } = sequencedEventQuery(db, conditions);
-  return db
-    .select(fields)
-    .from(s)
-    .crossJoinLateral(event)
-    .where(
-      and(
-        eq(s.workspaceId, workspaceId),
-        filters.actor ? eq(s.actorId, filters.actor) : undefined,
-        filters.from ? gte(s.occurredAt, filters.from) : undefined,
-        filters.to ? lt(s.occurredAt, filters.to) : undefined,
-        bound,
-        touching,
-      ),
-    )
-    .orderBy(dated ? sql`${s.seq} + 0 desc` : desc(s.seq))
-    .limit(limit);
+  return db.select(fields).from(s).crossJoinLateral(event).where(entries).orderBy(desc(s.seq)).limit(limit);
 }
 
 /**
