@@ -242,6 +242,13 @@ async function sequencedEvents(
 
 const EVENT_COLUMNS = Object.keys(getTableColumns(activityEvents)) as (keyof ActivityEventRow)[];
 
+/** A sequence entry's event, by the events table's key: (workspace_id, occurred_at, id). */
+const EVENT_OF_ENTRY = and(
+  eq(activityEvents.workspaceId, activitySequence.workspaceId),
+  eq(activityEvents.occurredAt, activitySequence.occurredAt),
+  eq(activityEvents.id, activitySequence.eventId),
+);
+
 /**
  * The event of each `activity_sequence` entry, for `.from(activitySequence).crossJoinLateral(event)`
  * selecting `fields` (the event's columns and `seq`); `conditions` (on `activity_events`) drop the entries
@@ -250,9 +257,9 @@ const EVENT_COLUMNS = Object.keys(getTableColumns(activityEvents)) as (keyof Act
  * The event is found by the events table's key, time included: the table is partitioned by month, and with
  * the time known only the month's partition is searched (by id alone, every month's would be). In a LATERAL
  * subquery the planner cannot flatten (`limit 1`: the key finds one row; drizzle leaves out `offset 0`) the
- * conditions apply to that one row: joined plainly, the
- * planner estimates a filter's share of the join and, for `action=`, reads every partition's events of the
- * action and sorts them all, rather than walking the sequence down to the page's 31.
+ * conditions apply to that one row: joined plainly, the planner estimates a filter's share of the join and,
+ * for `action=`, reads every partition's events of the action and sorts them all, rather than walking the
+ * sequence down to the page's 31.
  */
 export function sequencedEventQuery(db: AnyDatabase, conditions?: SQL) {
   const e = activityEvents;
@@ -260,7 +267,7 @@ export function sequencedEventQuery(db: AnyDatabase, conditions?: SQL) {
   const event = db
     .select()
     .from(e)
-    .where(and(eq(e.workspaceId, s.workspaceId), eq(e.occurredAt, s.occurredAt), eq(e.id, s.eventId), conditions))
+    .where(and(EVENT_OF_ENTRY, conditions))
     .limit(1)
     .as("e");
   const columns = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, event[c]])) as Pick<
@@ -299,7 +306,7 @@ async function sequencedQuery(
     bound,
     touching,
   );
-  if (filters.from && filters.to && !filters.record) {
+  if (dated && filters.from && filters.to) {
     // A closed range (a day, a week) is joined plainly: its events (their months' partitions alone, pruned
     // by the range) are hashed and its entries joined to them, then sorted. In the LATERAL form the planner
     // sorted a day's entries in a parallel worker whose start cost more than the page (about 8 ms of 10);
@@ -307,13 +314,19 @@ async function sequencedQuery(
     return db
       .select({ ...getTableColumns(e), seq: s.seq })
       .from(s)
-      .innerJoin(e, and(eq(e.workspaceId, s.workspaceId), eq(e.occurredAt, s.occurredAt), eq(e.id, s.eventId)))
+      .innerJoin(e, EVENT_OF_ENTRY)
       .where(and(entries, conditions))
       .orderBy(sql`${s.seq} + 0 desc`)
       .limit(limit);
   }
   const { event, fields } = sequencedEventQuery(db, conditions);
-  return db.select(fields).from(s).crossJoinLateral(event).where(entries).orderBy(desc(s.seq)).limit(limit);
+  return db
+    .select(fields)
+    .from(s)
+    .crossJoinLateral(event)
+    .where(entries)
+    .orderBy(dated ? sql`${s.seq} + 0 desc` : desc(s.seq))
+    .limit(limit);
 }
 
 /**
