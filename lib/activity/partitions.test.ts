@@ -76,12 +76,28 @@ const insertAt = (
     insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
     values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
 
-type PlanNode = { "Relation Name"?: string; "Actual Loops": number; Plans?: PlanNode[] };
-type IndexPlanNode = { "Index Cond"?: string; Plans?: IndexPlanNode[] };
+type PlanNode = { "Relation Name"?: string; "Index Cond"?: string; "Actual Loops"?: number; Plans?: PlanNode[] };
 
 /** A query parameter as an SQL literal, to EXPLAIN a statement drizzle built. */
 const literal = (value: unknown) =>
   typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+
+/** Every node of the plan (`explain (<options>, format json)`) of a query drizzle built, root first. */
+async function planNodes(built: { toSQL(): { sql: string; params: unknown[] } }, options: string, db = t.db) {
+  const { sql: text, params } = built.toSQL();
+  const [row] = await query<{ "QUERY PLAN": unknown }>(
+    sql.raw(`explain (${options}, format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
+    db,
+  );
+  const plan = row!["QUERY PLAN"];
+  const nodes: PlanNode[] = [];
+  const walk = (node: PlanNode) => {
+    nodes.push(node);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(((typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[])[0]!.Plan);
+  return nodes;
+}
 
 const whereIs = async () =>
   query<{ subject: string; part: string }>(
@@ -172,20 +188,11 @@ describe("monthly partitions of the events table", () => {
         .where(eq(activitySequence.workspaceId, "7"))
         .orderBy(desc(activitySequence.seq))
         .limit(limit);
-      const { sql: text, params } = page.toSQL();
-      const [row] = await query<{ "QUERY PLAN": unknown }>(
-        sql.raw(`explain (analyze, format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
-      );
-      const plan = (typeof row!["QUERY PLAN"] === "string" ? JSON.parse(row!["QUERY PLAN"]) : row!["QUERY PLAN"]) as {
-        Plan: PlanNode;
-      }[];
       const read = new Set<string>();
-      const walk = (node: PlanNode) => {
-        if (node["Relation Name"]?.startsWith("activity_events") && node["Actual Loops"] > 0)
-          read.add(node["Relation Name"]);
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk(plan[0]!.Plan);
+      for (const node of await planNodes(page, "analyze")) {
+        const name = node["Relation Name"];
+        if (name?.startsWith("activity_events") && (node["Actual Loops"] ?? 0) > 0) read.add(name);
+      }
       return { read: [...read].sort(), subjects: (await page).map((e) => e.subject) };
     };
     expect(await readBy(1)).toEqual({ read: [monthName(0)], subjects: ["now"] });
@@ -215,25 +222,13 @@ describe("monthly partitions of the events table", () => {
           eq(activityEvents.recordId, "1"),
         ),
       );
-    const { sql: text, params } = history.toSQL();
     const conditions = await t.db.transaction(async (tx) => {
       // A few rows would be read whole; the question is which index the record's own events (touchingRecord's
       // first branch; refs is the GIN's) can be found by, and whether it narrows to the workspace.
       await tx.execute(sql`set local enable_seqscan = off`);
-      const [row] = await query<{ "QUERY PLAN": unknown }>(
-        sql.raw(`explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
-        tx,
-      );
-      const plan = (typeof row!["QUERY PLAN"] === "string" ? JSON.parse(row!["QUERY PLAN"]) : row!["QUERY PLAN"]) as {
-        Plan: IndexPlanNode;
-      }[];
-      const found: string[] = [];
-      const walk = (node: IndexPlanNode) => {
-        if (node["Index Cond"]?.includes("record_type")) found.push(node["Index Cond"]);
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk(plan[0]!.Plan);
-      return found;
+      return (await planNodes(history, "costs on", tx))
+        .map((node) => node["Index Cond"])
+        .filter((condition): condition is string => !!condition?.includes("record_type"));
     });
     expect(conditions.length).toBeGreaterThan(0);
     for (const condition of conditions) expect(condition).toContain("workspace_id");
