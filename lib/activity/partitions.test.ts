@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { setupTestDb } from "@/test/db";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
 import type { AnyDatabase } from "./database";
+import { eventsByKeyQuery, readEventsByKey } from "./event-rows";
 import { sequencedEventQuery } from "./feed";
 import { activityGrantStatements } from "./grants";
 import { applyRetention } from "./retention";
@@ -200,6 +201,34 @@ describe("monthly partitions of the events table", () => {
       read: ["activity_events_p203106", monthName(0)].sort(),
       subjects: ["now", "in June"],
     });
+  });
+
+  it("sealing and verify read an event by its key in its month's partition alone, not by its id in every month's", async () => {
+    await insertAt("2031-05-03T10:00:00Z", "in May");
+    await insertAt("2031-06-01T00:00:00Z", "in June");
+    await insertAt("2031-06-02T00:00:00Z", "in June, elsewhere", t.db, "8");
+    await insertAt(new Date().toISOString(), "now");
+    await query(sql`select activity_partitions_ensure(${PARTITION_MONTHS_AHEAD})`);
+    await sequenceOnce(t.db);
+    const entries = await t.db.select().from(activitySequence).orderBy(activitySequence.eventId);
+    const keys = entries
+      .slice(0, 2)
+      .map((s) => ({ workspaceId: s.workspaceId, id: s.eventId, occurredAt: s.occurredAt }));
+
+    const read = new Set<string>();
+    for (const node of await planNodes(eventsByKeyQuery(t.db, keys, true), "analyze")) {
+      const name = node["Relation Name"];
+      if (name?.startsWith("activity_events") && (node["Actual Loops"] ?? 0) > 0) read.add(name);
+    }
+    expect([...read].sort()).toEqual(["activity_events_p203105", "activity_events_p203106"]);
+    const events = await readEventsByKey(t.db, [
+      ...keys,
+      // Another workspace's event under this one's key is not this workspace's.
+      { workspaceId: "7", id: entries[2]!.eventId, occurredAt: entries[2]!.occurredAt },
+      // A key without a time (a seal's) is still found, by workspace and id.
+      { workspaceId: "7", id: entries[3]!.eventId },
+    ]);
+    expect([...events.values()].map((e) => e.subject).sort()).toEqual(["in June", "in May", "now"]);
   });
 
   it("a record's own events are found by the record index, which leads with the workspace", async () => {

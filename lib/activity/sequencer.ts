@@ -66,7 +66,8 @@ export async function sequenceOnce(db: AnyDatabase, options: TickOptions = {}): 
           SELECT e.id, e.workspace_id, e.actor_id, e.occurred_at
             FROM activity_events AS e
            WHERE (e.tx_id >= ${xmax}::bigint OR e.tx_id = ANY (${xip}::bigint[]))
-             AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id)
+             AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s
+                              WHERE s.workspace_id = e.workspace_id AND s.event_id = e.id)
            ORDER BY e.id
            LIMIT ${BATCH}
         ), numbered AS (
