@@ -5,6 +5,14 @@ import { type ActivityEventRow, activityEvents } from "./schema";
 
 const CHUNK = 5_000;
 
+/**
+ * The condition that event `e` has no number yet (the sequencer's batch, verify's check for an event written
+ * around it): by `activity_sequence_event_key`, which leads with the workspace, like every lookup by event.
+ */
+export const NOT_NUMBERED = sql.raw(
+  "NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.workspace_id = e.workspace_id AND s.event_id = e.id)",
+);
+
 /** Where an event is: its workspace, its id, and its time when the row at hand knows it. */
 export interface EventKey {
   workspaceId: string;

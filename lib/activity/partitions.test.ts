@@ -1,9 +1,10 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it, vi } from "vitest";
 import { setupTestDb } from "@/test/db";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
 import type { AnyDatabase } from "./database";
-import { eventsByKeyQuery, readEventsByKey } from "./event-rows";
+import { eventsByKeyQuery, NOT_NUMBERED, readEventsByKey } from "./event-rows";
 import { sequencedEventQuery } from "./feed";
 import { activityGrantStatements } from "./grants";
 import { applyRetention } from "./retention";
@@ -77,7 +78,13 @@ const insertAt = (
     insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
     values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
 
-type PlanNode = { "Relation Name"?: string; "Index Cond"?: string; "Actual Loops"?: number; Plans?: PlanNode[] };
+type PlanNode = {
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  "Actual Loops"?: number;
+  Plans?: PlanNode[];
+};
 
 /** A query parameter as an SQL literal, to EXPLAIN a statement drizzle built. */
 const literal = (value: unknown) =>
@@ -229,6 +236,28 @@ describe("monthly partitions of the events table", () => {
       { workspaceId: "7", id: entries[3]!.eventId },
     ]);
     expect([...events.values()].map((e) => e.subject).sort()).toEqual(["in June", "in May", "now"]);
+  });
+
+  it("the sequencer's and verify's check for an event without a number looks it up by workspace and event id", async () => {
+    await insertAt(new Date().toISOString(), "numbered");
+    await sequenceOnce(t.db);
+    await insertAt(new Date().toISOString(), "not yet");
+    // As the sequencer asks it, across workspaces (verify's adds one workspace, which the key leads with).
+    const unnumbered = sql`select e.id from activity_events as e where ${NOT_NUMBERED}`;
+    const conditions = await t.db.transaction(async (tx) => {
+      // A few rows would be read whole; the question is which key each event's number is looked for by.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_hashjoin = off`);
+      await tx.execute(sql`set local enable_mergejoin = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      return (await planNodes({ toSQL: () => new PgDialect().sqlToQuery(unnumbered) }, "costs off", tx))
+        .filter((node) => node["Relation Name"] === "activity_sequence")
+        .map((node) => [node["Index Name"], node["Index Cond"]]);
+    });
+    expect(conditions).toEqual([
+      ["activity_sequence_event_key", "((workspace_id = e.workspace_id) AND (event_id = e.id))"],
+    ]);
+    expect((await query<{ id: number }>(unnumbered)).map((r) => Number(r.id))).toEqual([2]);
   });
 
   it("a record's own events are found by the record index, which leads with the workspace", async () => {

@@ -186,7 +186,9 @@ describe("verify names the first broken event", () => {
       await t.db.execute(sql`INSERT INTO activity_events (workspace_id, actor_type, actor_label, action, subject, tx_id)
         VALUES ('1', 'user', 'Mallory', 'insert', 'forged', 1) RETURNING id::int`),
     );
-    await t.db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id) VALUES ('1', 4, ${row!.id})`);
+    await t.db.execute(
+      sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, occurred_at) SELECT '1', 4, id, occurred_at FROM activity_events WHERE id = ${row!.id}`,
+    );
     expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "inserted", seq: 4, eventId: row!.id } });
   });
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { and, asc, between, desc, eq, gte, min, sql } from "drizzle-orm";
 import { chainHash, eventDigest, GENESIS_HASH } from "./canonical";
 import type { AnyDatabase } from "./database";
-import { readEventsByKey } from "./event-rows";
+import { NOT_NUMBERED, readEventsByKey } from "./event-rows";
 import { rowsOf } from "./rows";
 import { activityCheckpoints, activityHeads, activitySeals, activitySequence, activitySequencer } from "./schema";
 
@@ -333,8 +333,7 @@ async function firstUnnumberedEvent(db: AnyDatabase, workspaceId: string): Promi
   const rows = rowsOf<{ id: string | number }>(
     await db.execute(sql`SELECT e.id FROM activity_events AS e
        WHERE e.workspace_id = ${workspaceId} AND e.tx_id < ${state?.horizon ?? 0}::bigint
-         AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s
-                          WHERE s.workspace_id = ${workspaceId} AND s.event_id = e.id)
+         AND ${NOT_NUMBERED}
        ORDER BY e.id LIMIT 1`),
   );
   return rows[0] ? Number(rows[0].id) : null;
