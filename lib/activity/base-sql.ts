@@ -198,6 +198,21 @@ END
 $sequence_time$`;
 
 /**
+ * The checkpoints' primary key is (workspace_id, id), a key Citus accepts on a table distributed by the
+ * workspace; before, it was `id` alone. Rebuilt once, unless it already is (a host's drizzle-kit migration).
+ */
+const CHECKPOINTS_KEY_BY_WORKSPACE_SQL = `DO $checkpoints_key$
+BEGIN
+  IF coalesce((SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
+                WHERE c.conrelid = to_regclass('activity_checkpoints') AND c.contype = 'p'), '')
+     <> 'PRIMARY KEY (workspace_id, id)' THEN
+    ALTER TABLE "activity_checkpoints" DROP CONSTRAINT IF EXISTS "activity_checkpoints_pkey";
+    ALTER TABLE "activity_checkpoints" ADD CONSTRAINT "activity_checkpoints_pkey" PRIMARY KEY("workspace_id","id");
+  END IF;
+END
+$checkpoints_key$`;
+
+/**
  * Changes to the kit's tables since base version 2, each idempotent and in order. A new host runs them right
  * after KIT_TABLES_SQL; a host whose migrations already created the tables gets, in its next kit migration,
  * the ones its migrations lack (a drizzle-kit migration of the same change counts: `IF NOT EXISTS` aside,
@@ -253,6 +268,8 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   // activity_sequence's event key leads with the workspace, and its time is never null (see each).
   SEQUENCE_EVENT_KEY_BY_WORKSPACE_SQL,
   SEQUENCE_TIME_NOT_NULL_SQL,
+  // The checkpoints' key leads with the workspace too.
+  CHECKPOINTS_KEY_BY_WORKSPACE_SQL,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

@@ -150,6 +150,10 @@ describe("activity migration planning", () => {
         "select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'activity_sequence_event_key'",
       );
       expect(key.rows).toEqual([{ def: "UNIQUE (workspace_id, event_id)" }]);
+      const checkpointsKey = await db.query<{ def: string }>(
+        "select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'activity_checkpoints'::regclass and contype = 'p'",
+      );
+      expect(checkpointsKey.rows).toEqual([{ def: "PRIMARY KEY (workspace_id, id)" }]);
       const time = await db.query<{ notnull: boolean }>(
         "select attnotnull as notnull from pg_attribute where attrelid = 'activity_sequence'::regclass and attname = 'occurred_at'",
       );

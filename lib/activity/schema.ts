@@ -154,7 +154,7 @@ export const activitySeals = pgTable(
 export const activityCheckpoints = pgTable(
   "activity_checkpoints",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     workspaceId: text("workspace_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     hash: text("hash").notNull(),
@@ -164,7 +164,11 @@ export const activityCheckpoints = pgTable(
     kind: text("kind").notNull(),
     result: jsonb("result").$type<Record<string, unknown>>(),
   },
-  (t) => [index("activity_checkpoints_kind_idx").on(t.workspaceId, t.kind, t.id)],
+  (t) => [
+    // With the workspace in it, a key Citus accepts on a table distributed by the workspace (docs/scaling.md).
+    primaryKey({ name: "activity_checkpoints_pkey", columns: [t.workspaceId, t.id] }),
+    index("activity_checkpoints_kind_idx").on(t.workspaceId, t.kind, t.id),
+  ],
 );
 
 /**

@@ -1,7 +1,43 @@
 -- activity-kit base version 4
 -- Written by the activity kit's CLI (`activity migration`) from lib/activity-kit.ts:
+--   the kit's tables, brought up to this kit's (3 changes)
 --   the kit's functions, brought up to this kit's
 --   actors: users.id (their events keep the name)
+DO $sequence_event_key$
+BEGIN
+  IF coalesce((SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
+                WHERE c.conrelid = to_regclass('activity_sequence') AND c.conname = 'activity_sequence_event_key'), '')
+     <> 'UNIQUE (workspace_id, event_id)' THEN
+    ALTER TABLE "activity_sequence" DROP CONSTRAINT IF EXISTS "activity_sequence_event_key";
+    ALTER TABLE "activity_sequence" ADD CONSTRAINT "activity_sequence_event_key" UNIQUE("workspace_id","event_id");
+  END IF;
+END
+$sequence_event_key$;
+--> statement-breakpoint
+DO $sequence_time$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_attribute AS a
+              WHERE a.attrelid = to_regclass('activity_sequence') AND a.attname = 'occurred_at' AND NOT a.attnotnull) THEN
+    UPDATE "activity_sequence" AS s
+       SET "occurred_at" = coalesce((SELECT e."occurred_at" FROM "activity_events" AS e
+                                      WHERE e."workspace_id" = s."workspace_id" AND e."id" = s."event_id"), '-infinity')
+     WHERE s."occurred_at" IS NULL;
+    ALTER TABLE "activity_sequence" ALTER COLUMN "occurred_at" SET NOT NULL;
+  END IF;
+END
+$sequence_time$;
+--> statement-breakpoint
+DO $checkpoints_key$
+BEGIN
+  IF coalesce((SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
+                WHERE c.conrelid = to_regclass('activity_checkpoints') AND c.contype = 'p'), '')
+     <> 'PRIMARY KEY (workspace_id, id)' THEN
+    ALTER TABLE "activity_checkpoints" DROP CONSTRAINT IF EXISTS "activity_checkpoints_pkey";
+    ALTER TABLE "activity_checkpoints" ADD CONSTRAINT "activity_checkpoints_pkey" PRIMARY KEY("workspace_id","id");
+  END IF;
+END
+$checkpoints_key$;
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION activity_diff(old_row jsonb, new_row jsonb, redacted text[], ignored text[])
 RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
 BEGIN
