@@ -20,15 +20,22 @@ export interface EventKey {
   occurredAt?: Date | string | null;
 }
 
+/** A key's time as PostgreSQL reads it back, or null: none, or none a `Date` holds (`-infinity`). */
+function timeOf(key: EventKey): string | null {
+  const at = key.occurredAt;
+  if (at instanceof Date) return Number.isNaN(at.getTime()) ? null : at.toISOString();
+  return at ?? null;
+}
+
 /**
  * Events by key, read through drizzle's column mapping: sealing and verifying digest exactly the same values
  * (a `Date` for `occurred_at`, parsed jsonb), whatever the driver.
  *
  * Each lookup carries the workspace (one shard once the table is distributed by it) and, for the keys that
  * have one, the time: the events table is partitioned by month, and `occurred_at = any(...)` lets the planner
- * read only those months' partitions, by their primary key. A key whose event is not where its time says
- * (none known, or the row was moved) is looked for again by workspace and id alone. An event found under
- * another workspace than its key's is not returned.
+ * read only those months' partitions. A key whose event is not where its time says (none known, or the row
+ * was moved) is looked for again by workspace and id alone. An event found under another workspace than its
+ * key's is not returned.
  */
 export async function readEventsByKey(
   db: AnyDatabase,
@@ -38,7 +45,7 @@ export async function readEventsByKey(
   const wanted = new Map<number, EventKey>();
   for (const key of keys) {
     const seen = wanted.get(key.id);
-    if (!seen || (seen.occurredAt == null && key.occurredAt != null)) wanted.set(key.id, key);
+    if (!seen || (timeOf(seen) === null && timeOf(key) !== null)) wanted.set(key.id, key);
   }
   const read = async (chunk: EventKey[], timed: boolean) => {
     for (const row of await eventsByKeyQuery(db, chunk, timed)) {
@@ -49,7 +56,7 @@ export async function readEventsByKey(
     for (let i = 0; i < list.length; i += CHUNK) await read(list.slice(i, i + CHUNK), timed);
   };
   await inChunks(
-    [...wanted.values()].filter((k) => k.occurredAt != null),
+    [...wanted.values()].filter((k) => timeOf(k) !== null),
     true,
   );
   await inChunks(
@@ -70,7 +77,7 @@ export function eventsByKeyQuery(db: AnyDatabase, keys: readonly EventKey[], tim
     sql`${e.id} = any(${pgArray(keys.map((k) => String(k.id)))}::bigint[])`,
   ];
   if (timed) {
-    const times = keys.map((k) => (k.occurredAt instanceof Date ? k.occurredAt.toISOString() : String(k.occurredAt)));
+    const times = keys.flatMap((k) => timeOf(k) ?? []);
     conditions.push(sql`${e.occurredAt} = any(${pgArray([...new Set(times)])}::timestamptz[])`);
   }
   return db

@@ -143,6 +143,21 @@ describe("verify names the first broken event", () => {
     expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "deleted", seq: 2, eventId: second } });
   });
 
+  it("edited: an event moved to another month is still found (by workspace and id) and named as edited", async () => {
+    const [, second] = await history();
+    await tamper(sql`UPDATE activity_events SET occurred_at = '2001-01-01T00:00:00Z' WHERE id = ${second}`);
+    expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "edited", seq: 2, eventId: second } });
+  });
+
+  it("deleted: a number whose time no event has ('-infinity', the kit update's for an event already gone)", async () => {
+    const [, second] = await history();
+    await tamper(
+      sql`DELETE FROM activity_events WHERE id = ${second}`,
+      sql`UPDATE activity_sequence SET occurred_at = '-infinity' WHERE event_id = ${second}`,
+    );
+    expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "deleted", seq: 2, eventId: second } });
+  });
+
   it("deleted: event, number and seal gone together leave a gap, or a head past the chain", async () => {
     const [, second, third] = await history();
     await tamper(
