@@ -261,8 +261,7 @@ $fn$;
 -- p = {"reason": text, "events": [{"id": n, "workspace": text, "occurredAt": timestamptz, "columns": [...],
 -- "values": {pointer: digest}}]}: each event is found by its whole key (workspace, time and id: one
 -- partition, one shard); a payload of an older kit, with "id" alone (or "id" and "workspace"), still works.
--- Columns:
--- actor_label and subject become 'erased'; actor_id, ip and user_agent null. Values are JSON pointers into
+-- Columns: actor_label and subject become 'erased'; actor_id, ip and user_agent null. Values are JSON pointers into
 -- the event's changes (/changes/<n>/row/<column>, /changes/<n>/changes/<column>/<0 or 1>), which become null.
 -- For each, erased keeps the digest the value had (canonical.ts), so the event's digest and the chain
 -- still verify: this routine digests the text columns itself; the values' digests come from the kit's own
