@@ -163,6 +163,56 @@ END
 $record_index$`;
 
 /**
+ * Each event is numbered once per workspace: `activity_sequence_event_key` becomes UNIQUE (workspace_id,
+ * event_id), a key Citus accepts on a table distributed by the workspace (docs/scaling.md). Rebuilt once
+ * (the table is locked while its new index builds), unless it already is, e.g. from a host's drizzle-kit
+ * migration of the same change.
+ */
+const SEQUENCE_EVENT_KEY_BY_WORKSPACE_SQL = `DO $sequence_event_key$
+BEGIN
+  IF coalesce((SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
+                WHERE c.conrelid = to_regclass('activity_sequence') AND c.conname = 'activity_sequence_event_key'), '')
+     <> 'UNIQUE (workspace_id, event_id)' THEN
+    ALTER TABLE "activity_sequence" DROP CONSTRAINT IF EXISTS "activity_sequence_event_key";
+    ALTER TABLE "activity_sequence" ADD CONSTRAINT "activity_sequence_event_key" UNIQUE("workspace_id","event_id");
+  END IF;
+END
+$sequence_event_key$`;
+
+/**
+ * `activity_sequence.occurred_at` is always set: the sequencer writes it, and migration 0005 of a base
+ * filled it in. A row still without it takes its event's time first; one whose event is gone (a row
+ * deleted beside the kit's routines, which verify reports) takes '-infinity', a time no event has.
+ */
+const SEQUENCE_TIME_NOT_NULL_SQL = `DO $sequence_time$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_attribute AS a
+              WHERE a.attrelid = to_regclass('activity_sequence') AND a.attname = 'occurred_at' AND NOT a.attnotnull) THEN
+    UPDATE "activity_sequence" AS s
+       SET "occurred_at" = coalesce((SELECT e."occurred_at" FROM "activity_events" AS e
+                                      WHERE e."workspace_id" = s."workspace_id" AND e."id" = s."event_id"), '-infinity')
+     WHERE s."occurred_at" IS NULL;
+    ALTER TABLE "activity_sequence" ALTER COLUMN "occurred_at" SET NOT NULL;
+  END IF;
+END
+$sequence_time$`;
+
+/**
+ * The checkpoints' primary key is (workspace_id, id), a key Citus accepts on a table distributed by the
+ * workspace; before, it was `id` alone. Rebuilt once, unless it already is (a host's drizzle-kit migration).
+ */
+const CHECKPOINTS_KEY_BY_WORKSPACE_SQL = `DO $checkpoints_key$
+BEGIN
+  IF coalesce((SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
+                WHERE c.conrelid = to_regclass('activity_checkpoints') AND c.contype = 'p'), '')
+     <> 'PRIMARY KEY (workspace_id, id)' THEN
+    ALTER TABLE "activity_checkpoints" DROP CONSTRAINT IF EXISTS "activity_checkpoints_pkey";
+    ALTER TABLE "activity_checkpoints" ADD CONSTRAINT "activity_checkpoints_pkey" PRIMARY KEY("workspace_id","id");
+  END IF;
+END
+$checkpoints_key$`;
+
+/**
  * Changes to the kit's tables since base version 2, each idempotent and in order. A new host runs them right
  * after KIT_TABLES_SQL; a host whose migrations already created the tables gets, in its next kit migration,
  * the ones its migrations lack (a drizzle-kit migration of the same change counts: `IF NOT EXISTS` aside,
@@ -215,6 +265,11 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   // prunes shards from it, docs/scaling.md): rebuilt once, unless it already has (workspace_id, record_type,
   // ...), e.g. from a host's drizzle-kit migration of the same change.
   RECORD_INDEX_BY_WORKSPACE_SQL,
+  // activity_sequence's event key leads with the workspace, and its time is never null (see each).
+  SEQUENCE_EVENT_KEY_BY_WORKSPACE_SQL,
+  SEQUENCE_TIME_NOT_NULL_SQL,
+  // The checkpoints' key leads with the workspace too.
+  CHECKPOINTS_KEY_BY_WORKSPACE_SQL,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

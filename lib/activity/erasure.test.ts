@@ -7,6 +7,7 @@ import { runWithActivityContext } from "./context";
 import { ActivityError } from "./errors";
 import { createActivityKit } from "./index";
 import { trackTable } from "./registry";
+import { rowsOf } from "./rows";
 import { activityRemovals, activitySequence } from "./schema";
 import { sequenceOnce } from "./sequencer";
 import { allEvents } from "./testing/events";
@@ -171,6 +172,30 @@ describe("eraseRecord", () => {
     await expect(kit.eraseRecord("nope", 1)).rejects.toThrow(ActivityError);
     await expect(kit.eraseRecord("nope", 1)).rejects.toMatchObject({ code: "invalid_record" });
     expect(await kit.eraseRecord("tag", "x")).toEqual({ events: 0 });
+  });
+
+  it("the routine finds each event by its whole key, and still by its id alone (an older kit's payload)", async () => {
+    await noteBy(alice, "a1");
+    await noteBy(alice, "a2");
+    await sequenceOnce(t.db);
+    const [first, second] = await allEvents(t.db);
+    const erase = async (events: object[]) => {
+      const [row] = rowsOf<{ changed: number | string }>(
+        await t.db.execute(sql`select activity_erase(${JSON.stringify({ reason: "x", events })}::jsonb) as changed`),
+      );
+      return Number(row!.changed);
+    };
+    const key = { id: first!.id, workspace: first!.workspaceId, occurredAt: first!.occurredAt.toISOString() };
+    // Another workspace's key, or another time, is not this event.
+    expect(await erase([{ ...key, workspace: "8", columns: ["ip"], values: {} }])).toBe(0);
+    expect(await erase([{ ...key, occurredAt: "2001-01-01T00:00:00Z", columns: ["ip"], values: {} }])).toBe(0);
+    expect((await byId()).get(first!.id)!.ip).toBe("203.0.113.9");
+    expect(await erase([{ ...key, columns: ["ip"], values: {} }])).toBe(1);
+    expect(await erase([{ id: second!.id, columns: ["ip"], values: {} }])).toBe(1);
+    const after = await byId();
+    expect([after.get(first!.id)!.ip, after.get(second!.id)!.ip]).toEqual([null, null]);
+    const seqs = await t.db.select().from(activitySequence).orderBy(asc(activitySequence.seq));
+    expect((await removals()).map((r) => [r.eventId, r.seq])).toEqual(seqs.map((s) => [s.eventId, s.seq]));
   });
 
   it("the routine refuses a pointer outside the changes and a column it does not erase, and writes nothing", async () => {

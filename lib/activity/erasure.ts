@@ -1,8 +1,8 @@
 import { and, arrayContains, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { type JsonValue, scalarDigest, valueDigest } from "./canonical";
 import type { AnyDatabase } from "./database";
-import { formatRecordKey, registrationOf, type AnyTrackedTable } from "./registry";
 import { ERASED, jsonPointer } from "./pointer";
+import { type AnyTrackedTable, formatRecordKey, registrationOf } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
 import { REDACTED, type RowChange } from "./types";
@@ -19,11 +19,20 @@ export interface ErasureResult {
 /** One event's part of a call of `activity_erase`: columns to erase, and pointers into `changes` with digests. */
 interface EventErasure {
   id: number;
+  /** With `occurredAt`, the event's key: the routine finds it in its month's partition alone. */
+  workspace: string;
+  occurredAt: string;
   columns: string[];
   values: Record<string, string>;
 }
 
 const BATCH = 500;
+
+const keyOf = (row: Pick<ActivityEventRow, "id" | "workspaceId" | "occurredAt">) => ({
+  id: row.id,
+  workspace: row.workspaceId,
+  occurredAt: row.occurredAt.toISOString(),
+});
 
 async function erase(db: AnyDatabase, reason: string, events: EventErasure[]): Promise<number> {
   if (events.length === 0) return 0;
@@ -53,7 +62,7 @@ export async function eraseActor(
   let events = 0;
   for (;;) {
     const ids = await db
-      .select({ id: e.id })
+      .select({ id: e.id, workspaceId: e.workspaceId, occurredAt: e.occurredAt })
       .from(e)
       .where(
         and(
@@ -68,7 +77,7 @@ export async function eraseActor(
     events += await erase(
       db,
       options.reason ?? "actor",
-      ids.map((r) => ({ id: r.id, columns, values: {} })),
+      ids.map((r) => ({ ...keyOf(r), columns, values: {} })),
     );
     if (ids.length < BATCH) return { events };
     after = ids.at(-1)!.id;
@@ -126,7 +135,15 @@ export async function eraseRecord(
   let events = 0;
   for (;;) {
     const rows = await db
-      .select({ id: e.id, recordType: e.recordType, recordId: e.recordId, changes: e.changes, erased: e.erased })
+      .select({
+        id: e.id,
+        workspaceId: e.workspaceId,
+        occurredAt: e.occurredAt,
+        recordType: e.recordType,
+        recordId: e.recordId,
+        changes: e.changes,
+        erased: e.erased,
+      })
       .from(e)
       .where(
         and(
@@ -137,7 +154,7 @@ export async function eraseRecord(
       .orderBy(asc(e.id))
       .limit(BATCH);
     const erasures = rows.map((row) => ({
-      id: row.id,
+      ...keyOf(row),
       columns: subjectIsPersonal && row.recordType === type && row.recordId === id ? ["subject"] : [],
       values: personalValues(row, type, id, personal),
     }));

@@ -129,7 +129,12 @@ describe("activity migration planning", () => {
     expect(step(next, [trackNotes()]).plan).toBeNull();
     const db = new PGlite();
     try {
-      await apply(db, next);
+      await apply(db, older);
+      // A log of the older base: a number whose time was never filled in, and one whose event is gone.
+      await db.exec(`insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
+                     values ('7', '2026-01-02T03:04:05.678Z', 'system', 'System', 'note.closed', 'old')`);
+      await db.exec(`insert into activity_sequence (workspace_id, seq, event_id) values ('7', 1, 1), ('7', 2, 99)`);
+      await apply(db, next.slice(older.length));
       const columns = await db.query(
         "select column_name from information_schema.columns where table_name = 'activity_events' and column_name = 'erased'",
       );
@@ -139,6 +144,30 @@ describe("activity migration planning", () => {
         "select pg_get_indexdef('activity_events_record_idx'::regclass) as def",
       );
       expect(record.rows[0]!.def).toContain("(workspace_id, record_type, record_id, occurred_at, id)");
+      // The sequence's event key, made on event_id alone by the older base, now leads with the workspace,
+      // and its time is never null: the event's, or '-infinity' where the event is gone.
+      const key = await db.query<{ def: string }>(
+        "select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'activity_sequence_event_key'",
+      );
+      expect(key.rows).toEqual([{ def: "UNIQUE (workspace_id, event_id)" }]);
+      const checkpointsKey = await db.query<{ def: string }>(
+        "select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'activity_checkpoints'::regclass and contype = 'p'",
+      );
+      expect(checkpointsKey.rows).toEqual([{ def: "PRIMARY KEY (workspace_id, id)" }]);
+      const time = await db.query<{ notnull: boolean }>(
+        "select attnotnull as notnull from pg_attribute where attrelid = 'activity_sequence'::regclass and attname = 'occurred_at'",
+      );
+      expect(time.rows).toEqual([{ notnull: true }]);
+      const times = await db.query<{ seq: number; at: string }>(
+        "select seq::int, occurred_at::text as at from activity_sequence order by seq",
+      );
+      expect(times.rows).toEqual([
+        { seq: 1, at: "2026-01-02 03:04:05.678+00" },
+        { seq: 2, at: "-infinity" },
+      ]);
+      await expect(
+        db.exec(`insert into activity_sequence (workspace_id, seq, event_id, occurred_at) values ('8', 1, 1, now())`),
+      ).resolves.toBeDefined();
     } finally {
       await db.close();
     }

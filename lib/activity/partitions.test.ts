@@ -1,8 +1,10 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it, vi } from "vitest";
 import { setupTestDb } from "@/test/db";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
 import type { AnyDatabase } from "./database";
+import { eventsByKeyQuery, NOT_NUMBERED, readEventsByKey } from "./event-rows";
 import { sequencedEventQuery } from "./feed";
 import { activityGrantStatements } from "./grants";
 import { applyRetention } from "./retention";
@@ -76,7 +78,13 @@ const insertAt = (
     insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
     values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
 
-type PlanNode = { "Relation Name"?: string; "Index Cond"?: string; "Actual Loops"?: number; Plans?: PlanNode[] };
+type PlanNode = {
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  "Actual Loops"?: number;
+  Plans?: PlanNode[];
+};
 
 /** A query parameter as an SQL literal, to EXPLAIN a statement drizzle built. */
 const literal = (value: unknown) =>
@@ -200,6 +208,56 @@ describe("monthly partitions of the events table", () => {
       read: ["activity_events_p203106", monthName(0)].sort(),
       subjects: ["now", "in June"],
     });
+  });
+
+  it("sealing and verify read an event by its key in its month's partition alone, not by its id in every month's", async () => {
+    await insertAt("2031-05-03T10:00:00Z", "in May");
+    await insertAt("2031-06-01T00:00:00Z", "in June");
+    await insertAt("2031-06-02T00:00:00Z", "in June, elsewhere", t.db, "8");
+    await insertAt(new Date().toISOString(), "now");
+    await query(sql`select activity_partitions_ensure(${PARTITION_MONTHS_AHEAD})`);
+    await sequenceOnce(t.db);
+    const entries = await t.db.select().from(activitySequence).orderBy(activitySequence.eventId);
+    const keys = entries
+      .slice(0, 2)
+      .map((s) => ({ workspaceId: s.workspaceId, id: s.eventId, occurredAt: s.occurredAt }));
+
+    const read = new Set<string>();
+    for (const node of await planNodes(eventsByKeyQuery(t.db, keys, true), "analyze")) {
+      const name = node["Relation Name"];
+      if (name?.startsWith("activity_events") && (node["Actual Loops"] ?? 0) > 0) read.add(name);
+    }
+    expect([...read].sort()).toEqual(["activity_events_p203105", "activity_events_p203106"]);
+    const events = await readEventsByKey(t.db, [
+      ...keys,
+      // Another workspace's event under this one's key is not this workspace's.
+      { workspaceId: "7", id: entries[2]!.eventId, occurredAt: entries[2]!.occurredAt },
+      // A key without a time (a seal's) is still found, by workspace and id.
+      { workspaceId: "7", id: entries[3]!.eventId },
+    ]);
+    expect([...events.values()].map((e) => e.subject).sort()).toEqual(["in June", "in May", "now"]);
+  });
+
+  it("the sequencer's and verify's check for an event without a number looks it up by workspace and event id", async () => {
+    await insertAt(new Date().toISOString(), "numbered");
+    await sequenceOnce(t.db);
+    await insertAt(new Date().toISOString(), "not yet");
+    // As the sequencer asks it, across workspaces (verify's adds one workspace, which the key leads with).
+    const unnumbered = sql`select e.id from activity_events as e where ${NOT_NUMBERED}`;
+    const conditions = await t.db.transaction(async (tx) => {
+      // A few rows would be read whole; the question is which key each event's number is looked for by.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_hashjoin = off`);
+      await tx.execute(sql`set local enable_mergejoin = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      return (await planNodes({ toSQL: () => new PgDialect().sqlToQuery(unnumbered) }, "costs off", tx))
+        .filter((node) => node["Relation Name"] === "activity_sequence")
+        .map((node) => [node["Index Name"], node["Index Cond"]]);
+    });
+    expect(conditions).toEqual([
+      ["activity_sequence_event_key", "((workspace_id = e.workspace_id) AND (event_id = e.id))"],
+    ]);
+    expect((await query<{ id: number }>(unnumbered)).map((r) => Number(r.id))).toEqual([2]);
   });
 
   it("a record's own events are found by the record index, which leads with the workspace", async () => {

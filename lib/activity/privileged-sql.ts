@@ -170,21 +170,23 @@ BEGIN
       SELECT count(*), max(e.id) FROM activity_events AS e
        WHERE e.id > p_after AND e.occurred_at < p_before AND e.action LIKE p_pattern
          AND NOT (e.action LIKE ANY (p_except))
-         AND EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id);
+         AND EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.workspace_id = e.workspace_id AND s.event_id = e.id);
     RETURN;
   END IF;
   RETURN QUERY
     WITH doomed AS (
-      SELECT e.id, e.workspace_id, s.seq
-        FROM activity_events AS e JOIN activity_sequence AS s ON s.event_id = e.id
+      SELECT e.id, e.workspace_id, e.occurred_at, s.seq
+        FROM activity_events AS e
+        JOIN activity_sequence AS s ON s.workspace_id = e.workspace_id AND s.event_id = e.id
        WHERE e.id > p_after AND e.occurred_at < p_before AND e.action LIKE p_pattern
          AND NOT (e.action LIKE ANY (p_except))
        ORDER BY e.id
        LIMIT p_batch
     ), unsequenced AS (
-      DELETE FROM activity_sequence AS s USING doomed AS d WHERE s.event_id = d.id
+      DELETE FROM activity_sequence AS s USING doomed AS d WHERE s.workspace_id = d.workspace_id AND s.event_id = d.id
     ), deleted AS (
-      DELETE FROM activity_events AS e USING doomed AS d WHERE e.id = d.id
+      DELETE FROM activity_events AS e USING doomed AS d
+       WHERE e.workspace_id = d.workspace_id AND e.occurred_at = d.occurred_at AND e.id = d.id
       RETURNING d.id, d.workspace_id, d.seq
     ), recorded AS (
       INSERT INTO activity_removals (workspace_id, event_id, seq, reason, policy)
@@ -226,7 +228,7 @@ BEGIN
     EXECUTE format($q$
       SELECT count(*), count(*) FILTER (WHERE g.policy IS NOT NULL AND e.occurred_at < g.before AND s.seq IS NOT NULL)
         FROM %I.%I AS e
-        LEFT JOIN activity_sequence AS s ON s.event_id = e.id
+        LEFT JOIN activity_sequence AS s ON s.workspace_id = e.workspace_id AND s.event_id = e.id
         LEFT JOIN LATERAL (SELECT p.policy, p.before FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
                             WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true$q$, part.schema_name, part.name)
       INTO total, doomed USING p_policies;
@@ -236,11 +238,11 @@ BEGIN
         INSERT INTO activity_removals (workspace_id, event_id, seq, reason, policy)
         SELECT e.workspace_id, e.id, s.seq, 'retention', g.policy
           FROM %I.%I AS e
-          JOIN activity_sequence AS s ON s.event_id = e.id
+          JOIN activity_sequence AS s ON s.workspace_id = e.workspace_id AND s.event_id = e.id
           JOIN LATERAL (SELECT p.policy FROM jsonb_to_recordset($1) AS p(n integer, policy text, pattern text, before timestamptz)
                          WHERE e.action LIKE p.pattern ORDER BY p.n LIMIT 1) AS g ON true
          ORDER BY e.id$q$, part.schema_name, part.name) USING p_policies;
-      EXECUTE format('DELETE FROM activity_sequence AS s USING %I.%I AS e WHERE s.event_id = e.id', part.schema_name, part.name);
+      EXECUTE format('DELETE FROM activity_sequence AS s USING %I.%I AS e WHERE s.workspace_id = e.workspace_id AND s.event_id = e.id', part.schema_name, part.name);
     END IF;
     RETURN QUERY EXECUTE format($q$
       SELECT %L::text, g.policy, count(*)
@@ -256,8 +258,10 @@ END
 $fn$;
 
 -- Erases personal values from past events (a person's right to erasure) and keeps everything else:
--- p = {"reason": text, "events": [{"id": n, "columns": [...], "values": {pointer: digest}}]}. Columns:
--- actor_label and subject become 'erased'; actor_id, ip and user_agent null. Values are JSON pointers into
+-- p = {"reason": text, "events": [{"id": n, "workspace": text, "occurredAt": timestamptz, "columns": [...],
+-- "values": {pointer: digest}}]}: each event is found by its whole key (workspace, time and id: one
+-- partition, one shard); a payload of an older kit, with "id" alone (or "id" and "workspace"), still works.
+-- Columns: actor_label and subject become 'erased'; actor_id, ip and user_agent null. Values are JSON pointers into
 -- the event's changes (/changes/<n>/row/<column>, /changes/<n>/changes/<column>/<0 or 1>), which become null.
 -- For each, erased keeps the digest the value had (canonical.ts), so the event's digest and the chain
 -- still verify: this routine digests the text columns itself; the values' digests come from the kit's own
@@ -279,7 +283,17 @@ DECLARE
   changed bigint := 0;
 BEGIN
   FOR item IN SELECT value FROM jsonb_array_elements(coalesce(p -> 'events', '[]'::jsonb)) LOOP
-    SELECT * INTO ev FROM activity_events WHERE id = (item ->> 'id')::bigint FOR UPDATE;
+    IF item ? 'workspace' AND item ? 'occurredAt' THEN
+      SELECT * INTO ev FROM activity_events
+       WHERE workspace_id = item ->> 'workspace' AND occurred_at = (item ->> 'occurredAt')::timestamptz
+         AND id = (item ->> 'id')::bigint
+         FOR UPDATE;
+    ELSIF item ? 'workspace' THEN
+      SELECT * INTO ev FROM activity_events
+       WHERE workspace_id = item ->> 'workspace' AND id = (item ->> 'id')::bigint FOR UPDATE;
+    ELSE
+      SELECT * INTO ev FROM activity_events WHERE id = (item ->> 'id')::bigint FOR UPDATE;
+    END IF;
     IF NOT FOUND THEN
       CONTINUE;
     END IF;
@@ -320,12 +334,13 @@ BEGIN
            user_agent = CASE WHEN added ? '/user_agent' THEN NULL ELSE user_agent END,
            changes = new_changes,
            erased = added || coalesce(erased, '{}'::jsonb)
-     WHERE id = ev.id;
+     WHERE workspace_id = ev.workspace_id AND occurred_at = ev.occurred_at AND id = ev.id;
     IF added ? '/actor_id' THEN
-      UPDATE activity_sequence SET actor_id = NULL WHERE event_id = ev.id;
+      UPDATE activity_sequence SET actor_id = NULL WHERE workspace_id = ev.workspace_id AND event_id = ev.id;
     END IF;
     INSERT INTO activity_removals (workspace_id, event_id, seq, reason, policy)
-    VALUES (ev.workspace_id, ev.id, (SELECT seq FROM activity_sequence WHERE event_id = ev.id), 'erasure',
+    VALUES (ev.workspace_id, ev.id,
+            (SELECT s.seq FROM activity_sequence AS s WHERE s.workspace_id = ev.workspace_id AND s.event_id = ev.id), 'erasure',
             p ->> 'reason');
     changed := changed + 1;
   END LOOP;

@@ -10,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
 } from "drizzle-orm/pg-core";
 import type { RecordRef, RowChange } from "./types";
 
@@ -80,7 +81,7 @@ export const activitySequence = pgTable(
   {
     workspaceId: text("workspace_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
-    eventId: bigint("event_id", { mode: "number" }).notNull().unique("activity_sequence_event_key"),
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
     /**
      * The event's actor as sequenced, so a page of one actor's events walks an index in sequence order (a
      * rare actor's page would otherwise scan the log). Only a guide: the feed checks the event's own
@@ -90,12 +91,16 @@ export const activitySequence = pgTable(
     /**
      * The event's time (it never changes), so a page of a date range reads the range's entries of one
      * index, sequence numbers included, and sorts those: walking the log from the top to reach a range far
-     * back would cost the whole log since.
+     * back would cost the whole log since. With the workspace and `event_id`, the event's whole key: a
+     * lookup of the event reads its month's partition alone.
      */
-    occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }).notNull(),
   },
   (t) => [
     primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] }),
+    // Each event is numbered once. With the workspace in it, a key Citus accepts on a table distributed by
+    // the workspace (docs/scaling.md), and the index of every lookup of a number by event.
+    unique("activity_sequence_event_key").on(t.workspaceId, t.eventId),
     index("activity_sequence_actor_idx").on(t.workspaceId, t.actorId, t.seq),
     index("activity_sequence_time_idx").on(t.workspaceId, t.occurredAt, t.seq),
   ],
@@ -149,7 +154,7 @@ export const activitySeals = pgTable(
 export const activityCheckpoints = pgTable(
   "activity_checkpoints",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     workspaceId: text("workspace_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     hash: text("hash").notNull(),
@@ -159,7 +164,11 @@ export const activityCheckpoints = pgTable(
     kind: text("kind").notNull(),
     result: jsonb("result").$type<Record<string, unknown>>(),
   },
-  (t) => [index("activity_checkpoints_kind_idx").on(t.workspaceId, t.kind, t.id)],
+  (t) => [
+    // With the workspace in it, a key Citus accepts on a table distributed by the workspace (docs/scaling.md).
+    primaryKey({ name: "activity_checkpoints_pkey", columns: [t.workspaceId, t.id] }),
+    index("activity_checkpoints_kind_idx").on(t.workspaceId, t.kind, t.id),
+  ],
 );
 
 /**

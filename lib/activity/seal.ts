@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { chainHash, eventDigest, GENESIS_HASH } from "./canonical";
 import type { AnyDatabase } from "./database";
-import { readEventsById } from "./event-rows";
+import { readEventsByKey } from "./event-rows";
 import { rowsOf } from "./rows";
 import { activitySeals } from "./schema";
 
@@ -67,18 +67,23 @@ export async function sealPending(
     end_hash: string;
     seq: string | number | null;
     event_id: string | number | null;
+    occurred_at: Date | string | null;
   }>(
     await tx.execute(sql`
       WITH ends AS (${chainEndsSql(workspaceIds)})
-      SELECT e.workspace_id, e.seq AS end_seq, e.hash AS end_hash, q.seq, q.event_id
+      SELECT e.workspace_id, e.seq AS end_seq, e.hash AS end_hash, q.seq, q.event_id, q.occurred_at
         FROM ends AS e
-        LEFT JOIN LATERAL (SELECT s.seq, s.event_id FROM activity_sequence AS s
+        LEFT JOIN LATERAL (SELECT s.seq, s.event_id, s.occurred_at FROM activity_sequence AS s
                             WHERE s.workspace_id = e.workspace_id AND s.seq > e.seq
                             ORDER BY s.seq LIMIT ${SEAL_BATCH}) AS q ON true
        ORDER BY e.workspace_id, q.seq`),
   );
-  const eventIds = pending.flatMap((p) => (p.event_id === null ? [] : [Number(p.event_id)]));
-  const events = await readEventsById(tx, eventIds);
+  const events = await readEventsByKey(
+    tx,
+    pending.flatMap((p) =>
+      p.event_id === null ? [] : [{ workspaceId: p.workspace_id, id: Number(p.event_id), occurredAt: p.occurred_at }],
+    ),
+  );
   const seals: (typeof activitySeals.$inferInsert)[] = [];
   const counts = new Map<string, number>();
   const stopped = new Set<string>();

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { PARTITION_MONTHS_AHEAD } from "./base-sql";
 import type { AnyDatabase } from "./database";
+import { NOT_NUMBERED } from "./event-rows";
 import { rowsOf } from "./rows";
 import { activityHeads } from "./schema";
 import { type PeriodicCheckpoints, sealPending, takePeriodicCheckpoints, unsealedWorkspaces } from "./seal";
@@ -66,7 +67,7 @@ export async function sequenceOnce(db: AnyDatabase, options: TickOptions = {}): 
           SELECT e.id, e.workspace_id, e.actor_id, e.occurred_at
             FROM activity_events AS e
            WHERE (e.tx_id >= ${xmax}::bigint OR e.tx_id = ANY (${xip}::bigint[]))
-             AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id)
+             AND ${NOT_NUMBERED}
            ORDER BY e.id
            LIMIT ${BATCH}
         ), numbered AS (

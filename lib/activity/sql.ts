@@ -445,7 +445,7 @@ BEGIN
   )
   INSERT INTO activity_removals (workspace_id, event_id, seq, reason)
   SELECT f.workspace_id, f.id, s.seq, 'actor deleted'
-    FROM forgotten AS f LEFT JOIN activity_sequence AS s ON s.event_id = f.id;
+    FROM forgotten AS f LEFT JOIN activity_sequence AS s ON s.workspace_id = f.workspace_id AND s.event_id = f.id;
   RETURN OLD;
 END
 $fn$`,

@@ -143,6 +143,21 @@ describe("verify names the first broken event", () => {
     expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "deleted", seq: 2, eventId: second } });
   });
 
+  it("edited: an event moved to another month is still found (by workspace and id) and named as edited", async () => {
+    const [, second] = await history();
+    await tamper(sql`UPDATE activity_events SET occurred_at = '2001-01-01T00:00:00Z' WHERE id = ${second}`);
+    expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "edited", seq: 2, eventId: second } });
+  });
+
+  it("deleted: a number whose time no event has ('-infinity', the kit update's for an event already gone)", async () => {
+    const [, second] = await history();
+    await tamper(
+      sql`DELETE FROM activity_events WHERE id = ${second}`,
+      sql`UPDATE activity_sequence SET occurred_at = '-infinity' WHERE event_id = ${second}`,
+    );
+    expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "deleted", seq: 2, eventId: second } });
+  });
+
   it("deleted: event, number and seal gone together leave a gap, or a head past the chain", async () => {
     const [, second, third] = await history();
     await tamper(
@@ -186,7 +201,9 @@ describe("verify names the first broken event", () => {
       await t.db.execute(sql`INSERT INTO activity_events (workspace_id, actor_type, actor_label, action, subject, tx_id)
         VALUES ('1', 'user', 'Mallory', 'insert', 'forged', 1) RETURNING id::int`),
     );
-    await t.db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id) VALUES ('1', 4, ${row!.id})`);
+    await t.db.execute(
+      sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, occurred_at) SELECT '1', 4, id, occurred_at FROM activity_events WHERE id = ${row!.id}`,
+    );
     expect(await verify1()).toMatchObject({ ok: false, problem: { kind: "inserted", seq: 4, eventId: row!.id } });
   });
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { and, asc, between, desc, eq, gte, min, sql } from "drizzle-orm";
 import { chainHash, eventDigest, GENESIS_HASH } from "./canonical";
 import type { AnyDatabase } from "./database";
-import { readEventsById } from "./event-rows";
+import { NOT_NUMBERED, readEventsByKey } from "./event-rows";
 import { rowsOf } from "./rows";
 import { activityCheckpoints, activityHeads, activitySeals, activitySequence, activitySequencer } from "./schema";
 
@@ -153,7 +153,11 @@ export async function verifyChain(
         .where(and(eq(activitySeals.workspaceId, workspaceId), between(activitySeals.seq, expected, last)))
         .orderBy(asc(activitySeals.seq)),
       db
-        .select({ seq: activitySequence.seq, eventId: activitySequence.eventId })
+        .select({
+          seq: activitySequence.seq,
+          eventId: activitySequence.eventId,
+          occurredAt: activitySequence.occurredAt,
+        })
         .from(activitySequence)
         .where(and(eq(activitySequence.workspaceId, workspaceId), between(activitySequence.seq, expected, last)))
         .orderBy(asc(activitySequence.seq)),
@@ -165,7 +169,10 @@ export async function verifyChain(
     }
     const sealAt = new Map(seals.map((s) => [s.seq, s]));
     const numberAt = new Map(numbers.map((n) => [n.seq, n.eventId]));
-    const events = await readEventsById(db, [...seals.map((s) => s.eventId), ...numbers.map((n) => n.eventId)]);
+    const events = await readEventsByKey(db, [
+      ...numbers.map((n) => ({ workspaceId, id: n.eventId, occurredAt: n.occurredAt })),
+      ...seals.map((s) => ({ workspaceId, id: s.eventId })),
+    ]);
     const removed = await removedIds(
       db,
       workspaceId,
@@ -326,7 +333,7 @@ async function firstUnnumberedEvent(db: AnyDatabase, workspaceId: string): Promi
   const rows = rowsOf<{ id: string | number }>(
     await db.execute(sql`SELECT e.id FROM activity_events AS e
        WHERE e.workspace_id = ${workspaceId} AND e.tx_id < ${state?.horizon ?? 0}::bigint
-         AND NOT EXISTS (SELECT 1 FROM activity_sequence AS s WHERE s.event_id = e.id)
+         AND ${NOT_NUMBERED}
        ORDER BY e.id LIMIT 1`),
   );
   return rows[0] ? Number(rows[0].id) : null;
