@@ -1,10 +1,11 @@
-import { and, arrayContains, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { type JsonValue, scalarDigest, valueDigest } from "./canonical";
 import type { AnyDatabase } from "./database";
 import { ERASED, jsonPointer } from "./pointer";
-import { type AnyTrackedTable, formatRecordKey, registrationOf } from "./registry";
+import { type AnyTrackedTable, registrationOf } from "./registry";
 import { rowsOf } from "./rows";
 import { type ActivityEventRow, activityEvents } from "./schema";
+import { touchingRecord } from "./touching";
 import { REDACTED, type RowChange } from "./types";
 
 /** The value an erased text column shows (`actor_label`, `subject`); the others become null. */
@@ -145,12 +146,7 @@ export async function eraseRecord(
         erased: e.erased,
       })
       .from(e)
-      .where(
-        and(
-          gt(e.id, after),
-          or(and(eq(e.recordType, type), eq(e.recordId, id)), arrayContains(e.refs, [formatRecordKey({ type, id })])),
-        ),
-      )
+      .where(and(gt(e.id, after), touchingRecord({ type, id })))
       .orderBy(asc(e.id))
       .limit(BATCH);
     const erasures = rows.map((row) => ({
