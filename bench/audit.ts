@@ -13,7 +13,7 @@ import type { ActivityItem } from "@/lib/activity/feed";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres } from "@/lib/db/client";
 import { activityEvents } from "@/lib/db/schema";
-import { explain, type PlanSummary, planSketch, recordingDatabase } from "./lib/explain";
+import { explain, type PlanSummary, planNote, planSketch, recordingDatabase } from "./lib/explain";
 import { forceGc, sampleMemory } from "./lib/memory";
 import { formatScaleTable, type ScaleRow, short, sizesOf } from "./lib/scale";
 import { type Fixture, growFeed, SEED, seedFeed } from "./lib/seed";
@@ -545,7 +545,7 @@ ${Object.entries(tally)
   console.log("\nPlans (EXPLAIN (ANALYZE, BUFFERS) of the statements each call sends, once, after the timings):");
   for (const plan of plans) {
     console.log(
-      `  ${plan.label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}`,
+      `  ${plan.label}: ${fixed(plan.executionMs, 3)} ms, ${planNote(plan)}; ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}`,
     );
     for (const line of planSketch(plan, AUDIT_PLAN_LINES)) console.log(`      ${line}`);
   }

@@ -12,7 +12,7 @@ import { feedScope } from "@/lib/activity/feed";
 import { catalogue, trackedTables } from "@/lib/activity-kit";
 import { type Database, openPostgres } from "@/lib/db/client";
 import { activityEvents, activitySequence } from "@/lib/db/schema";
-import { explain, type PlanSummary, planSketch, recordingDatabase } from "./lib/explain";
+import { explain, type PlanSummary, planNote, planSketch, recordingDatabase } from "./lib/explain";
 import { formatScaleTable, type ScaleRow, short, sizesOf } from "./lib/scale";
 import { type Fixture, firstRow, growFeed, SEED, seedFeed } from "./lib/seed";
 import { summarizeLatencies } from "./lib/stats";
@@ -510,7 +510,7 @@ Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after
         ? `  ${mark(plan.feedIndex)} Index Scan on activity_sequence_pkey`
         : "";
     console.log(
-      `  ${label}: ${fixed(plan.executionMs, 3)} ms, ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}${feedIndexNote}`,
+      `  ${label}: ${fixed(plan.executionMs, 3)} ms, ${planNote(plan)}; ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}${feedIndexNote}`,
     );
     for (const line of planSketch(plan)) console.log(`      ${line}`);
   }

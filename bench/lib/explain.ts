@@ -13,7 +13,18 @@ export interface PlanSummary {
   text: string[];
   indexes: string[];
   executionMs: number;
+  planningMs: number;
+  /** Time PostgreSQL spent JIT-compiling the query (inside executionMs), 0 when it did not. */
+  jitMs: number;
+  /** The planner's estimate of the rows and total cost of the whole statement (its top node). */
+  estimate: { rows: number; cost: number };
   buffers: string;
+}
+
+/** "…, and what the planner expected and compiled": planning time, the top node's estimate, any JIT. */
+export function planNote(plan: PlanSummary): string {
+  const jit = plan.jitMs > 0 ? `, JIT ${plan.jitMs.toFixed(1)} ms` : "";
+  return `planned in ${plan.planningMs.toFixed(2)} ms for ${Math.round(plan.estimate.rows)} rows at cost ${Math.round(plan.estimate.cost)}${jit}`;
 }
 
 /**
@@ -47,6 +58,10 @@ export async function explain(client: postgres.Sql, statement: SentStatement): P
     statement.parameters as never[],
   );
   const text = rows.map((r) => r["QUERY PLAN"]);
+  const timeOf = (prefix: string) =>
+    Number(text.find((l) => l.trim().startsWith(prefix))?.match(/[\d.]+/)?.[0] ?? Number.NaN);
+  const top = text[0]?.match(/cost=[\d.]+\.\.([\d.]+) rows=(\d+)/);
+  const jitTotal = text.find((l) => /^\s*Timing:.*Total [\d.]+ ms/.test(l))?.match(/Total ([\d.]+) ms/)?.[1];
   return {
     text,
     indexes: [
@@ -54,7 +69,10 @@ export async function explain(client: postgres.Sql, statement: SentStatement): P
         text.flatMap((l) => [...l.matchAll(/(?:using|on) (activity_\w+_idx|\w+_pkey|\w+_key)/gi)].map((m) => m[1]!)),
       ),
     ],
-    executionMs: Number(text.find((l) => l.startsWith("Execution Time"))?.match(/[\d.]+/)?.[0] ?? Number.NaN),
+    executionMs: timeOf("Execution Time"),
+    planningMs: timeOf("Planning Time"),
+    jitMs: jitTotal === undefined ? 0 : Number(jitTotal),
+    estimate: { rows: Number(top?.[2] ?? Number.NaN), cost: Number(top?.[1] ?? Number.NaN) },
     buffers: text.find((l) => l.trim().startsWith("Buffers:"))?.trim() ?? "",
   };
 }
