@@ -163,6 +163,21 @@ END
 $record_index$`;
 
 /**
+ * The refs index holds only the events that name other records (`WHERE refs <> '{}'`); before, every event.
+ * The record condition (touching.ts) says `refs <> '{}'` too, so the planner uses it and costs its scan from
+ * the share of events with refs. Rebuilt once (writes to the events table wait while it builds), unless it
+ * already is partial, e.g. from a host's drizzle-kit migration of the same change.
+ */
+const REFS_INDEX_PARTIAL_SQL = `DO $refs_index$
+BEGIN
+  IF coalesce(pg_get_indexdef(to_regclass('activity_events_refs_idx')), '') NOT LIKE '%WHERE%' THEN
+    DROP INDEX IF EXISTS "activity_events_refs_idx";
+    CREATE INDEX "activity_events_refs_idx" ON "activity_events" USING gin ("refs") WHERE "refs" <> '{}'::text[];
+  END IF;
+END
+$refs_index$`;
+
+/**
  * Each event is numbered once per workspace: `activity_sequence_event_key` becomes UNIQUE (workspace_id,
  * event_id), a key Citus accepts on a table distributed by the workspace (docs/scaling.md). Rebuilt once
  * (the table is locked while its new index builds), unless it already is, e.g. from a host's drizzle-kit
@@ -270,6 +285,8 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   SEQUENCE_TIME_NOT_NULL_SQL,
   // The checkpoints' key leads with the workspace too.
   CHECKPOINTS_KEY_BY_WORKSPACE_SQL,
+  // The refs index holds only the events with refs (see it).
+  REFS_INDEX_PARTIAL_SQL,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

@@ -144,6 +144,11 @@ describe("activity migration planning", () => {
         "select pg_get_indexdef('activity_events_record_idx'::regclass) as def",
       );
       expect(record.rows[0]!.def).toContain("(workspace_id, record_type, record_id, occurred_at, id)");
+      // The refs index, of every event in the older base, now holds only the events with refs.
+      const refs = await db.query<{ def: string }>(
+        "select pg_get_indexdef('activity_events_refs_idx'::regclass) as def",
+      );
+      expect(refs.rows[0]!.def).toContain("USING gin (refs) WHERE (refs <> '{}'::text[])");
       // The sequence's event key, made on event_id alone by the older base, now leads with the workspace,
       // and its time is never null: the event's, or '-infinity' where the event is gone.
       const key = await db.query<{ def: string }>(

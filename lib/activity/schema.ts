@@ -64,7 +64,10 @@ export const activityEvents = pgTable(
       t.id.desc().nullsFirst(),
     ),
     index("activity_events_record_idx").on(t.workspaceId, t.recordType, t.recordId, t.occurredAt, t.id),
-    index("activity_events_refs_idx").using("gin", t.refs),
+    // Only the events that name other records: `touchingRecord` says `refs <> '{}'`, which both lets the
+    // planner use this index and estimate its scan from the share of events with refs, not a default share
+    // of the table (a scan costed as 0.5% of 10 million events was JIT-compiled: 112 ms for a 1 ms page).
+    index("activity_events_refs_idx").using("gin", t.refs).where(sql`${t.refs} <> '{}'::text[]`),
     // The sequencer reads the events of recent transactions. (A BRIN index would cost the writers less,
     // but it summarizes new pages only on VACUUM, and until then every tick re-reads them all.)
     index("activity_events_tx_idx").on(t.txId),
