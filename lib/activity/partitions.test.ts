@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it, vi } from "vitest";
 import { setupTestDb } from "@/test/db";
+import { planNodes } from "@/test/plans";
 import { KIT_TABLE_UPGRADES_SQL, KIT_TABLES_SQL, PARTITION_MONTHS_AHEAD } from "./base-sql";
 import type { AnyDatabase } from "./database";
 import { eventsByKeyQuery, NOT_NUMBERED, readEventsByKey } from "./event-rows";
@@ -77,35 +78,6 @@ const insertAt = (
   db.execute(sql`
     insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
     values (${workspace}, ${occurredAt}::timestamptz, 'system', 'System', ${action}, ${subject})`);
-
-type PlanNode = {
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  "Index Cond"?: string;
-  "Actual Loops"?: number;
-  Plans?: PlanNode[];
-};
-
-/** A query parameter as an SQL literal, to EXPLAIN a statement drizzle built. */
-const literal = (value: unknown) =>
-  typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
-
-/** Every node of the plan (`explain (<options>, format json)`) of a query drizzle built, root first. */
-async function planNodes(built: { toSQL(): { sql: string; params: unknown[] } }, options: string, db = t.db) {
-  const { sql: text, params } = built.toSQL();
-  const [row] = await query<{ "QUERY PLAN": unknown }>(
-    sql.raw(`explain (${options}, format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
-    db,
-  );
-  const plan = row!["QUERY PLAN"];
-  const nodes: PlanNode[] = [];
-  const walk = (node: PlanNode) => {
-    nodes.push(node);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(((typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[])[0]!.Plan);
-  return nodes;
-}
 
 const whereIs = async () =>
   query<{ subject: string; part: string }>(
@@ -197,7 +169,7 @@ describe("monthly partitions of the events table", () => {
         .orderBy(desc(activitySequence.seq))
         .limit(limit);
       const read = new Set<string>();
-      for (const node of await planNodes(page, "analyze")) {
+      for (const node of await planNodes(t.db, page, "analyze")) {
         const name = node["Relation Name"];
         if (name?.startsWith("activity_events") && (node["Actual Loops"] ?? 0) > 0) read.add(name);
       }
@@ -223,7 +195,7 @@ describe("monthly partitions of the events table", () => {
       .map((s) => ({ workspaceId: s.workspaceId, id: s.eventId, occurredAt: s.occurredAt }));
 
     const read = new Set<string>();
-    for (const node of await planNodes(eventsByKeyQuery(t.db, keys, true), "analyze")) {
+    for (const node of await planNodes(t.db, eventsByKeyQuery(t.db, keys, true), "analyze")) {
       const name = node["Relation Name"];
       if (name?.startsWith("activity_events") && (node["Actual Loops"] ?? 0) > 0) read.add(name);
     }
@@ -250,7 +222,7 @@ describe("monthly partitions of the events table", () => {
       await tx.execute(sql`set local enable_hashjoin = off`);
       await tx.execute(sql`set local enable_mergejoin = off`);
       await tx.execute(sql`set local enable_bitmapscan = off`);
-      return (await planNodes({ toSQL: () => new PgDialect().sqlToQuery(unnumbered) }, "costs off", tx))
+      return (await planNodes(tx, { toSQL: () => new PgDialect().sqlToQuery(unnumbered) }, "costs off"))
         .filter((node) => node["Relation Name"] === "activity_sequence")
         .map((node) => [node["Index Name"], node["Index Cond"]]);
     });
@@ -284,7 +256,7 @@ describe("monthly partitions of the events table", () => {
       // A few rows would be read whole; the question is which index the record's own events (touchingRecord's
       // first branch; refs is the GIN's) can be found by, and whether it narrows to the workspace.
       await tx.execute(sql`set local enable_seqscan = off`);
-      return (await planNodes(history, "costs on", tx))
+      return (await planNodes(tx, history, "costs on"))
         .map((node) => node["Index Cond"])
         .filter((condition): condition is string => !!condition?.includes("record_type"));
     });

@@ -1,13 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { setupTestDb } from "@/test/db";
-import { rowsOf } from "./rows";
+import { type PlanNode, planNodes } from "@/test/plans";
 import { activityEvents } from "./schema";
 import { touchingRecord } from "./touching";
 
 const t = setupTestDb({ database: "kit" });
-
-type PlanNode = { "Node Type": string; "Index Name"?: string; "Plan Rows": number; Plans?: PlanNode[] };
 
 /** The plan of the events touching task 42 in workspace 7: its top node, and its scans of the refs index. */
 async function planOfTouching(): Promise<{ rows: number; refsScans: PlanNode[] }> {
@@ -16,22 +14,8 @@ async function planOfTouching(): Promise<{ rows: number; refsScans: PlanNode[] }
     .select({ id: e.id })
     .from(e)
     .where(and(eq(e.workspaceId, "7"), touchingRecord({ type: "task", id: "42" })));
-  const { sql: text, params } = built.toSQL();
-  const literal = (v: unknown) => `'${String(v).replaceAll("'", "''")}'`;
-  const [row] = rowsOf<{ "QUERY PLAN": unknown }>(
-    await t.db.execute(
-      sql.raw(`explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`),
-    ),
-  );
-  const plan = row!["QUERY PLAN"];
-  const top = ((typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[])[0]!.Plan;
-  const refsScans: PlanNode[] = [];
-  const walk = (node: PlanNode) => {
-    if (node["Index Name"]?.endsWith("refs_idx")) refsScans.push(node);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(top);
-  return { rows: top["Plan Rows"], refsScans };
+  const nodes = await planNodes(t.db, built, "costs on");
+  return { rows: nodes[0]!["Plan Rows"], refsScans: nodes.filter((node) => node["Index Name"]?.endsWith("refs_idx")) };
 }
 
 const insertEvents = (count: number, refs: string) =>
