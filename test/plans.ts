@@ -9,7 +9,9 @@ export type PlanNode = {
   "Index Name"?: string;
   "Index Cond"?: string;
   "Plan Rows": number;
+  "Actual Rows"?: number;
   "Actual Loops"?: number;
+  "Rows Removed by Filter"?: number;
   Plans?: PlanNode[];
 };
 

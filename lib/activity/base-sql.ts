@@ -228,6 +228,34 @@ END
 $checkpoints_key$`;
 
 /**
+ * Each sequence entry's lag (schema.ts `lagMs`) and each head's `latest_at`, for the entries numbered before
+ * the columns existed (or by a kit without them, during a rolling upgrade): the lag of every entry of the
+ * workspaces that have such entries is measured from the latest time up to it in sequence order. Under the
+ * sequencer's leader lock, so no tick numbers meanwhile; every entry of those workspaces is rewritten once.
+ */
+const SEQUENCE_LAG_SQL = `DO $sequence_lag$
+BEGIN
+  IF EXISTS (SELECT 1 FROM "activity_sequence" WHERE "lag_ms" IS NULL AND isfinite("occurred_at")) THEN
+    PERFORM pg_advisory_xact_lock(7318442905);
+    UPDATE "activity_sequence" AS s
+       SET "lag_ms" = r.lag
+      FROM (SELECT "workspace_id", "seq",
+                   CASE WHEN isfinite("occurred_at")
+                        THEN (extract(epoch FROM max("occurred_at") OVER w - "occurred_at") * 1000)::bigint END AS lag
+              FROM "activity_sequence"
+             WHERE "workspace_id" IN (SELECT "workspace_id" FROM "activity_sequence" WHERE "lag_ms" IS NULL)
+            WINDOW w AS (PARTITION BY "workspace_id" ORDER BY "seq")) AS r
+     WHERE s."workspace_id" = r."workspace_id" AND s."seq" = r."seq" AND s."lag_ms" IS DISTINCT FROM r.lag;
+    UPDATE "activity_heads" AS h
+       SET "latest_at" = m.latest
+      FROM (SELECT "workspace_id", max("occurred_at") FILTER (WHERE isfinite("occurred_at")) AS latest
+              FROM "activity_sequence" GROUP BY "workspace_id") AS m
+     WHERE h."workspace_id" = m."workspace_id" AND (h."latest_at" IS NULL OR h."latest_at" < m.latest);
+  END IF;
+END
+$sequence_lag$`;
+
+/**
  * Changes to the kit's tables since base version 2, each idempotent and in order. A new host runs them right
  * after KIT_TABLES_SQL; a host whose migrations already created the tables gets, in its next kit migration,
  * the ones its migrations lack (a drizzle-kit migration of the same change counts: `IF NOT EXISTS` aside,
@@ -287,6 +315,12 @@ export const KIT_TABLE_UPGRADES_SQL: readonly string[] = [
   CHECKPOINTS_KEY_BY_WORKSPACE_SQL,
   // The refs index holds only the events with refs (see it).
   REFS_INDEX_PARTIAL_SQL,
+  // Each entry's lag behind the latest time numbered before it, and the index of the far-behind entries:
+  // a page of a date range walks the sequence instead of sorting the range (feed.ts).
+  `ALTER TABLE "activity_heads" ADD COLUMN IF NOT EXISTS "latest_at" timestamp (3) with time zone`,
+  `ALTER TABLE "activity_sequence" ADD COLUMN IF NOT EXISTS "lag_ms" bigint`,
+  SEQUENCE_LAG_SQL,
+  `CREATE INDEX IF NOT EXISTS "activity_sequence_late_idx" ON "activity_sequence" USING btree ("workspace_id","occurred_at","seq") WHERE "activity_sequence"."lag_ms" IS NULL OR "activity_sequence"."lag_ms" > 10000`,
 ];
 
 /** Every statement that makes the kit's tables as this kit has them. */

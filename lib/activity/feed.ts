@@ -1,12 +1,13 @@
-import { and, desc, eq, getTableColumns, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gt, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ActorType } from "./actor";
 import type { CursorCodec } from "./cursor";
 import type { AnyDatabase } from "./database";
 import { ActivityError } from "./errors";
-import { formatRecordKey, parseRecordKey } from "./registry";
 import type { ReadableChange } from "./readable";
-import { type ActivityEventRow, activityEvents, activitySequence } from "./schema";
+import { formatRecordKey, parseRecordKey } from "./registry";
+import { rowsOf } from "./rows";
+import { type ActivityEventRow, activityEvents, activitySequence, LATE_MS } from "./schema";
 import { eventTouches, touchingRecord } from "./touching";
 import type { RecordRef, RowChange } from "./types";
 
@@ -221,7 +222,8 @@ export function matchesFilters(
  * by its id: the cost of a page does not grow with its depth. With a record filter the record's events
  * come first, from the index on record type and id and the GIN index on `refs` (`= any(array(...))` keeps
  * the planner from walking the whole log hoping to meet them), and only they are sorted: a page costs what
- * the record's history does. With dates, a page costs a read of the range's index entries.
+ * the record's history does. With dates, a page walks the stretch of the sequence the range lies in from
+ * its top, like the undated log, and adds the few entries far behind the sequence's time (pageQueries).
  */
 async function sequencedEvents(
   db: AnyDatabase,
@@ -264,12 +266,7 @@ const EVENT_OF_ENTRY = and(
 export function sequencedEventQuery(db: AnyDatabase, conditions?: SQL) {
   const e = activityEvents;
   const s = activitySequence;
-  const event = db
-    .select()
-    .from(e)
-    .where(and(EVENT_OF_ENTRY, conditions))
-    .limit(1)
-    .as("e");
+  const event = db.select().from(e).where(and(EVENT_OF_ENTRY, conditions)).limit(1).as("e");
   const columns = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, event[c]])) as Pick<
     typeof event,
     keyof ActivityEventRow
@@ -285,6 +282,27 @@ async function sequencedQuery(
   limit: number,
   recheckActor: boolean,
 ): Promise<SequencedEvent[]> {
+  const [first, second] = await pageQueries(db, workspaceId, filters, bound, limit, recheckActor);
+  const rows = await first!;
+  const more = second ? await second : [];
+  if (more.length === 0) return rows;
+  return [...rows, ...more].sort((a, b) => b.seq - a.seq).slice(0, limit);
+}
+
+/**
+ * The queries of a page, each newest first; the page is their rows merged, the first `limit` by sequence
+ * number. One query, or with a date range two: the stretch of the sequence the range lies in, walked from
+ * its top like the undated log, and the few entries far behind the sequence's time outside it (see
+ * rangeInSequence). Exported for the tests of their plans.
+ */
+export async function pageQueries(
+  db: AnyDatabase,
+  workspaceId: string,
+  filters: FeedFilters,
+  bound: SQL | undefined,
+  limit: number,
+  recheckActor = false,
+) {
   const e = activityEvents;
   const s = activitySequence;
   const conditions = feedConditions(workspaceId, {
@@ -295,9 +313,6 @@ async function sequencedQuery(
   const touching = filters.record
     ? sql`${s.eventId} = any(array(select ${e.id} from ${e} where ${and(eq(e.workspaceId, workspaceId), touchingRecord(filters.record))}))`
     : undefined;
-  // A date range: its entries of the index on (workspace, occurred_at, seq), sorted. Ordered by the bare
-  // column, the planner would walk the sequence from the top instead, through every newer event.
-  const dated = !filters.record && (filters.from || filters.to);
   const entries = and(
     eq(s.workspaceId, workspaceId),
     filters.actor ? eq(s.actorId, filters.actor) : undefined,
@@ -306,27 +321,65 @@ async function sequencedQuery(
     bound,
     touching,
   );
-  if (dated && filters.from && filters.to) {
-    // A closed range (a day, a week) is joined plainly: its events (their months' partitions alone, pruned
-    // by the range) are hashed and its entries joined to them, then sorted. In the LATERAL form the planner
-    // sorted a day's entries in a parallel worker whose start cost more than the page (about 8 ms of 10);
-    // an open range (`to` alone: half the log) is hashed to disk this way, 3× slower than by the LATERAL.
-    return db
-      .select({ ...getTableColumns(e), seq: s.seq })
-      .from(s)
-      .innerJoin(e, EVENT_OF_ENTRY)
-      .where(and(entries, conditions))
-      .orderBy(sql`${s.seq} + 0 desc`)
-      .limit(limit);
-  }
   const { event, fields } = sequencedEventQuery(db, conditions);
-  return db
-    .select(fields)
-    .from(s)
-    .crossJoinLateral(event)
-    .where(entries)
-    .orderBy(dated ? sql`${s.seq} + 0 desc` : desc(s.seq))
-    .limit(limit);
+  const walk = (where: SQL | undefined, order: SQL) =>
+    db.select(fields).from(s).crossJoinLateral(event).where(where).orderBy(order).limit(limit);
+  if (filters.record || !(filters.from || filters.to)) return [walk(entries, desc(s.seq))];
+  const range = await rangeInSequence(db, workspaceId, filters);
+  const near = walk(
+    and(
+      entries,
+      range.after !== null ? gt(s.seq, range.after) : undefined,
+      range.before !== null ? lt(s.seq, range.before) : undefined,
+    ),
+    desc(s.seq),
+  );
+  const outside = or(
+    range.before !== null ? gte(s.seq, range.before) : undefined,
+    range.after !== null ? lte(s.seq, range.after) : undefined,
+  );
+  if (!outside) return [near];
+  // Through the index of the far-behind entries: its condition as the index states it, and the range's
+  // entries of it sorted (`seq + 0`: walking the sequence for them would read every entry).
+  return [near, walk(and(entries, FAR_BEHIND, outside), sql`${s.seq} + 0 desc`)];
+}
+
+/** The entries `activity_sequence_late_idx` holds (schema.ts): far behind, or of unknown lag. */
+const FAR_BEHIND = sql`(${activitySequence.lagMs} IS NULL OR ${activitySequence.lagMs} > ${sql.raw(String(LATE_MS))})`;
+
+/**
+ * Where a date range lies in a workspace's sequence: every entry numbered up to `after` is older than
+ * `from`, and every entry from `before` on is younger than `to`, unless it is far behind (`lag_ms` over
+ * LATE_MS, or unknown). A page of the range walks the entries between, from the top, and adds the far-behind
+ * entries outside from their index; the walk costs the page, plus the entries of LATE_MS past `to`.
+ *
+ * Why it holds: an entry's time plus its lag is the latest time numbered up to it, which never decreases
+ * along the sequence. An entry of lag 0 is at that latest time. `after` is the last entry of lag 0 older
+ * than `from`: up to it, the latest time is older than `from`, and so is every entry's. `before` is the
+ * first entry of lag 0 at or after `to` + LATE_MS: from it on the latest time is at least that, so an entry
+ * older than `to` there lags more than LATE_MS. Entries deleted since (retention) only move the bounds
+ * outwards. Null when there is no such entry: no bound on that side.
+ */
+async function rangeInSequence(
+  db: AnyDatabase,
+  workspaceId: string,
+  filters: FeedFilters,
+): Promise<{ after: number | null; before: number | null }> {
+  const s = activitySequence;
+  const inOrder = and(eq(s.workspaceId, workspaceId), eq(s.lagMs, 0));
+  const after = filters.from
+    ? sql`(select ${s.seq} from ${s} where ${and(inOrder, lt(s.occurredAt, filters.from))}
+            order by ${s.occurredAt} desc, ${s.seq} desc limit 1)`
+    : sql`null`;
+  const before = filters.to
+    ? sql`(select ${s.seq} from ${s} where ${and(inOrder, gte(s.occurredAt, new Date(filters.to.getTime() + LATE_MS)))}
+            order by ${s.occurredAt}, ${s.seq} limit 1)`
+    : sql`null`;
+  const [row] = rowsOf<{ after: string | number | null; before: string | number | null }>(
+    await db.execute(sql`select ${after} as after, ${before} as before`),
+  );
+  const number = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return { after: number(row?.after), before: number(row?.before) };
 }
 
 /**

@@ -134,6 +134,10 @@ describe("activity migration planning", () => {
       await db.exec(`insert into activity_events (workspace_id, occurred_at, actor_type, actor_label, action, subject)
                      values ('7', '2026-01-02T03:04:05.678Z', 'system', 'System', 'note.closed', 'old')`);
       await db.exec(`insert into activity_sequence (workspace_id, seq, event_id) values ('7', 1, 1), ('7', 2, 99)`);
+      // Two more, numbered after: one whose time lies 2 s behind the first's, one after it.
+      await db.exec(`insert into activity_sequence (workspace_id, seq, event_id, occurred_at)
+                     values ('7', 3, 100, '2026-01-02T03:04:03.678Z'), ('7', 4, 101, '2026-01-02T03:04:06.678Z')`);
+      await db.exec(`insert into activity_heads (workspace_id, seq) values ('7', 4)`);
       await apply(db, next.slice(older.length));
       const columns = await db.query(
         "select column_name from information_schema.columns where table_name = 'activity_events' and column_name = 'erased'",
@@ -169,7 +173,23 @@ describe("activity migration planning", () => {
       expect(times.rows).toEqual([
         { seq: 1, at: "2026-01-02 03:04:05.678+00" },
         { seq: 2, at: "-infinity" },
+        { seq: 3, at: "2026-01-02 03:04:03.678+00" },
+        { seq: 4, at: "2026-01-02 03:04:06.678+00" },
       ]);
+      // Each entry's lag behind the latest time numbered up to it (none where the time is unknown), and the
+      // head's latest time: what a page of a date range finds its place in the sequence by (feed.ts).
+      const lags = await db.query<{ seq: number; lag: string | null }>(
+        "select seq::int, lag_ms::text as lag from activity_sequence order by seq",
+      );
+      expect(lags.rows.map((r) => r.lag)).toEqual(["0", null, "2000", "0"]);
+      const head = await db.query<{ at: string }>("select latest_at::text as at from activity_heads");
+      expect(head.rows).toEqual([{ at: "2026-01-02 03:04:06.678+00" }]);
+      const late = await db.query<{ def: string }>(
+        "select pg_get_indexdef('activity_sequence_late_idx'::regclass) as def",
+      );
+      expect(late.rows[0]!.def).toContain(
+        "(workspace_id, occurred_at, seq) WHERE ((lag_ms IS NULL) OR (lag_ms > 10000))",
+      );
       await expect(
         db.exec(`insert into activity_sequence (workspace_id, seq, event_id, occurred_at) values ('8', 1, 1, now())`),
       ).resolves.toBeDefined();

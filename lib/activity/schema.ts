@@ -75,6 +75,12 @@ export const activityEvents = pgTable(
 );
 
 /**
+ * How far behind (ms) an event's time may lie and still be found by a date range's walk of the sequence
+ * (feed.ts); those further behind are in `activity_sequence_late_idx`. Part of that index's definition.
+ */
+export const LATE_MS = 10_000;
+
+/**
  * The order in which events became visible, per workspace: written by the sequencer after commit, in a
  * table of its own so the events stay untouched (no second version of every row, no index churn). The feed
  * pages in this order, and a live subscriber resumes from the last `seq` it saw.
@@ -92,12 +98,19 @@ export const activitySequence = pgTable(
      */
     actorId: text("actor_id"),
     /**
-     * The event's time (it never changes), so a page of a date range reads the range's entries of one
-     * index, sequence numbers included, and sorts those: walking the log from the top to reach a range far
-     * back would cost the whole log since. With the workspace and `event_id`, the event's whole key: a
-     * lookup of the event reads its month's partition alone.
+     * The event's time (it never changes), so a page of a date range finds where the range lies in the
+     * sequence (with `lagMs`) and filters the entries it walks without reading their events. With the
+     * workspace and `event_id`, the event's whole key: a lookup of the event reads its month's partition alone.
      */
     occurredAt: timestamp("occurred_at", { withTimezone: true, precision: 3 }).notNull(),
+    /**
+     * How far, in milliseconds, this event's time lies behind the latest time numbered up to it in its
+     * workspace (`activity_heads.latest_at` then): 0 for an event in time order, more for one whose
+     * transaction began before others that were numbered first, or whose time was given. Null where a kit
+     * without the column numbered it. A page of a date range finds where the range lies in the sequence
+     * from the events in time order, and only the far-behind ones from an index of their own (feed.ts).
+     */
+    lagMs: bigint("lag_ms", { mode: "number" }),
   },
   (t) => [
     primaryKey({ name: "activity_sequence_pkey", columns: [t.workspaceId, t.seq] }),
@@ -106,6 +119,10 @@ export const activitySequence = pgTable(
     unique("activity_sequence_event_key").on(t.workspaceId, t.eventId),
     index("activity_sequence_actor_idx").on(t.workspaceId, t.actorId, t.seq),
     index("activity_sequence_time_idx").on(t.workspaceId, t.occurredAt, t.seq),
+    // The events more than LATE_MS behind (and those of unknown lag): few, searched by time (feed.ts).
+    index("activity_sequence_late_idx")
+      .on(t.workspaceId, t.occurredAt, t.seq)
+      .where(sql`${t.lagMs} IS NULL OR ${t.lagMs} > ${sql.raw(String(LATE_MS))}`),
   ],
 );
 
@@ -113,6 +130,8 @@ export const activitySequence = pgTable(
 export const activityHeads = pgTable("activity_heads", {
   workspaceId: text("workspace_id").primaryKey(),
   seq: bigint("seq", { mode: "number" }).notNull(),
+  /** The latest event time numbered so far (what `activity_sequence.lag_ms` is measured from). */
+  latestAt: timestamp("latest_at", { withTimezone: true, precision: 3 }),
 });
 
 /**

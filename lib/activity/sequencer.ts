@@ -39,6 +39,10 @@ export async function readHead(db: AnyDatabase, workspaceId: string): Promise<nu
  * sequences at a time, and if it dies another takes over on its next tick. The lock is taken in its own
  * statement so the work that follows sees everything the previous leader committed.
  *
+ * Lag: each entry records how far its event's time lies behind the latest time numbered up to it in its
+ * workspace (0 for an event in time order; the head keeps that latest time), which lets a page of a date
+ * range find where the range lies in the sequence (feed.ts).
+ *
  * Sealing: in the same transaction, after numbering, the new numbers get their seals (seal.ts), so an
  * event is sealed when it becomes visible in sequence order, and the leader lock keeps the chain from
  * forking. `catchUp` also seals workspaces whose numbers ran ahead of their seals (after an upgrade).
@@ -72,16 +76,20 @@ export async function sequenceOnce(db: AnyDatabase, options: TickOptions = {}): 
            LIMIT ${BATCH}
         ), numbered AS (
           SELECT b.id, b.workspace_id, b.actor_id, b.occurred_at,
-                 coalesce(h.seq, 0) + row_number() OVER (PARTITION BY b.workspace_id ORDER BY b.id) AS seq
+                 coalesce(h.seq, 0) + row_number() OVER w AS seq,
+                 greatest(h.latest_at, max(b.occurred_at) OVER w) AS latest_at
             FROM batch AS b LEFT JOIN activity_heads AS h ON h.workspace_id = b.workspace_id
+          WINDOW w AS (PARTITION BY b.workspace_id ORDER BY b.id)
         ), inserted AS (
-          INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at)
-          SELECT workspace_id, seq, id, actor_id, occurred_at FROM numbered
+          INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at, lag_ms)
+          SELECT workspace_id, seq, id, actor_id, occurred_at,
+                 (extract(epoch FROM latest_at - occurred_at) * 1000)::bigint
+            FROM numbered
           RETURNING workspace_id, seq
         ), heads AS (
-          INSERT INTO activity_heads (workspace_id, seq)
-          SELECT workspace_id, max(seq) FROM inserted GROUP BY workspace_id
-          ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq
+          INSERT INTO activity_heads (workspace_id, seq, latest_at)
+          SELECT workspace_id, max(seq), max(latest_at) FROM numbered GROUP BY workspace_id
+          ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, latest_at = excluded.latest_at
           RETURNING workspace_id, seq
         ), advanced AS (
           -- What this snapshot saw, written when the tick sequenced something (it writes then anyway) and the
