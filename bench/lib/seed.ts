@@ -9,7 +9,7 @@
  * formatting them in Node and sending ~400 bytes each over loopback. `growFeed` adds events to a seeded
  * workspace the same way, so one run can measure at 1M and again at 10M on the same database.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/lib/db/client";
 import { count, fixed } from "./table";
 
@@ -169,11 +169,9 @@ export async function seedFeed(db: Database, options: SeedOptions): Promise<Fixt
   );
   await options.extra?.(db, { workspaceId: main.id, otherWorkspaceId: other.id, firstTask, events, t0 });
   // Every event sequenced, as the sequencer leaves them: the feed's join then finds a row for each.
-  await db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at)
-    SELECT workspace_id, row_number() OVER (PARTITION BY workspace_id ORDER BY id), id, actor_id, occurred_at
-      FROM activity_events`);
-  await db.execute(sql`INSERT INTO activity_heads (workspace_id, seq)
-    SELECT workspace_id, max(seq) FROM activity_sequence GROUP BY workspace_id`);
+  await db.execute(numberEvents(sql`true`, sql`id`));
+  await db.execute(sql`INSERT INTO activity_heads (workspace_id, seq, latest_at)
+    SELECT workspace_id, max(seq), max(occurred_at) FROM activity_sequence GROUP BY workspace_id`);
   progress("sequenced");
   // What autovacuum leaves on a table that has settled: hint bits set, visibility map, statistics.
   await db.execute(sql`VACUUM (ANALYZE) activity_events, activity_sequence, activity_heads, tasks`);
@@ -207,12 +205,24 @@ async function tableSizes(db: Database): Promise<Fixture["sizes"]> {
 }
 
 /**
+ * Numbers the events `where` selects in `order` per workspace, as the sequencer does (lag included: how far
+ * each event's time lies behind the latest time numbered up to it, schema.ts).
+ */
+const numberEvents = (where: SQL, order: SQL) =>
+  sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at, lag_ms)
+    SELECT workspace_id, seq, id, actor_id, occurred_at,
+           (extract(epoch FROM max(occurred_at) OVER (PARTITION BY workspace_id ORDER BY seq) - occurred_at) * 1000)::bigint
+      FROM (SELECT workspace_id, row_number() OVER (PARTITION BY workspace_id ORDER BY ${order}) AS seq, id, actor_id,
+                   occurred_at
+              FROM activity_events WHERE ${where}) AS numbered`;
+
+/**
  * Grows a seeded workspace to `events` events in place, as if its log had gone on for longer: the events
  * added spread over the same year (so the year holds `events / fixture.events` times as many), with new
  * tasks in the same proportion (each record keeps about the same number of events, so a record's history
- * is as long after as before: what grows is the table around it), the same actors and action mix. They
- * take the next `seq` numbers of the workspace, in id order, as the sequencer numbers events committed
- * later; then VACUUM ANALYZE again. The second workspace is left as it is.
+ * is as long after as before: what grows is the table around it), the same actors and action mix. The
+ * workspace is then numbered again in time order, as a log that was this long all along would be; then
+ * VACUUM ANALYZE again. The second workspace is left as it is.
  */
 export async function growFeed(
   db: Database,
@@ -226,9 +236,6 @@ export async function growFeed(
   const progress = (what: string) =>
     process.stderr.write(`  ${label} grow: ${what} (${fixed((performance.now() - started) / 1000, 1)} s)
 `);
-  const { id: lastEvent } = firstRow<{ id: string }>(
-    await db.execute(sql`SELECT max(id)::text AS id FROM activity_events`),
-  );
   const { id: lastTask } = firstRow<{ id: number }>(await db.execute(sql`SELECT max(id)::int AS id FROM tasks`));
   const records = Math.round((fixture.records * added) / fixture.events);
   await db.transaction(async (tx) => {
@@ -247,12 +254,11 @@ export async function growFeed(
     );
     progress(`${count(fixture.events + to)} of ${count(events)} events`);
   }
-  await db.execute(sql`INSERT INTO activity_sequence (workspace_id, seq, event_id, actor_id, occurred_at)
-    SELECT e.workspace_id, h.seq + row_number() OVER (ORDER BY e.id), e.id, e.actor_id, e.occurred_at
-      FROM activity_events e JOIN activity_heads h ON h.workspace_id = e.workspace_id
-     WHERE e.id > ${lastEvent}::bigint AND e.workspace_id = ${String(fixture.workspaceId)}`);
-  await db.execute(sql`UPDATE activity_heads h SET seq = (SELECT max(seq) FROM activity_sequence s
-    WHERE s.workspace_id = h.workspace_id) WHERE h.workspace_id = ${String(fixture.workspaceId)}`);
+  const workspace = String(fixture.workspaceId);
+  await db.execute(sql`DELETE FROM activity_sequence WHERE workspace_id = ${workspace}`);
+  await db.execute(numberEvents(sql`workspace_id = ${workspace}`, sql`occurred_at, id`));
+  await db.execute(sql`UPDATE activity_heads h SET (seq, latest_at) = (SELECT max(seq), max(occurred_at)
+    FROM activity_sequence s WHERE s.workspace_id = h.workspace_id) WHERE h.workspace_id = ${workspace}`);
   progress("sequenced");
   await db.execute(sql`VACUUM (ANALYZE) activity_events, activity_sequence, activity_heads, tasks`);
   progress("vacuumed and analyzed");
