@@ -22,7 +22,9 @@ describe("resetActivityLog", () => {
     const left = await t.db.select({ workspaceId: activityEvents.workspaceId }).from(activityEvents);
     expect(left.map((e) => e.workspaceId)).toEqual(["8", "8"]);
     expect((await t.db.select().from(activitySequence)).map((s) => s.workspaceId)).toEqual(["8", "8"]);
-    expect(await t.db.select().from(activityHeads)).toEqual([{ workspaceId: "8", seq: 2 }]);
+    expect(
+      await t.db.select({ workspaceId: activityHeads.workspaceId, seq: activityHeads.seq }).from(activityHeads),
+    ).toEqual([{ workspaceId: "8", seq: 2 }]);
     const removals = await t.db.select().from(activityRemovals).orderBy(asc(activityRemovals.id));
     expect(removals.map((r) => [r.workspaceId, r.reason, r.policy])).toEqual([["7", "reset", "3 events"]]);
   });
