@@ -280,6 +280,11 @@ async function walk(kit: Kit, workspaceId: number, pages: number, expectedCursor
 interface Plan extends PlanSummary {
   case: string;
   feedIndex: boolean;
+  /**
+   * The case's other statements that read the kit's tables (a date range first finds where it lies in the
+   * sequence, and reads the entries far behind it apart): `executionMs` is the sum, the page query's included.
+   */
+  others: PlanSummary[];
 }
 
 /**
@@ -301,13 +306,22 @@ async function explainCases(
     for (const c of all) {
       recording.take();
       await own.get(c.id)!.run();
-      const page = recording.take().find((s) => /order by/i.test(s.query) && s.query.includes('"activity_events"'));
+      const sent = recording.take();
+      const page = sent.find((s) => /order by/i.test(s.query) && s.query.includes('"activity_events"'));
       if (!page) throw new Error(`${c.id}: no page query seen`);
       const summary = await explain(recording.client, page);
+      const others: PlanSummary[] = [];
+      for (const statement of sent) {
+        if (statement === page || !/order by/i.test(statement.query)) continue;
+        if (!/"activity_(sequence|events)"/.test(statement.query)) continue;
+        others.push(await explain(recording.client, statement));
+      }
       plans.push({
         case: c.id,
         ...summary,
+        executionMs: others.reduce((sum, o) => sum + o.executionMs, summary.executionMs),
         feedIndex: summary.text.some((l) => /Index (Only )?Scan( Backward)? using activity_sequence_pkey/.test(l)),
+        others,
       });
     }
   } finally {
@@ -502,7 +516,8 @@ interleaved one repetition of each in turn; wall time in this process, over loop
 Checks:
 ${checks.map((c) => `  ${mark(c.ok)} ${c.label}`).join("\n")}
 
-Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after the timings):`);
+Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after the timings; "and:" its other
+statements that read the kit's tables, whose time the server figure of the case includes):`);
   for (const plan of plans) {
     const label = all.find((c) => c.id === plan.case)!.label;
     const feedIndexNote =
@@ -513,6 +528,12 @@ Plans (EXPLAIN (ANALYZE, BUFFERS) of the page query each case sends, once, after
       `  ${label}: ${fixed(plan.executionMs, 3)} ms, ${planNote(plan)}; ${plan.buffers || "no buffers line"}; indexes: ${plan.indexes.join(", ") || "none"}${feedIndexNote}`,
     );
     for (const line of planSketch(plan)) console.log(`      ${line}`);
+    for (const other of plan.others) {
+      console.log(
+        `    and: ${fixed(other.executionMs, 3)} ms, ${planNote(other)}; ${other.buffers || "no buffers line"}; indexes: ${other.indexes.join(", ") || "none"}`,
+      );
+      for (const line of planSketch(other)) console.log(`      ${line}`);
+    }
   }
   return {
     events,
