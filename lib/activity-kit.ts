@@ -94,6 +94,13 @@ export const activity = createActivityKit({
     const viewer = await readViewer();
     return viewer && { actor: viewerActor(viewer), workspaceId: viewer.workspace.id, canAudit: isAdmin(viewer) };
   },
+  // An open stream's re-checks: the same checks, the session cookie verified without re-encrypting it.
+  recheckViewer: async () => {
+    const { recheckViewerState, isAdmin } = await import("@/lib/auth/viewer");
+    const state = await recheckViewerState();
+    if (state.status !== "ok") return null;
+    return { actor: viewerActor(state), workspaceId: state.workspace.id, canAudit: isAdmin(state) };
+  },
 });
 
 function optionalCount(value: string | undefined): number | undefined {

@@ -7,14 +7,6 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import type { Actor } from "./actor";
 import type { Catalogue } from "./catalogue";
 import { BASE_ACTIONS } from "./catalogue";
-import { createCursorCodec } from "./cursor";
-import type { AnyDatabase } from "./database";
-import { type ErasureResult, eraseActor as eraseActorEvents, eraseRecord as eraseRecordEvents } from "./erasure";
-import { ActivityError } from "./errors";
-import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./feed";
-import { type ToItems, toItems as toEventItems } from "./items";
-import { listenThrough } from "./listen";
-import { createLiveHub, type Listen, type LiveHub, type LiveLimits } from "./live";
 import {
   type CheckpointDocument,
   type CheckpointKey,
@@ -22,13 +14,21 @@ import {
   signCheckpoints,
   takeCheckpoint,
 } from "./checkpoint";
+import { createCursorCodec } from "./cursor";
+import type { AnyDatabase } from "./database";
+import { type ErasureResult, eraseActor as eraseActorEvents, eraseRecord as eraseRecordEvents } from "./erasure";
+import { ActivityError } from "./errors";
+import { type FeedPage, parseFeedParams, readAllEvents, readFeedPage } from "./feed";
 import { lastVerification, verifyAndRecord } from "./integrity";
+import { type ToItems, toItems as toEventItems } from "./items";
+import { listenThrough } from "./listen";
+import { createLiveHub, type Listen, type LiveHub, type LiveLimits } from "./live";
 import { createQueries } from "./queries";
-import { type FoundRecord, parseRecordSearch, recordNames, searchRecords as findRecords } from "./record-search";
-import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
-import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
-import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
 import { type ActorsTable, checkFieldRefs, readableConflicts, readableStates } from "./readable";
+import { type FoundRecord, searchRecords as findRecords, parseRecordSearch, recordNames } from "./record-search";
+import { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable } from "./registry";
+import { applyRetention as applyRetentionPolicies, type RetentionOptions, type RetentionPolicies } from "./retention";
+import { type RevertOptions, type RevertResult, revertEvent } from "./revert";
 import { activityEvents } from "./schema";
 import { readHead } from "./sequencer";
 import { asOf as stateAsOf } from "./time-travel";
@@ -37,6 +37,8 @@ import type { RecordRef } from "./types";
 import type { VerifyOptions } from "./verify";
 import { type WorkspaceId, workspaceKey } from "./workspace";
 
+export { type Actor, type ActorType, actorKey } from "./actor";
+export { type BaseAction, defineCatalogue } from "./catalogue";
 export {
   type Checkpoint,
   type CheckpointDocument,
@@ -48,22 +50,13 @@ export {
   signCheckpoints,
   takeCheckpoint,
 } from "./checkpoint";
-export { lastVerification, type StoredVerification, verifyAndRecord } from "./integrity";
-export type { PeriodicCheckpoints } from "./seal";
-export type { SequencerOptions, TickOptions } from "./sequencer";
-export { type ChainProblem, type ChainProblemKind, type VerifyOptions, type VerifyResult, verifyChain } from "./verify";
-export { type Actor, type ActorType, actorKey } from "./actor";
-export { type BaseAction, defineCatalogue } from "./catalogue";
 export { type ActivityContext, currentActivityContext, runWithActivityContext } from "./context";
 export { ERASED, type ErasureResult } from "./erasure";
 export { ACTIVITY_ERROR_STATUS, ActivityError, type ActivityErrorCode } from "./errors";
-export {
-  type FoundRecord,
-  RECORD_SEARCH_DEFAULT_LIMIT,
-  RECORD_SEARCH_MAX_LIMIT,
-  RECORD_SEARCH_MAX_QUERY,
-} from "./record-search";
 export { type ActivityItem, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, type FeedFilters, type FeedPage } from "./feed";
+export type { FieldOptions } from "./fields";
+export { activityGrantStatements, activityGrantsSql, type GrantOptions } from "./grants";
+export { lastVerification, type StoredVerification, verifyAndRecord } from "./integrity";
 export {
   createLiveHub,
   LIVE_LIMIT_DEFAULTS,
@@ -74,18 +67,6 @@ export {
   type LiveSubscriber,
   parseLiveParams,
 } from "./live";
-export { activityFrame, type ResetReason, resetFrame, sseComment, sseFrame } from "./sse";
-export { type GrantOptions, activityGrantStatements, activityGrantsSql } from "./grants";
-export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
-export type { RevertConflict, RevertErrorCode, RevertOptions, RevertResult } from "./revert";
-export { resetActivityLog } from "./reset";
-export type { RetentionOptions, RetentionOutcome, RetentionPolicies } from "./retention";
-export { type ActivityEventRow, activityEvents, activityRemovals } from "./schema";
-export { sequenceOnce, startSequencer } from "./sequencer";
-export type { RecordState } from "./time-travel";
-export type { FailureResult, Subject, TrackingOptions } from "./tracking";
-export type { RecordRef, RowChange } from "./types";
-export type { FieldOptions } from "./fields";
 export {
   type ActorsTable,
   changesText,
@@ -95,6 +76,25 @@ export {
   type ReadableField,
   type ReadableStateField,
 } from "./readable";
+export {
+  type FoundRecord,
+  RECORD_SEARCH_DEFAULT_LIMIT,
+  RECORD_SEARCH_MAX_LIMIT,
+  RECORD_SEARCH_MAX_QUERY,
+} from "./record-search";
+export { type AnyTrackedTable, formatRecordKey, parseRecordKey, type TrackedTable, trackTable } from "./registry";
+export { resetActivityLog } from "./reset";
+export type { RetentionOptions, RetentionOutcome, RetentionPolicies } from "./retention";
+export type { RevertConflict, RevertErrorCode, RevertOptions, RevertResult } from "./revert";
+export { type ActivityEventRow, activityEvents, activityRemovals } from "./schema";
+export type { PeriodicCheckpoints } from "./seal";
+export type { SequencerOptions, TickOptions } from "./sequencer";
+export { sequenceOnce, startSequencer } from "./sequencer";
+export { activityFrame, type ResetReason, resetFrame, sseComment, sseFrame } from "./sse";
+export type { RecordState } from "./time-travel";
+export type { FailureResult, Subject, TrackingOptions } from "./tracking";
+export type { RecordRef, RowChange } from "./types";
+export { type ChainProblem, type ChainProblemKind, type VerifyOptions, type VerifyResult, verifyChain } from "./verify";
 export { type WorkspaceId, workspaceKey } from "./workspace";
 
 /** Who is asking, as the host's own session says: read by the route factories on every request. */
@@ -127,6 +127,13 @@ export interface ActivityKitConfig<Db extends AnyDatabase, C extends Catalogue> 
    * route factories of `lib/activity/next`.
    */
   viewer?: () => Promise<ActivityViewer | null>;
+  /**
+   * Re-reads the viewer for an open live stream, every `live.recheckViewerMs` (default: `viewer`). A stream's
+   * response has long been sent by then, so nothing it does to the session (an Auth.js `auth()` re-encrypts
+   * a refreshed cookie each call) can reach the browser: a host may give a cheaper read that only verifies
+   * the session and still checks that it is live (signed out, deleted, lost the workspace).
+   */
+  recheckViewer?: () => Promise<ActivityViewer | null>;
   /**
    * Subscribes to a PostgreSQL channel on a connection of its own, for the live feed. By default derived
    * from the db's client: postgres.js (`sql.listen`) or PGlite (`pg.listen`).
@@ -368,6 +375,11 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     return config.viewer();
   }
 
+  /** The viewer again, for an open stream (the seam's `recheckViewer`, else `viewer`). */
+  async function recheckViewer(): Promise<ActivityViewer | null> {
+    return config.recheckViewer ? config.recheckViewer() : viewer();
+  }
+
   /** The key checkpoints are signed and checked with (see `checkpointKey` and `secret`). */
   function signingKey(): CheckpointKey {
     const privateKey = typeof config.checkpointKey === "function" ? config.checkpointKey() : config.checkpointKey;
@@ -398,6 +410,7 @@ export function createActivityKit<Db extends AnyDatabase, C extends Catalogue>(c
     checkpoint,
     signingKey,
     viewer,
+    recheckViewer,
     asOf,
     statesAt,
     revert,

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { getDb } from "@/lib/db";
 import { memberships } from "@/lib/db/schema";
 import { auth } from "./index";
+import { authSecrets, verifiedSessionClaims } from "./session-token";
 import { loadViewerState, type Viewer, type ViewerState } from "./viewer-state";
 
 export const WORKSPACE_COOKIE = "workspace";
@@ -25,6 +26,19 @@ export async function readViewerState(): Promise<ViewerState> {
     { userId: session.user.id, sessionId: session.sessionId },
     Number.isSafeInteger(wanted) ? wanted : undefined,
   );
+}
+
+/**
+ * `readViewerState` for a live stream's re-checks: the session cookie verified without Auth.js's `auth()`,
+ * which would also encrypt a refreshed cookie that the stream's long-sent response cannot carry (most of a
+ * re-check's cost, README: Performance). The database checks are the same.
+ */
+export async function recheckViewerState(): Promise<ViewerState> {
+  const jar = await cookies();
+  const claims = await verifiedSessionClaims(jar.getAll(), authSecrets());
+  if (!claims) return { status: "signed-out" };
+  const wanted = Number(jar.get(WORKSPACE_COOKIE)?.value);
+  return loadViewerState(await getDb(), claims, Number.isSafeInteger(wanted) ? wanted : undefined);
 }
 
 /** `readViewerState` once per request, for a page, its layout and its actions. */

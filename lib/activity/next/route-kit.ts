@@ -1,13 +1,15 @@
-import type { ActivityViewer } from "../index";
-import type { ActivityItem } from "../feed";
-import type { FoundRecord } from "../record-search";
-import type { LiveHub } from "../live";
 import { connection } from "next/server";
+import type { ActivityItem } from "../feed";
+import type { ActivityViewer } from "../index";
+import type { LiveHub } from "../live";
+import type { FoundRecord } from "../record-search";
 import { activityErrorResponse, activityJsonError } from "./error-response";
 
 /** What the route factories use of a kit made by `createActivityKit`. */
 export interface ActivityRouteKit {
   viewer(): Promise<ActivityViewer | null>;
+  /** The viewer again, for an open stream (`viewer` when absent). */
+  recheckViewer?(): Promise<ActivityViewer | null>;
   feed(workspaceId: string | number, search: URLSearchParams, options?: { audit?: boolean }): Promise<unknown>;
   exportItems(workspaceId: string | number, search: URLSearchParams): AsyncGenerator<ActivityItem[]>;
   searchRecords(workspaceId: string | number, search: URLSearchParams): Promise<FoundRecord[]>;

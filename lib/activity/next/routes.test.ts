@@ -295,6 +295,32 @@ describe("the stream route", () => {
     expect(live.subscriberCount).toBe(0);
   });
 
+  it("re-reads the viewer through the kit's recheckViewer when it has one, and ends the stream on its answer", async () => {
+    const { live } = streamRoute({ recheckViewerMs: 20 });
+    let rechecks = 0;
+    let recheck: ActivityViewer | null = member;
+    const route = createStreamRoute({
+      ...kit,
+      live: () => live,
+      recheckViewer: async () => {
+        rechecks++;
+        return recheck;
+      },
+    });
+    let reads = 0;
+    viewer = async () => {
+      reads++;
+      return member;
+    };
+    const response = await get(route);
+    await expect.poll(() => rechecks).toBeGreaterThan(3);
+    // The request itself read the viewer once; every re-read since went through recheckViewer.
+    expect(reads).toBe(1);
+    recheck = null;
+    expect((await readUntil(response, () => false)).ended).toBe(true);
+    expect(live.subscriberCount).toBe(0);
+  });
+
   it("ends a viewer's streams on endStreamsOf (sign-out), and no one else's", async () => {
     const { route, live } = streamRoute({});
     viewer = async () => member;

@@ -22,7 +22,8 @@ const sameViewer = (now: ActivityViewer | null, then: ActivityViewer) =>
  * `live.maxBufferedBytes`, it gets `event: reset` (refetch what you show; the stream continues, or ends
  * for a slow client). Without `after`, the stream starts at the present. A viewer may hold
  * `live.maxStreamsPerViewer` streams (then 429 `too_many_streams`); each re-reads the viewer every
- * `live.recheckViewerMs` and ends when they signed out, became someone else or lost the workspace.
+ * `live.recheckViewerMs` (the kit's `recheckViewer`) and ends when they signed out, became someone else or
+ * lost the workspace.
  *
  * After the replay, a `: live` comment.
  *
@@ -142,7 +143,7 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     // once) aborted before the listener existed: release its place now, or it counts against the cap.
     if (request.signal.aborted) stop();
     held.heartbeat = setInterval(() => write(PING), HEARTBEAT_MS);
-    // The timer runs in this request's async context, so a viewer() that reads Next's cookies() and
+    // The timer runs in this request's async context, so a recheckViewer() that reads Next's cookies() and
     // headers() reads this request's, again (React's cache() does not hold across the calls of a route
     // handler): a revoked session, a removed membership, a deleted user end the stream.
     // The first re-read comes at a random point of the first interval: streams that opened together (every
@@ -150,7 +151,7 @@ export function createStreamRoute(kit: ActivityRouteKit) {
     const recheck = async () => {
       let now: ActivityViewer | null = null;
       try {
-        now = await kit.viewer();
+        now = await (kit.recheckViewer ? kit.recheckViewer() : kit.viewer());
       } catch (error) {
         console.error("activity stream: re-reading the viewer failed; ending the stream", error);
       }
