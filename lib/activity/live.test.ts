@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTestDb, setupTestDb } from "@/test/db";
 import type { Actor } from "./actor";
 import { ActivityError } from "./errors";
-import { createLiveHub, type LiveHub, type LiveLimits, parseLiveParams } from "./live";
+import { createLiveHub, FAN_OUT_SLICE, type LiveHub, type LiveLimits, parseLiveParams } from "./live";
 import { readHead, sequenceOnce } from "./sequencer";
 import { writeEvents } from "./testing/events";
 import { notes } from "./testing/schema";
@@ -380,6 +380,31 @@ describe("the live hub's bounds", () => {
       await other.stop();
     }
   });
+
+  it("lets the event loop run between slices of a fan-out to many subscribers, and still reaches each once", async () => {
+    const live = startHub();
+    const count = FAN_OUT_SLICE * 2 + 50;
+    const received: number[] = [];
+    let turnRanAfter: number | undefined;
+    for (let i = 0; i < count; i++) {
+      await live.subscribe({
+        workspaceId: ws(),
+        filters: {},
+        after: null,
+        send: (item) => {
+          received.push(item.seq);
+          // Another request's turn, asked for when the fan-out begins: it runs once the fan-out yields.
+          if (received.length === 1) setImmediate(() => (turnRanAfter = received.length));
+        },
+        close() {},
+      });
+    }
+    await addNote(acme, "many");
+    await sequenceOnce(t.db);
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(count);
+    expect(turnRanAfter).toBe(FAN_OUT_SLICE);
+    expect(new Set(received)).toEqual(new Set([1]));
+  }, 30_000);
 
   it("serialises an item once: every subscriber enqueues the same SSE frame", async () => {
     const live = startHub();

@@ -9,10 +9,10 @@ import {
   type SequencedEvent,
   sequencedEventQuery,
 } from "./feed";
-import { activitySequence } from "./schema";
 import type { ToItems } from "./items";
-import { activityFrame } from "./sse";
+import { activitySequence } from "./schema";
 import { readHead, SEQUENCED_CHANNEL, type Sequencer, startSequencer } from "./sequencer";
+import { activityFrame } from "./sse";
 
 /** Subscribes to a PostgreSQL channel on a connection of its own; resolves to an unsubscribe function. */
 export type Listen = (
@@ -83,6 +83,12 @@ export interface LiveStream {
 }
 
 const PAGE = 500;
+/**
+ * Subscribers a fan-out sends to before it lets the event loop run (other requests, a health check):
+ * sending a batch to thousands of streams in one turn held every other request for the whole of it.
+ */
+export const FAN_OUT_SLICE = 200;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Other instances are told to end an owner's streams on this channel (payload: the owner). */
 export const END_STREAMS_CHANNEL = "activity_end_streams";
 
@@ -172,9 +178,13 @@ export function createLiveHub(options: LiveOptions) {
         const deliveries = await itemsOf(rows);
         last = rows.at(-1)!.seq!;
         fetched.set(workspaceId, Math.max(last, fetched.get(workspaceId) ?? 0));
-        // The set as it is now: subscribers may have come and gone while the rows were read.
+        // The set as it is now: subscribers may have come and gone while the rows were read, and come (a
+        // Set's iteration includes them; their cursor skips what their backfill sent) or gone between slices.
+        let sent = 0;
         for (const subscription of byWorkspace.get(workspaceId) ?? []) {
-          if (subscription.ready) deliver(subscription, deliveries);
+          if (!subscription.ready) continue;
+          deliver(subscription, deliveries);
+          if (++sent % FAN_OUT_SLICE === 0) await nextTurn();
         }
         if (rows.length < PAGE) break;
       }
