@@ -89,19 +89,18 @@ export const activity = createActivityKit({
   // The signed-in user in the workspace they are looking at; the workspace's admins read the audit log.
   // The session is imported on first use: the kit's CLI and the tests load this file outside Next. Read
   // afresh on every call, so the stream's periodic re-check sees a sign-out or a lost membership.
-  viewer: async () => {
-    const { readViewer, isAdmin } = await import("@/lib/auth/viewer");
-    const viewer = await readViewer();
-    return viewer && { actor: viewerActor(viewer), workspaceId: viewer.workspace.id, canAudit: isAdmin(viewer) };
-  },
+  viewer: () => activityViewer("readViewerState"),
   // An open stream's re-checks: the same checks, the session cookie verified without re-encrypting it.
-  recheckViewer: async () => {
-    const { recheckViewerState, isAdmin } = await import("@/lib/auth/viewer");
-    const state = await recheckViewerState();
-    if (state.status !== "ok") return null;
-    return { actor: viewerActor(state), workspaceId: state.workspace.id, canAudit: isAdmin(state) };
-  },
+  recheckViewer: () => activityViewer("recheckViewerState"),
 });
+
+/** The app's viewer as the kit sees them: who acts, in which workspace, whether they read the audit log. */
+async function activityViewer(read: "readViewerState" | "recheckViewerState") {
+  const session = await import("@/lib/auth/viewer");
+  const state = await session[read]();
+  if (state.status !== "ok") return null;
+  return { actor: viewerActor(state), workspaceId: state.workspace.id, canAudit: session.isAdmin(state) };
+}
 
 function optionalCount(value: string | undefined): number | undefined {
   const n = Number(value);

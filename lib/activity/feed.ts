@@ -7,7 +7,7 @@ import { ActivityError } from "./errors";
 import type { ReadableChange } from "./readable";
 import { formatRecordKey, parseRecordKey } from "./registry";
 import { rowsOf } from "./rows";
-import { type ActivityEventRow, activityEvents, activitySequence, LATE_MS } from "./schema";
+import { type ActivityEventRow, activityEvents, activitySequence, farBehind, LATE_MS } from "./schema";
 import { eventTouches, touchingRecord } from "./touching";
 import type { RecordRef, RowChange } from "./types";
 
@@ -313,13 +313,16 @@ export async function pageQueries(
   const touching = filters.record
     ? sql`${s.eventId} = any(array(select ${e.id} from ${e} where ${and(eq(e.workspaceId, workspaceId), touchingRecord(filters.record))}))`
     : undefined;
-  const entries = and(
+  const workspaceEntries = and(
     eq(s.workspaceId, workspaceId),
     filters.actor ? eq(s.actorId, filters.actor) : undefined,
-    filters.from ? gte(s.occurredAt, filters.from) : undefined,
-    filters.to ? lt(s.occurredAt, filters.to) : undefined,
     bound,
     touching,
+  );
+  const entries = and(
+    workspaceEntries,
+    filters.from ? gte(s.occurredAt, filters.from) : undefined,
+    filters.to ? lt(s.occurredAt, filters.to) : undefined,
   );
   const { event, fields } = sequencedEventQuery(db, conditions);
   const walk = (where: SQL | undefined, order: SQL) =>
@@ -333,15 +336,13 @@ export async function pageQueries(
   // 10 million events: 27,000) instead of walking the stretch down to the page.
   const near = walk(
     and(
-      eq(s.workspaceId, workspaceId),
-      filters.actor ? eq(s.actorId, filters.actor) : undefined,
+      workspaceEntries,
       filters.from ? or(eq(s.lagMs, 0), gte(s.occurredAt, filters.from)) : undefined,
       filters.to
         ? range.reached !== null
           ? or(lt(s.seq, range.reached), lt(s.occurredAt, filters.to))
           : lt(s.occurredAt, filters.to)
         : undefined,
-      bound,
       range.after !== null ? gt(s.seq, range.after) : undefined,
       range.before !== null ? lt(s.seq, range.before) : undefined,
     ),
@@ -357,8 +358,8 @@ export async function pageQueries(
   return [near, walk(and(entries, FAR_BEHIND, outside), sql`${s.seq} + 0 desc`)];
 }
 
-/** The entries `activity_sequence_late_idx` holds (schema.ts): far behind, or of unknown lag. */
-const FAR_BEHIND = sql`(${activitySequence.lagMs} IS NULL OR ${activitySequence.lagMs} > ${sql.raw(String(LATE_MS))})`;
+/** The entries `activity_sequence_late_idx` holds, its condition as the index states it (schema.ts). */
+const FAR_BEHIND = sql`(${farBehind(activitySequence.lagMs)})`;
 
 /**
  * Where a date range lies in a workspace's sequence: every entry numbered up to `after` is older than

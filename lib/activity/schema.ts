@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type AnyColumn, sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -80,6 +80,9 @@ export const activityEvents = pgTable(
  */
 export const LATE_MS = 10_000;
 
+/** The condition of `activity_sequence_late_idx`: an entry far behind, or of unknown lag. */
+export const farBehind = (lagMs: AnyColumn) => sql`${lagMs} IS NULL OR ${lagMs} > ${sql.raw(String(LATE_MS))}`;
+
 /**
  * The order in which events became visible, per workspace: written by the sequencer after commit, in a
  * table of its own so the events stay untouched (no second version of every row, no index churn). The feed
@@ -120,9 +123,7 @@ export const activitySequence = pgTable(
     index("activity_sequence_actor_idx").on(t.workspaceId, t.actorId, t.seq),
     index("activity_sequence_time_idx").on(t.workspaceId, t.occurredAt, t.seq),
     // The events more than LATE_MS behind (and those of unknown lag): few, searched by time (feed.ts).
-    index("activity_sequence_late_idx")
-      .on(t.workspaceId, t.occurredAt, t.seq)
-      .where(sql`${t.lagMs} IS NULL OR ${t.lagMs} > ${sql.raw(String(LATE_MS))}`),
+    index("activity_sequence_late_idx").on(t.workspaceId, t.occurredAt, t.seq).where(farBehind(t.lagMs)),
   ],
 );
 

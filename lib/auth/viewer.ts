@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db";
 import { memberships } from "@/lib/db/schema";
 import { auth } from "./index";
 import { authSecrets, verifiedSessionClaims } from "./session-token";
-import { loadViewerState, type Viewer, type ViewerState } from "./viewer-state";
+import { loadViewerState, type SessionClaims, type Viewer, type ViewerState } from "./viewer-state";
 
 export const WORKSPACE_COOKIE = "workspace";
 
@@ -20,12 +20,13 @@ export type { SessionClaims, Viewer, ViewerState, WorkspaceMembership } from "./
 export async function readViewerState(): Promise<ViewerState> {
   const session = await auth();
   if (!session?.user) return { status: "signed-out" };
+  return stateOf({ userId: session.user.id, sessionId: session.sessionId });
+}
+
+/** The session's viewer in the workspace the workspace cookie asks for, checked against the database. */
+async function stateOf(claims: SessionClaims): Promise<ViewerState> {
   const wanted = Number((await cookies()).get(WORKSPACE_COOKIE)?.value);
-  return loadViewerState(
-    await getDb(),
-    { userId: session.user.id, sessionId: session.sessionId },
-    Number.isSafeInteger(wanted) ? wanted : undefined,
-  );
+  return loadViewerState(await getDb(), claims, Number.isSafeInteger(wanted) ? wanted : undefined);
 }
 
 /**
@@ -34,21 +35,12 @@ export async function readViewerState(): Promise<ViewerState> {
  * re-check's cost, README: Performance). The database checks are the same.
  */
 export async function recheckViewerState(): Promise<ViewerState> {
-  const jar = await cookies();
-  const claims = await verifiedSessionClaims(jar.getAll(), authSecrets());
-  if (!claims) return { status: "signed-out" };
-  const wanted = Number(jar.get(WORKSPACE_COOKIE)?.value);
-  return loadViewerState(await getDb(), claims, Number.isSafeInteger(wanted) ? wanted : undefined);
+  const claims = await verifiedSessionClaims((await cookies()).getAll(), authSecrets());
+  return claims ? stateOf(claims) : { status: "signed-out" };
 }
 
 /** `readViewerState` once per request, for a page, its layout and its actions. */
 export const getViewerState = cache(readViewerState);
-
-/** The viewer as of now, or null (see `readViewerState`). */
-export async function readViewer(): Promise<Viewer | null> {
-  const state = await readViewerState();
-  return state.status === "ok" ? state : null;
-}
 
 export async function getViewer(): Promise<Viewer | null> {
   const state = await getViewerState();
