@@ -16,5 +16,6 @@ export { createFeedRoute } from "./feed-route";
 export { createRecordsRoute } from "./records-route";
 export { type RegisterActivityOptions, registerActivity } from "./register";
 export { activityRequestContext, withActivityRequest } from "./request-context";
+export { requestTime } from "./request-time";
 export type { ActivityRouteKit } from "./route-kit";
 export { createStreamRoute } from "./stream-route";

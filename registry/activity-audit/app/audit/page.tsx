@@ -8,6 +8,7 @@ import { AuditLog } from "@/components/audit/audit-log";
 import { ExportLinks } from "@/components/audit/export-links";
 import { Card } from "@/components/ui/card";
 import { ActivityError } from "@/lib/activity";
+import { requestTime } from "@/lib/activity/next";
 import {
   AUDIT_FILTER_KEYS,
   type AuditFilterKey,
@@ -98,7 +99,7 @@ async function Audit({ searchParams }: { searchParams: SearchParams }) {
 
 /** The first page, or the kit's refusal of the filters (shown, not thrown); and the time it was read at. */
 async function loadPage(workspaceId: string | number, search: URLSearchParams) {
-  const now = Date.now();
+  const now = await requestTime();
   try {
     return { page: await activity.feed(workspaceId, search, { audit: true }), refused: undefined, now };
   } catch (error) {

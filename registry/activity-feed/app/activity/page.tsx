@@ -9,6 +9,7 @@ import { FilterError } from "@/components/activity/feed-states";
 import { FiltersBar } from "@/components/activity/filters-bar";
 import { Card } from "@/components/ui/card";
 import { ActivityError } from "@/lib/activity";
+import { requestTime } from "@/lib/activity/next";
 import {
   FILTER_KEYS,
   type FilterKey,
@@ -99,7 +100,7 @@ async function Feed({ searchParams }: { searchParams: SearchParams }) {
 
 /** The first page, or the kit's refusal of the filters (shown, not thrown); and the time it was read at. */
 async function loadPage(workspaceId: string | number, search: URLSearchParams) {
-  const now = Date.now();
+  const now = await requestTime();
   try {
     return { page: await activity.feed(workspaceId, search), refused: undefined, now };
   } catch (error) {

@@ -11,6 +11,7 @@ import { RevertForm } from "@/components/audit/revert-form";
 import { TimeTravelForm } from "@/components/audit/time-travel-form";
 import { Card } from "@/components/ui/card";
 import type { ActivityItem, ActivityViewer, RecordRef } from "@/lib/activity";
+import { requestTime } from "@/lib/activity/next";
 import { actionLabel, reasonOf } from "@/lib/activity-client/describe";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
@@ -114,7 +115,7 @@ async function loadHistory(
   at: Date | null | "invalid",
   compare: Date | null | "invalid",
 ) {
-  const now = Date.now();
+  const now = await requestTime();
   const scope = { workspaceId: viewer.workspaceId ?? "" };
   const [rows, states] = await Promise.all([
     activity.history(record, scope),

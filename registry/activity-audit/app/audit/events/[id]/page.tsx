@@ -7,6 +7,7 @@ import { SkeletonLines } from "@/components/activity/feed-skeleton";
 import { AuditTime } from "@/components/audit/audit-time";
 import { ChangeDiff } from "@/components/audit/change-diff";
 import { Card } from "@/components/ui/card";
+import { requestTime } from "@/lib/activity/next";
 import { actionLabel, actionVerb, reasonOf } from "@/lib/activity-client/describe";
 import { isTimeZone, TIME_ZONE_COOKIE } from "@/lib/activity-client/time";
 import { activity } from "@/lib/activity-kit";
@@ -66,7 +67,7 @@ async function AuditEvent({ params }: { params: Promise<{ id: string }> }) {
   const [[item], cookieStore, now] = await Promise.all([
     activity.toItems([{ ...row, seq: null }], { audit: true }),
     cookies(),
-    readTime(),
+    requestTime(),
   ]);
   if (!item) notFound();
   const zone = cookieStore.get(TIME_ZONE_COOKIE)?.value;
@@ -124,9 +125,4 @@ async function AuditEvent({ params }: { params: Promise<{ id: string }> }) {
       </main>
     </ClockProvider>
   );
-}
-
-/** When the page was read, for the relative times (outside the component: a render stays pure). */
-async function readTime() {
-  return Date.now();
 }
