@@ -7,7 +7,7 @@
  *   tracked server actions → ESLint, `next build` (with its type check; no database needed) → migrations on
  *   DATABASE_URL's server (a database of its own) → `next start` → a tracked action over HTTP stores an
  *   event with its diff; the feed route returns it; Chromium shows it on the feed page and receives the
- *   next one live; a failed action stores nothing.
+ *   next one live; a failed action stores nothing; and the server logged no error meanwhile.
  *
  * Needs DATABASE_URL (a PostgreSQL server it may create a database on): run it under
  * scripts/with-postgres.sh. KEEP_INSTALL_DIR=1 keeps the app for a look afterwards; REUSE_INSTALL_DIR=<dir>
@@ -378,6 +378,8 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // What the server printed: it must log no error while the steps below use the app.
+  let serverLog = "";
   await step(`next start (port ${port})`, async () => {
     const out = createWriteStream(logFile, { flags: "a" });
     const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
@@ -388,6 +390,11 @@ async function main() {
     });
     server.stdout.pipe(out);
     server.stderr.pipe(out);
+    const keep = (chunk: Buffer) => {
+      serverLog += chunk.toString();
+    };
+    server.stdout.on("data", keep);
+    server.stderr.on("data", keep);
     cleanups.unshift(async () => {
       killGroup(server);
       const exited = await Promise.race([
@@ -485,6 +492,11 @@ async function main() {
     const [row] = await sql<{ title: string }[]>`SELECT title FROM notes WHERE id = ${note.id}`;
     check(row?.title === "Renamed note", `the refused rename changed the note to ${row?.title}`);
     check(after === before, `the refused rename stored ${after - before} event(s)`);
+  });
+
+  await step("next start logged no error meanwhile", async () => {
+    const errors = serverLog.split("\n").filter((line) => /^\s*(⨯|Error\b)|\bError:/.test(line));
+    check(errors.length === 0, `the server logged:\n${errors.slice(0, 10).join("\n")}`);
   });
 }
 
